@@ -37,8 +37,10 @@ export type PageSource = 'text-layer' | 'ocr' | 'empty';
 export interface PageCorrections {
   /** Clockwise degrees the image was turned to make it upright. */
   rotation?: 0 | 90 | 180 | 270;
-  /** Small skew corrected, degrees. */
+  /** Small skew corrected (image turned by this many degrees), degrees. */
   deskew?: number;
+  /** Skew measured on the final recognition pass, degrees. */
+  skew?: number;
   /** How the image was obtained: the embedded image was used directly, or the page was rendered. */
   image?: 'embedded' | 'rendered' | 'file';
   /** Preprocessing steps in order, e.g. ["grayscale", "median3", "normalise"]. */

@@ -1,0 +1,28 @@
+/** Messages between the ingest process and its PDF worker thread. */
+import type { RawWord } from '../types.js';
+
+export type PdfRequest =
+  | { id: number; op: 'open'; data: Uint8Array; passwords: string[]; maxImagePixels: number }
+  | { id: number; op: 'text'; page: number }
+  | { id: number; op: 'image'; page: number; dpi: number; maxPixels: number }
+  | { id: number; op: 'close' };
+
+export interface PdfTextPage {
+  /** Page size in PDF points after /Rotate. */
+  width: number;
+  height: number;
+  rotate: number;
+  /** Words of the text layer with boxes normalised to the page (0..1, top-left origin). */
+  words: RawWord[];
+  /** Non-whitespace characters in the text layer. */
+  chars: number;
+}
+
+export type PdfImage =
+  | { kind: 'encoded'; format: 'jpeg' | 'tiff' | 'png'; data: Uint8Array; dpi: number; rotate: number }
+  | { kind: 'raw'; data: Uint8Array; width: number; height: number; channels: 4; dpi: number }
+  | { kind: 'rejected'; reason: string };
+
+export type PdfReply =
+  | { id: number; ok: true; pageCount?: number; text?: PdfTextPage; image?: PdfImage }
+  | { id: number; ok: false; code: 'encrypted' | 'corrupt' | 'empty' | 'too_large' | 'internal'; detail: string };

@@ -1,0 +1,201 @@
+/**
+ * PDF parsing runs in this worker thread so that a hostile file (page-tree loops, fuzzed streams,
+ * huge images) can be stopped: the parent enforces a time limit per request and a heap limit, and
+ * terminates the thread when either is exceeded.
+ */
+import { createRequire } from 'node:module';
+import path from 'node:path';
+import { parentPort } from 'node:worker_threads';
+import * as pdfjs from 'pdfjs-dist/legacy/build/pdf.mjs';
+import type { PDFDocumentProxy, PDFPageProxy } from 'pdfjs-dist/types/src/display/api.js';
+import type { RawWord } from '../types.js';
+import { openPdfForImages, type PdfImageSource } from './pdf-image.js';
+import type { PdfImage, PdfReply, PdfRequest, PdfTextPage } from './pdf-protocol.js';
+
+const require = createRequire(import.meta.url);
+const pdfjsDir = path.dirname(require.resolve('pdfjs-dist/package.json'));
+const asDirUrl = (sub: string) => `${path.join(pdfjsDir, sub)}/`;
+
+/** Largest canvas we render a page to, in pixels (the DPI is lowered to fit). */
+const MAX_RENDER_PIXELS = 40_000_000;
+
+let doc: PDFDocumentProxy | null = null;
+let bytes: Uint8Array | null = null;
+let images: Promise<PdfImageSource | null> | null = null;
+
+function reply(msg: PdfReply, transfer: ArrayBuffer[] = []): void {
+  parentPort!.postMessage(msg, transfer);
+}
+
+async function open(req: Extract<PdfRequest, { op: 'open' }>): Promise<PdfReply> {
+  bytes = req.data;
+  const candidates = [undefined, ...req.passwords];
+  for (const password of candidates) {
+    const task = pdfjs.getDocument({
+      // pdf.js takes ownership of (detaches) the buffer it is given: hand it a copy.
+      data: bytes.slice(),
+      password,
+      standardFontDataUrl: asDirUrl('standard_fonts'),
+      cMapUrl: asDirUrl('cmaps'),
+      cMapPacked: true,
+      wasmUrl: asDirUrl('wasm'),
+      isEvalSupported: false,
+      verbosity: 0,
+      maxImageSize: req.maxImagePixels,
+      stopAtErrors: false,
+    });
+    try {
+      doc = await task.promise;
+      if (doc.numPages === 0) return { id: req.id, ok: false, code: 'empty', detail: 'PDF bez stron' };
+      return { id: req.id, ok: true, pageCount: doc.numPages };
+    } catch (err) {
+      const e = err as { name?: string; message?: string };
+      await task.destroy().catch(() => undefined);
+      if (e.name === 'PasswordException') continue;
+      return { id: req.id, ok: false, code: 'corrupt', detail: describe(e) };
+    }
+  }
+  const tried = req.passwords.length ? ` (sprawdzono ${req.passwords.length} skonfigurowanych haseł)` : '';
+  return { id: req.id, ok: false, code: 'encrypted', detail: `wymaga hasła${tried}` };
+}
+
+function describe(e: { name?: string; message?: string }): string {
+  const m = (e.message ?? String(e)).slice(0, 200);
+  if (e.name === 'InvalidPDFException') return `nieprawidłowa struktura PDF (${m})`;
+  return m;
+}
+
+async function text(req: Extract<PdfRequest, { op: 'text' }>): Promise<PdfReply> {
+  const page = await doc!.getPage(req.page);
+  try {
+    return { id: req.id, ok: true, text: await textLayer(page) };
+  } finally {
+    page.cleanup();
+  }
+}
+
+async function textLayer(page: PDFPageProxy): Promise<PdfTextPage> {
+  const viewport = page.getViewport({ scale: 1 });
+  const content = await page.getTextContent({ disableNormalization: false });
+  const words: RawWord[] = [];
+  let chars = 0;
+  let line = 0;
+  for (const item of content.items) {
+    if (!('str' in item) || !item.str.trim()) continue;
+    chars += item.str.replace(/\s+/g, '').length;
+    const [a, b, c, d, e, f] = item.transform as number[];
+    const dirLen = Math.hypot(a!, b!) || 1;
+    const upLen = Math.hypot(c!, d!) || 1;
+    const width = item.width || item.str.length * upLen * 0.5;
+    const ascent = upLen * 0.85;
+    const descent = upLen * 0.2;
+    const ux = (a! / dirLen) * width;
+    const uy = (b! / dirLen) * width;
+    const vx = c! / upLen;
+    const vy = d! / upLen;
+    const corners: Array<[number, number]> = [
+      [e! - vx * descent, f! - vy * descent],
+      [e! + ux - vx * descent, f! + uy - vy * descent],
+      [e! + vx * ascent, f! + vy * ascent],
+      [e! + ux + vx * ascent, f! + uy + vy * ascent],
+    ];
+    const pts = corners.map((p) => applyTransform(p, viewport.transform as number[]));
+    const xs = pts.map((p) => p[0]!);
+    const ys = pts.map((p) => p[1]!);
+    const clamp = (v: number) => Math.min(1, Math.max(0, v));
+    words.push({
+      text: item.str,
+      box: {
+        x0: clamp(Math.min(...xs) / viewport.width),
+        y0: clamp(Math.min(...ys) / viewport.height),
+        x1: clamp(Math.max(...xs) / viewport.width),
+        y1: clamp(Math.max(...ys) / viewport.height),
+      },
+      confidence: 100,
+      line: line,
+    });
+    if (item.hasEOL) line++;
+    else line += 0; // items on one visual line share an id until an end of line
+  }
+  return { width: viewport.width, height: viewport.height, rotate: page.rotate, words, chars };
+}
+
+async function image(req: Extract<PdfRequest, { op: 'image' }>): Promise<{ reply: PdfReply; transfer: ArrayBuffer[] }> {
+  images ??= openPdfForImages(bytes!).catch(() => null);
+  const source = await images;
+  const fast = source ? await source.pageImage(req.page - 1, { maxPixels: req.maxPixels }).catch(() => null) : null;
+  if (fast && 'rejected' in fast) {
+    return { reply: { id: req.id, ok: true, image: { kind: 'rejected', reason: fast.rejected } }, transfer: [] };
+  }
+  if (fast) {
+    const data = new Uint8Array(fast.data);
+    const img: PdfImage = {
+      kind: 'encoded',
+      format: fast.format,
+      data,
+      dpi: Math.round(Math.min(fast.dpiX, fast.dpiY)),
+      rotate: fast.rotate,
+    };
+    return { reply: { id: req.id, ok: true, image: img }, transfer: [data.buffer as ArrayBuffer] };
+  }
+  const page = await doc!.getPage(req.page);
+  try {
+    const base = page.getViewport({ scale: 1 });
+    let scale = req.dpi / 72;
+    const area = base.width * base.height * scale * scale;
+    if (area > MAX_RENDER_PIXELS) scale *= Math.sqrt(MAX_RENDER_PIXELS / area);
+    const viewport = page.getViewport({ scale });
+    const w = Math.max(1, Math.floor(viewport.width));
+    const h = Math.max(1, Math.floor(viewport.height));
+    const factory = (doc as unknown as { canvasFactory: CanvasFactory }).canvasFactory;
+    const { canvas, context } = factory.create(w, h);
+    context.fillStyle = '#ffffff';
+    context.fillRect(0, 0, w, h);
+    await page.render({ canvasContext: context, viewport, canvas } as never).promise;
+    const pixels = context.getImageData(0, 0, w, h).data;
+    const data = new Uint8Array(pixels.buffer, pixels.byteOffset, pixels.byteLength).slice();
+    factory.destroy({ canvas, context });
+    const img: PdfImage = { kind: 'raw', data, width: w, height: h, channels: 4, dpi: Math.round(scale * 72) };
+    return { reply: { id: req.id, ok: true, image: img }, transfer: [data.buffer as ArrayBuffer] };
+  } finally {
+    page.cleanup();
+  }
+}
+
+interface CanvasFactory {
+  create(w: number, h: number): { canvas: unknown; context: CanvasContext };
+  destroy(c: { canvas: unknown; context: CanvasContext }): void;
+}
+interface CanvasContext {
+  fillStyle: string;
+  fillRect(x: number, y: number, w: number, h: number): void;
+  getImageData(x: number, y: number, w: number, h: number): { data: Uint8ClampedArray };
+}
+
+parentPort!.on('message', (req: PdfRequest) => {
+  void (async () => {
+    try {
+      switch (req.op) {
+        case 'open':
+          return reply(await open(req));
+        case 'text':
+          return reply(await text(req));
+        case 'image': {
+          const r = await image(req);
+          return reply(r.reply, r.transfer);
+        }
+        case 'close':
+          await doc?.destroy().catch(() => undefined);
+          doc = null;
+          return reply({ id: req.id, ok: true });
+      }
+    } catch (err) {
+      const e = err as { message?: string; name?: string };
+      reply({ id: req.id, ok: false, code: 'corrupt', detail: describe(e) });
+    }
+  })();
+});
+
+function applyTransform(p: [number, number], m: number[]): [number, number] {
+  return [p[0] * m[0]! + p[1] * m[2]! + m[4]!, p[0] * m[1]! + p[1] * m[3]! + m[5]!];
+}

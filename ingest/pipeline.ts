@@ -1,0 +1,250 @@
+/**
+ * One file through the ingest stages: hash → (already present?) → detect → store original →
+ * pages (text layer or OCR, stored one by one while the document is staging) → metadata → chunks →
+ * embeddings → one transaction that makes the document searchable.
+ */
+import { createHash } from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import sharp from 'sharp';
+import { IngestError } from '../server/errors.js';
+import { Archive, pageImagePath, writeFileAtomic } from '../server/store/archive.js';
+import type { Ledger } from '../server/store/ledger.js';
+import { detectType, type Detected } from './detect.js';
+import type { Embedder } from './embed.js';
+import { ocrPage, type OcrPageInput, type OcrPageOptions } from './extract/ocr-page.js';
+import { PdfSession } from './extract/pdf-session.js';
+import type { TesseractPool } from './extract/tesseract-pool.js';
+import { extractMetadata } from './metadata/index.js';
+import { chunkPages } from './text/chunk.js';
+import { layoutPage } from './text/layout.js';
+import type { MetaValue, PageResult, RawWord } from './types.js';
+
+/** A page with fewer text-layer characters than this is treated as scanned. */
+const MIN_TEXT_LAYER_CHARS = 16;
+
+export interface PipelineContext {
+  archive: Archive;
+  ledger: Ledger;
+  pool: TesseractPool;
+  embedder: Embedder;
+  caseOverride: string | null;
+  /** Pages of one document processed at once (keeps every OCR worker busy, memory bounded). */
+  pageWindow: number;
+  ocr: OcrPageOptions;
+  pdf: { timeoutMs: number; memoryMb: number; passwords: string[]; maxImagePixels: number };
+  /** Called whenever a page is stored (for progress displays). */
+  onPage?: (fileId: number) => void;
+}
+
+export type FileOutcome = { status: 'ingested' | 'present'; documentId: number };
+
+export async function sha256File(file: string): Promise<{ sha256: string; size: number }> {
+  const hash = createHash('sha256');
+  let size = 0;
+  for await (const chunk of fs.createReadStream(file, { highWaterMark: 1 << 20 })) {
+    hash.update(chunk as Buffer);
+    size += (chunk as Buffer).length;
+  }
+  return { sha256: hash.digest('hex'), size };
+}
+
+export async function ingestFile(ctx: PipelineContext, fileId: number): Promise<FileOutcome> {
+  const { ledger, archive } = ctx;
+  const row = ledger.get(fileId);
+  ledger.update(fileId, { status: 'running', stage: 'hash', attempts: row.attempts + 1, error: null, error_code: null });
+
+  let hashed: { sha256: string; size: number };
+  try {
+    hashed = await sha256File(row.path);
+  } catch (err) {
+    throw new IngestError('read_failed', (err as Error).message.slice(0, 200));
+  }
+  ledger.update(fileId, { sha256: hashed.sha256, size: hashed.size });
+  const present = archive.readyDocumentBySha(hashed.sha256);
+  if (present) {
+    ledger.update(fileId, {
+      status: 'present',
+      stage: 'done',
+      document_id: present.id,
+      pages_done: present.page_count,
+      pages_total: present.page_count,
+    });
+    return { status: 'present', documentId: present.id };
+  }
+
+  ledger.update(fileId, { stage: 'detect' });
+  const detected = await detectType(row.path);
+  ledger.update(fileId, { detected: detected.description });
+  if (detected.kind === 'unsupported') throw new IngestError('unsupported', detected.description);
+
+  const source = await openSource(ctx, row.path, detected);
+  try {
+    if (source.pageCount === 0) throw new IngestError('empty', 'plik nie zawiera stron');
+    const doc = archive.beginDocument({
+      sha256: hashed.sha256,
+      size: hashed.size,
+      mime: detected.mime,
+      sourcePath: row.path,
+      kind: detected.kind,
+      pageCount: source.pageCount,
+    });
+    const done = archive.storedPageNumbers(doc.id);
+    ledger.update(fileId, { stage: 'pages', pages_total: source.pageCount, pages_done: done.size, document_id: doc.id });
+
+    const todo = Array.from({ length: source.pageCount }, (_, i) => i + 1).filter((p) => !done.has(p));
+    let stored = done.size;
+    await forEachLimited(todo, ctx.pageWindow, async (pageNo) => {
+      const started = Date.now();
+      const { page, viewerImage } = await source.page(pageNo);
+      page.seconds = Math.round((Date.now() - started) / 10) / 100;
+      let imagePath: string | null = null;
+      if (viewerImage) {
+        imagePath = pageImagePath(archive.dataDir, hashed.sha256, pageNo);
+        writeFileAtomic(imagePath, viewerImage);
+      }
+      archive.savePage(doc.id, page, imagePath);
+      stored++;
+      ledger.update(fileId, { pages_done: stored });
+      ctx.onPage?.(fileId);
+    });
+
+    ledger.update(fileId, { stage: 'index' });
+    await indexDocument(ctx, doc.id, row.path);
+    ledger.update(fileId, { status: 'ingested', stage: 'done' });
+    return { status: 'ingested', documentId: doc.id };
+  } finally {
+    await source.close();
+  }
+}
+
+/** Metadata, chunks and embeddings from the stored page text, then the making-visible transaction. */
+async function indexDocument(ctx: PipelineContext, documentId: number, filePath: string): Promise<void> {
+  const pages = ctx.archive.pages(documentId);
+  const folderNames = path.dirname(path.resolve(filePath)).split(path.sep).filter(Boolean).slice(-3).reverse();
+  const metadata = extractMetadata(pages, { folderNames, caseOverride: ctx.caseOverride ?? undefined });
+  const chunks = chunkPages(pages);
+  const vectors = chunks.length ? await ctx.embedder.embed(chunks.map((c) => c.text), 'passage') : [];
+  const first = (kind: MetaValue['kind']) => metadata.find((m) => m.kind === kind);
+  const docDate = metadata.find((m) => m.kind === 'date' && m.extra?.role === 'document') ?? first('date');
+  ctx.archive.finishDocument(documentId, {
+    title: titleOf(pages, first('docType')),
+    caseNumber: first('caseNumber')?.value ?? null,
+    docType: first('docType')?.value ?? null,
+    docDate: docDate?.value ?? null,
+    metadata,
+    chunks,
+    vectors,
+  });
+}
+
+/** The heading line the document type was read from ("DECYZJA NR 123/2019"), else none. */
+function titleOf(pages: { page: number; text: string }[], docType: MetaValue | undefined): string | null {
+  if (!docType || docType.page === null || docType.start === null) return null;
+  const text = pages.find((p) => p.page === docType.page)?.text ?? '';
+  const lineStart = text.lastIndexOf('\n', docType.start) + 1;
+  const lineEnd = text.indexOf('\n', docType.start);
+  const line = text.slice(lineStart, lineEnd === -1 ? undefined : lineEnd).replace(/\s+/g, ' ').trim();
+  return line.slice(0, 160) || null;
+}
+
+interface PageSource {
+  pageCount: number;
+  page(n: number): Promise<{ page: PageResult; viewerImage: Buffer | null }>;
+  close(): Promise<void>;
+}
+
+async function openSource(ctx: PipelineContext, file: string, detected: Detected): Promise<PageSource> {
+  if (detected.kind === 'pdf') return openPdf(ctx, file);
+  let pageCount = 1;
+  if (detected.kind === 'tiff') {
+    try {
+      const meta = await sharp(file, { limitInputPixels: ctx.ocr.maxPixels }).metadata();
+      pageCount = meta.pages ?? 1;
+    } catch (err) {
+      throw new IngestError('corrupt', `nie można odczytać TIFF (${(err as Error).message.slice(0, 160)})`);
+    }
+  }
+  return {
+    pageCount,
+    page: async (n) => imagePage(ctx, n, { data: file, tiffPage: detected.kind === 'tiff' ? n - 1 : undefined }),
+    close: async () => undefined,
+  };
+}
+
+async function imagePage(
+  ctx: PipelineContext,
+  pageNo: number,
+  input: OcrPageInput,
+  textLayer?: { words: RawWord[]; width: number; height: number },
+): Promise<{ page: PageResult; viewerImage: Buffer | null }> {
+  const r = await ocrPage(ctx.pool, input, ctx.ocr);
+  const useOcr = r.words.length > 0 || !textLayer?.words.length;
+  const laid = layoutPage(useOcr ? r.words : textLayer!.words);
+  return {
+    page: {
+      page: pageNo,
+      text: laid.text,
+      words: laid.words,
+      source: laid.text.trim() ? (useOcr ? 'ocr' : 'text-layer') : 'empty',
+      confidence: useOcr ? r.confidence : null,
+      corrections: r.corrections,
+      width: r.width,
+      height: r.height,
+    },
+    viewerImage: r.viewerImage,
+  };
+}
+
+async function openPdf(ctx: PipelineContext, file: string): Promise<PageSource> {
+  const data = await fs.promises.readFile(file);
+  const session = await PdfSession.open(new Uint8Array(data.buffer, data.byteOffset, data.byteLength), ctx.pdf);
+  return {
+    pageCount: session.pageCount,
+    close: () => session.close(),
+    page: async (n) => {
+      const text = await session.text(n);
+      if (text.chars >= MIN_TEXT_LAYER_CHARS) {
+        const laid = layoutPage(text.words);
+        const page: PageResult = {
+          page: n,
+          text: laid.text,
+          words: laid.words,
+          source: 'text-layer',
+          confidence: null,
+          corrections: {},
+          width: text.width,
+          height: text.height,
+        };
+        return { page, viewerImage: null };
+      }
+      const img = await session.image(n, 300, ctx.pdf.maxImagePixels);
+      if (img.kind === 'rejected') throw new IngestError('too_large', `strona ${n}: ${img.reason}`);
+      const input: OcrPageInput =
+        img.kind === 'raw'
+          ? { data: Buffer.from(img.data), raw: { width: img.width, height: img.height, channels: 4 }, dpi: img.dpi }
+          : { data: Buffer.from(img.data), dpi: img.dpi, rotate: img.rotate };
+      const result = await imagePage(ctx, n, input, text);
+      result.page.corrections.image = img.kind === 'raw' ? 'rendered' : 'embedded';
+      return result;
+    },
+  };
+}
+
+/** Runs `fn` over items with at most `limit` at once; the first error stops new work and is thrown. */
+async function forEachLimited<T>(items: T[], limit: number, fn: (item: T) => Promise<void>): Promise<void> {
+  let next = 0;
+  let failed: unknown = null;
+  const lane = async () => {
+    while (failed === null && next < items.length) {
+      const item = items[next++]!;
+      try {
+        await fn(item);
+      } catch (err) {
+        failed ??= err;
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: Math.max(1, Math.min(limit, items.length)) }, lane));
+  if (failed !== null) throw failed;
+}

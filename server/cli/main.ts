@@ -1,0 +1,117 @@
+/**
+ * `kwerenda` command line. Messages for records staff are Polish; exit codes are the contract:
+ * `ingest` exits 0 only when every file was ingested or already present.
+ */
+import path from 'node:path';
+import { Command, CommanderError, InvalidArgumentError } from 'commander';
+import { ConfigError, loadConfig } from '../config.js';
+import { createIngestRuntime } from '../main.js';
+import { createReporter, statusWord } from './progress.js';
+
+function positiveInt(v: string): number {
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < 1 || n > 64) throw new InvalidArgumentError('liczba całkowita od 1 do 64');
+  return n;
+}
+
+export async function run(argv: string[]): Promise<number> {
+  let exitCode = 0;
+  const program = new Command('kwerenda')
+    .description('Wyszukiwarka archiwum spraw budowlanych')
+    .exitOverride()
+    .configureOutput({ writeErr: (s) => process.stderr.write(s) });
+
+  program
+    .command('ingest')
+    .description('Dodaj pliki (skany i PDF) do archiwum')
+    .argument('<paths...>', 'pliki lub foldery (przeszukiwane rekurencyjnie)')
+    .option('--data <dir>', 'katalog danych archiwum')
+    .option('--case <signature>', 'znak sprawy nadawany wszystkim plikom')
+    .option('--workers <n>', 'liczba procesów OCR (domyślnie: liczba rdzeni)', positiveInt)
+    .option('--watch', 'obserwuj foldery i dodawaj nowe pliki')
+    .option('--json', 'podsumowanie w formacie JSON na standardowym wyjściu')
+    .action(async (paths: string[], opts: { data?: string; case?: string; workers?: number; watch?: boolean; json?: boolean }) => {
+      exitCode = await ingestCommand(paths, opts);
+    });
+
+  try {
+    await program.parseAsync(argv);
+  } catch (err) {
+    if (err instanceof CommanderError) return err.exitCode === 0 ? 0 : 2;
+    if (err instanceof ConfigError) {
+      process.stderr.write(`Błędna konfiguracja:\n${err.problems.map((p) => `  - ${p}`).join('\n')}\n`);
+      return 2;
+    }
+    process.stderr.write(`Błąd: ${err instanceof Error ? err.message : String(err)}\n`);
+    return 1;
+  }
+  return exitCode;
+}
+
+async function ingestCommand(
+  paths: string[],
+  opts: { data?: string; case?: string; workers?: number; watch?: boolean; json?: boolean },
+): Promise<number> {
+  const env = { ...process.env };
+  if (opts.data) env.KWERENDA_DATA_DIR = opts.data;
+  const config = loadConfig(env);
+  const runtime = await createIngestRuntime(config, opts.workers);
+  const tty = process.stderr.isTTY === true;
+  const mode = config.progress === 'auto' ? (tty ? 'bar' : 'lines') : config.progress;
+  const reporter = createReporter(mode, runtime.ledger, process.stderr);
+  const abort = new AbortController();
+  const onSignal = () => {
+    if (opts.watch && !abort.signal.aborted) {
+      process.stderr.write('\nZatrzymywanie obserwacji… (ponownie Ctrl+C, aby przerwać natychmiast)\n');
+      abort.abort();
+      return;
+    }
+    process.stderr.write('\nPrzerwano. Uruchom to samo polecenie ponownie, aby wznowić.\n');
+    process.exit(130);
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+  try {
+    const caseOverride = opts.case?.trim() || null;
+    if (opts.watch) {
+      process.stderr.write(`Obserwuję: ${paths.join(', ')} (co ${config.ingest.watchIntervalMs / 1000} s). Ctrl+C kończy.\n`);
+    }
+    const result = await runtime.ingest.run({
+      paths: paths.map((p) => path.resolve(p)),
+      caseOverride,
+      watch: opts.watch
+        ? { intervalMs: config.ingest.watchIntervalMs, settleMs: config.ingest.watchSettleMs, signal: abort.signal }
+        : undefined,
+      onProgress: (batchId) => reporter.update(batchId),
+      onWalkError: (p, err) => process.stderr.write(`Nie można odczytać: ${p} (${(err as NodeJS.ErrnoException).code ?? err.message})\n`),
+    });
+    reporter.stop();
+    const s = result.summary;
+    if (opts.json) {
+      process.stdout.write(
+        JSON.stringify({
+          batchId: result.batchId,
+          summary: s,
+          failures: result.failures.map((f) => ({ path: f.path, code: f.error_code, reason: f.error, detected: f.detected })),
+        }) + '\n',
+      );
+    } else {
+      const lines = [
+        '',
+        `Partia ${result.batchId}: ${s.files} plików — dodano ${s.ingested}, już w archiwum ${s.present}, błędy ${s.failed}; stron: ${s.pagesDone}.`,
+        `Archiwum: ${config.dataDir}`,
+      ];
+      if (result.failures.length) {
+        lines.push('Nie dodano:');
+        for (const f of result.failures) lines.push(`  ${statusWord(f)}  ${f.path}\n         ${f.error ?? f.error_code}`);
+      }
+      process.stdout.write(lines.join('\n') + '\n');
+    }
+    return s.failed === 0 && s.queued === 0 && s.running === 0 ? 0 : 1;
+  } finally {
+    reporter.stop();
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+    await runtime.close();
+  }
+}

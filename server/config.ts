@@ -1,0 +1,172 @@
+/**
+ * Every setting comes from environment variables, parsed once with zod into a frozen object.
+ * Nothing else in the code base reads `process.env`. A bad value stops the start with a list
+ * of every problem, not just the first.
+ */
+import os from 'node:os';
+import path from 'node:path';
+import { z } from 'zod';
+
+const int = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
+const optionalUrl = z
+  .string()
+  .trim()
+  .transform((s) => (s === '' ? undefined : s))
+  .pipe(z.url({ protocol: /^https?$/ }).optional());
+const bool = z
+  .enum(['true', 'false', '1', '0', 'yes', 'no', ''])
+  .transform((v) => v === 'true' || v === '1' || v === 'yes');
+
+const envSchema = z.object({
+  KWERENDA_DATA_DIR: z.string().min(1).default('./data'),
+  KWERENDA_BACKEND: z.enum(['sqlite', 'elasticsearch']).default('sqlite'),
+  KWERENDA_LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
+  /** OCR workers; default: one per core. */
+  KWERENDA_WORKERS: int(1, 64).optional(),
+  /** Seconds a single page may take (extraction + OCR) before it fails. */
+  KWERENDA_PAGE_TIMEOUT_S: int(5, 3600).default(120),
+  /** Largest image (width × height) we decode; larger ones fail as "too large". */
+  KWERENDA_MAX_IMAGE_PIXELS: int(1_000_000, 1_000_000_000).default(150_000_000),
+  /** Heap limit of the PDF parsing worker, MB. */
+  KWERENDA_PDF_WORKER_MEMORY_MB: int(64, 16_384).default(1024),
+  /** Attempts per file before it is recorded as failed. */
+  KWERENDA_INGEST_ATTEMPTS: int(1, 10).default(2),
+  /** Passwords tried on encrypted PDFs, comma-separated (never logged). */
+  KWERENDA_PDF_PASSWORDS: z.string().default(''),
+  /** Seconds between folder scans in --watch mode. */
+  KWERENDA_WATCH_INTERVAL_S: z.coerce.number().min(0.2).max(3600).default(5),
+  /** A file must be unchanged for this long before --watch picks it up. */
+  KWERENDA_WATCH_SETTLE_S: z.coerce.number().min(0).max(3600).default(3),
+  KWERENDA_OSD: z.enum(['auto', 'always', 'never']).default('auto'),
+  KWERENDA_PAGE_IMAGE_DPI: int(50, 300).default(110),
+  EMBEDDINGS_BASE_URL: optionalUrl,
+  EMBEDDINGS_MODEL: z.string().default(''),
+  EMBEDDINGS_API_KEY: z.string().default(''),
+  EMBEDDINGS_DIMENSIONS: int(16, 4096).optional(),
+  EMBEDDINGS_TIMEOUT_MS: int(100, 600_000).default(30_000),
+  EMBEDDINGS_QUERY_PREFIX: z.string().default('zapytanie: '),
+  EMBEDDINGS_PASSAGE_PREFIX: z.string().default(''),
+  ELASTICSEARCH_URL: optionalUrl,
+  REDIS_URL: z
+    .string()
+    .trim()
+    .transform((s) => (s === '' ? undefined : s))
+    .pipe(z.url({ protocol: /^rediss?$/ }).optional()),
+  LLM_BASE_URL: optionalUrl,
+  LLM_MODEL: z.string().default(''),
+  KWERENDA_HOST: z.string().default('127.0.0.1'),
+  KWERENDA_PORT: int(0, 65535).default(3000),
+  KWERENDA_PROGRESS: z.enum(['auto', 'bar', 'lines', 'none']).default('auto'),
+  KWERENDA_DEBUG_OCR: bool.default(false),
+});
+
+export type Env = z.infer<typeof envSchema>;
+
+export interface Config {
+  dataDir: string;
+  backend: 'sqlite' | 'elasticsearch';
+  logLevel: 'debug' | 'info' | 'warn' | 'error';
+  ingest: {
+    workers: number;
+    pageTimeoutMs: number;
+    maxImagePixels: number;
+    pdfWorkerMemoryMb: number;
+    attempts: number;
+    pdfPasswords: string[];
+    watchIntervalMs: number;
+    watchSettleMs: number;
+    osd: 'auto' | 'always' | 'never';
+    pageImageDpi: number;
+  };
+  embeddings: {
+    baseUrl?: string;
+    model: string;
+    apiKey: string;
+    dimensions?: number;
+    timeoutMs: number;
+    queryPrefix: string;
+    passagePrefix: string;
+  };
+  elasticsearchUrl?: string;
+  redisUrl?: string;
+  llm: { baseUrl?: string; model: string };
+  http: { host: string; port: number };
+  progress: 'auto' | 'bar' | 'lines' | 'none';
+}
+
+export class ConfigError extends Error {
+  constructor(public readonly problems: string[]) {
+    super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+/** Parses the environment once. Throws ConfigError listing every problem. */
+export function loadConfig(env: Record<string, string | undefined> = process.env): Readonly<Config> {
+  // Treat empty strings of optional numeric settings as unset.
+  const cleaned: Record<string, string | undefined> = {};
+  for (const key of Object.keys(envSchema.shape)) {
+    const v = env[key];
+    if (v !== undefined && !(v === '' && isOptionalNumeric(key))) cleaned[key] = v;
+  }
+  const parsed = envSchema.safeParse(cleaned);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((i) => {
+      const key = i.path.join('.');
+      const shown = key.includes('PASSWORD') || key.includes('API_KEY') ? '(hidden)' : JSON.stringify(env[key] ?? '');
+      return `${key}=${shown}: ${i.message}`;
+    });
+    throw new ConfigError(problems);
+  }
+  const e = parsed.data;
+  if (e.KWERENDA_BACKEND === 'elasticsearch' && !e.ELASTICSEARCH_URL) {
+    throw new ConfigError(['KWERENDA_BACKEND=elasticsearch needs ELASTICSEARCH_URL']);
+  }
+  if (e.EMBEDDINGS_BASE_URL && !e.EMBEDDINGS_MODEL) {
+    throw new ConfigError(['EMBEDDINGS_BASE_URL is set but EMBEDDINGS_MODEL is empty']);
+  }
+  const config: Config = {
+    dataDir: path.resolve(e.KWERENDA_DATA_DIR),
+    backend: e.KWERENDA_BACKEND,
+    logLevel: e.KWERENDA_LOG_LEVEL,
+    ingest: {
+      workers: e.KWERENDA_WORKERS ?? Math.max(1, os.availableParallelism()),
+      pageTimeoutMs: e.KWERENDA_PAGE_TIMEOUT_S * 1000,
+      maxImagePixels: e.KWERENDA_MAX_IMAGE_PIXELS,
+      pdfWorkerMemoryMb: e.KWERENDA_PDF_WORKER_MEMORY_MB,
+      attempts: e.KWERENDA_INGEST_ATTEMPTS,
+      pdfPasswords: e.KWERENDA_PDF_PASSWORDS.split(',').filter((p) => p.length > 0),
+      watchIntervalMs: Math.round(e.KWERENDA_WATCH_INTERVAL_S * 1000),
+      watchSettleMs: Math.round(e.KWERENDA_WATCH_SETTLE_S * 1000),
+      osd: e.KWERENDA_OSD,
+      pageImageDpi: e.KWERENDA_PAGE_IMAGE_DPI,
+    },
+    embeddings: {
+      baseUrl: e.EMBEDDINGS_BASE_URL,
+      model: e.EMBEDDINGS_MODEL,
+      apiKey: e.EMBEDDINGS_API_KEY,
+      dimensions: e.EMBEDDINGS_DIMENSIONS,
+      timeoutMs: e.EMBEDDINGS_TIMEOUT_MS,
+      queryPrefix: e.EMBEDDINGS_QUERY_PREFIX,
+      passagePrefix: e.EMBEDDINGS_PASSAGE_PREFIX,
+    },
+    elasticsearchUrl: e.ELASTICSEARCH_URL,
+    redisUrl: e.REDIS_URL,
+    llm: { baseUrl: e.LLM_BASE_URL, model: e.LLM_MODEL },
+    http: { host: e.KWERENDA_HOST, port: e.KWERENDA_PORT },
+    progress: e.KWERENDA_PROGRESS,
+  };
+  return deepFreeze(config);
+}
+
+function isOptionalNumeric(key: string): boolean {
+  return key === 'KWERENDA_WORKERS' || key === 'EMBEDDINGS_DIMENSIONS';
+}
+
+function deepFreeze<T>(o: T): T {
+  if (o && typeof o === 'object') {
+    for (const v of Object.values(o)) deepFreeze(v);
+    Object.freeze(o);
+  }
+  return o;
+}

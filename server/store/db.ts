@@ -1,0 +1,210 @@
+/**
+ * The embedded archive: one SQLite database in the data dir (WAL; writers use BEGIN IMMEDIATE).
+ * Holds documents, pages, chunks with their FTS5 and sqlite-vec indexes, metadata with provenance,
+ * the ingest ledger and the embedded job queue. Original files and page images live beside it.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import Database from 'better-sqlite3';
+import * as sqliteVec from 'sqlite-vec';
+
+export type Db = Database.Database;
+
+const MIGRATIONS: string[] = [
+  `
+  CREATE TABLE settings (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+
+  CREATE TABLE files (
+    sha256 TEXT PRIMARY KEY,
+    size INTEGER NOT NULL,
+    mime TEXT,
+    stored_path TEXT NOT NULL,
+    created_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ','now'))
+  );
+
+  -- A document is searchable only when status = 'ready'; pages are stored while it is 'staging'.
+  CREATE TABLE documents (
+    id INTEGER PRIMARY KEY,
+    sha256 TEXT NOT NULL UNIQUE REFERENCES files(sha256),
+    status TEXT NOT NULL CHECK (status IN ('staging', 'ready')),
+    filename TEXT NOT NULL,
+    source_path TEXT NOT NULL,
+    kind TEXT NOT NULL,
+    title TEXT,
+    case_number TEXT,
+    doc_type TEXT,
+    doc_date TEXT,
+    page_count INTEGER NOT NULL,
+    ocr_pages INTEGER NOT NULL DEFAULT 0,
+    mean_confidence REAL,
+    created_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ','now')),
+    ready_at TEXT
+  );
+  CREATE INDEX documents_case ON documents(case_number);
+  CREATE INDEX documents_type_date ON documents(doc_type, doc_date);
+
+  CREATE TABLE pages (
+    document_id INTEGER NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+    page INTEGER NOT NULL,
+    text TEXT NOT NULL,
+    words TEXT NOT NULL,          -- JSON [[start, end, x0, y0, x1, y1, confidence], ...]
+    source TEXT NOT NULL,
+    confidence REAL,
+    corrections TEXT NOT NULL,    -- JSON PageCorrections
+    width REAL NOT NULL,
+    height REAL NOT NULL,
+    image_path TEXT,
+    seconds REAL,
+    PRIMARY KEY (document_id, page)
+  );
+
+  CREATE TABLE metadata (
+    id INTEGER PRIMARY KEY,
+    document_id INTEGER NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+    kind TEXT NOT NULL,
+    value TEXT NOT NULL,
+    raw TEXT NOT NULL,
+    page INTEGER,
+    start INTEGER,
+    end INTEGER,
+    origin TEXT NOT NULL,
+    extra TEXT
+  );
+  CREATE INDEX metadata_kind_value ON metadata(kind, value);
+  CREATE INDEX metadata_document ON metadata(document_id);
+
+  CREATE TABLE chunks (
+    id INTEGER PRIMARY KEY,
+    document_id INTEGER NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+    page INTEGER NOT NULL,
+    start INTEGER NOT NULL,
+    end INTEGER NOT NULL,
+    text TEXT NOT NULL
+  );
+  CREATE INDEX chunks_document ON chunks(document_id, page);
+
+  -- Indexed text has ł/Ł folded to l/L (same length, so offsets hold); unicode61 folds the rest.
+  CREATE VIRTUAL TABLE chunks_fts USING fts5(
+    text, content='', contentless_delete=1, tokenize='unicode61 remove_diacritics 2'
+  );
+  -- Substring index: finds OCR-damaged and partial words, and identifiers split by the tokenizer.
+  CREATE VIRTUAL TABLE chunks_trigram USING fts5(
+    text, content='', contentless_delete=1, tokenize='trigram remove_diacritics 1'
+  );
+
+  CREATE TABLE batches (
+    id INTEGER PRIMARY KEY,
+    started_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ','now')),
+    finished_at TEXT,
+    roots TEXT NOT NULL,
+    case_override TEXT,
+    owner_pid INTEGER,
+    owner_host TEXT,
+    status TEXT NOT NULL DEFAULT 'running' CHECK (status IN ('running', 'done', 'interrupted'))
+  );
+
+  -- The ingest ledger: one row per file per batch; CLI, API and UI read progress from here.
+  CREATE TABLE ingest_files (
+    id INTEGER PRIMARY KEY,
+    batch_id INTEGER NOT NULL REFERENCES batches(id),
+    path TEXT NOT NULL,
+    size INTEGER,
+    sha256 TEXT,
+    detected TEXT,
+    status TEXT NOT NULL CHECK (status IN ('queued', 'running', 'ingested', 'present', 'failed')),
+    stage TEXT NOT NULL DEFAULT 'queued',
+    pages_done INTEGER NOT NULL DEFAULT 0,
+    pages_total INTEGER,
+    attempts INTEGER NOT NULL DEFAULT 0,
+    error_code TEXT,
+    error TEXT,
+    document_id INTEGER REFERENCES documents(id),
+    updated_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ','now')),
+    UNIQUE (batch_id, path)
+  );
+  CREATE INDEX ingest_files_status ON ingest_files(batch_id, status);
+  CREATE INDEX ingest_files_sha ON ingest_files(sha256);
+
+  -- The embedded job queue (BullMQ takes this role when scaled out).
+  CREATE TABLE jobs (
+    id TEXT PRIMARY KEY,
+    name TEXT NOT NULL,
+    payload TEXT NOT NULL,
+    status TEXT NOT NULL CHECK (status IN ('waiting', 'active', 'completed', 'failed')),
+    attempts INTEGER NOT NULL DEFAULT 0,
+    max_attempts INTEGER NOT NULL,
+    run_after INTEGER NOT NULL DEFAULT 0,
+    owner_pid INTEGER,
+    owner_host TEXT,
+    last_error TEXT,
+    created_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ','now')),
+    updated_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ','now'))
+  );
+  CREATE INDEX jobs_waiting ON jobs(status, run_after);
+  `,
+];
+
+export interface OpenOptions {
+  readonly?: boolean;
+}
+
+/** Opens (creating if needed) the archive database in `dataDir` and applies migrations. */
+export function openDb(dataDir: string, opts: OpenOptions = {}): Db {
+  fs.mkdirSync(dataDir, { recursive: true });
+  const db = new Database(path.join(dataDir, 'kwerenda.db'), { readonly: opts.readonly ?? false });
+  sqliteVec.load(db);
+  db.pragma('busy_timeout = 10000');
+  if (!opts.readonly) {
+    db.pragma('journal_mode = WAL');
+    db.pragma('synchronous = NORMAL');
+    db.pragma('foreign_keys = ON');
+    migrate(db);
+  }
+  return db;
+}
+
+function migrate(db: Db): void {
+  const apply = db.transaction(() => {
+    const version = db.pragma('user_version', { simple: true }) as number;
+    for (let v = version; v < MIGRATIONS.length; v++) {
+      db.exec(MIGRATIONS[v]!);
+      db.pragma(`user_version = ${v + 1}`);
+    }
+  });
+  apply.immediate();
+}
+
+/** Runs `fn` in a write transaction that takes the write lock up front (no SQLITE_BUSY mid-way). */
+export function write<T>(db: Db, fn: () => T): T {
+  return db.transaction(fn).immediate();
+}
+
+export function getSetting(db: Db, key: string): string | undefined {
+  const row = db.prepare('SELECT value FROM settings WHERE key = ?').get(key) as { value: string } | undefined;
+  return row?.value;
+}
+
+export function setSetting(db: Db, key: string, value: string): void {
+  db.prepare('INSERT INTO settings(key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value').run(
+    key,
+    value,
+  );
+}
+
+/** Creates the vector table for the embedder's dimension once; refuses a different embedder later. */
+export function ensureVectorTable(db: Db, embedderId: string, dimensions: number): void {
+  write(db, () => {
+    const existing = getSetting(db, 'embedder');
+    const wanted = `${embedderId}:${dimensions}`;
+    if (existing && existing !== wanted) {
+      throw new Error(
+        `archive was indexed with embeddings "${existing}" but "${wanted}" is configured; ` +
+          'use the same embedding settings or a new data directory',
+      );
+    }
+    if (!existing) {
+      db.exec(`CREATE VIRTUAL TABLE chunk_vectors USING vec0(embedding float[${dimensions}] distance_metric=cosine)`);
+      setSetting(db, 'embedder', wanted);
+    }
+  });
+}
