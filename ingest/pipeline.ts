@@ -218,15 +218,24 @@ async function openPdf(ctx: PipelineContext, file: string): Promise<PageSource> 
         };
         return { page, viewerImage: null };
       }
-      const img = await session.image(n, 300, ctx.pdf.maxImagePixels);
-      if (img.kind === 'rejected') throw new IngestError('too_large', `strona ${n}: ${img.reason}`);
-      const input: OcrPageInput =
-        img.kind === 'raw'
-          ? { data: Buffer.from(img.data), raw: { width: img.width, height: img.height, channels: 4 }, dpi: img.dpi }
-          : { data: Buffer.from(img.data), dpi: img.dpi, rotate: img.rotate };
-      const result = await imagePage(ctx, n, input, text);
-      result.page.corrections.image = img.kind === 'raw' ? 'rendered' : 'embedded';
-      return result;
+      const ocrWith = async (render: boolean) => {
+        const img = await session.image(n, 300, ctx.pdf.maxImagePixels, render);
+        if (img.kind === 'rejected') throw new IngestError('too_large', `strona ${n}: ${img.reason}`);
+        const input: OcrPageInput =
+          img.kind === 'raw'
+            ? { data: Buffer.from(img.data), raw: { width: img.width, height: img.height, channels: 4 }, dpi: img.dpi }
+            : { data: Buffer.from(img.data), dpi: img.dpi, rotate: img.rotate };
+        const result = await imagePage(ctx, n, input, text);
+        result.page.corrections.image = img.kind === 'raw' ? 'rendered' : 'embedded';
+        return result;
+      };
+      try {
+        return await ocrWith(false);
+      } catch (err) {
+        // An embedded image our decoder cannot read may still render: pdf.js is more forgiving.
+        if (err instanceof IngestError && err.code === 'corrupt') return ocrWith(true);
+        throw err;
+      }
     },
   };
 }

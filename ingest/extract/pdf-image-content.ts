@@ -21,7 +21,13 @@ export interface XObjectDraw {
   clip: Rect | null;
 }
 
-export type ContentScan = { draws: XObjectDraw[]; extGStates: string[] } | { reason: string };
+export interface ContentScan {
+  /** Every `Do` seen (also after a disqualifying operator, so huge images can still be refused). */
+  draws: XObjectDraw[];
+  extGStates: string[];
+  /** Why the page is not a plain "one image" page; the first problem found. */
+  reason?: string;
+}
 
 export const IDENTITY: Matrix = [1, 0, 0, 1, 0, 0];
 
@@ -84,6 +90,10 @@ export function scanContent(src: Uint8Array): ContentScan {
   let pathIsRect = true;
   let pendingClip = false;
   let ops = 0;
+  let reason: string | undefined;
+  const fail = (why: string) => {
+    reason ??= why;
+  };
   const lex = new Lexer(src);
   for (;;) {
     const tok = lex.next();
@@ -92,34 +102,40 @@ export function scanContent(src: Uint8Array): ContentScan {
       if (operands.length < 64) operands.push(tok.v);
       continue;
     }
-    if (tok.t === 'bad') return { reason: `content stream: ${tok.v}` };
-    if (++ops > MAX_OPS) return { reason: 'content stream: too many operators' };
+    if (tok.t === 'bad') {
+      fail(`content stream: ${tok.v}`);
+      break;
+    }
+    if (++ops > MAX_OPS) {
+      fail('content stream: too many operators');
+      break;
+    }
     const op = tok.v;
     const nums = operands.filter((o): o is number => typeof o === 'number');
     const last = operands[operands.length - 1];
     operands = [];
     if (op === 'q') {
-      if (stack.length >= MAX_DEPTH) return { reason: 'content stream: q nesting too deep' };
-      stack.push(st);
+      if (stack.length >= MAX_DEPTH) fail('content stream: q nesting too deep');
+      else stack.push(st);
       st = { ...st };
     } else if (op === 'Q') {
       st = stack.pop() ?? st;
     } else if (op === 'cm') {
-      if (nums.length !== 6 || !nums.every(Number.isFinite)) return { reason: 'content stream: bad cm' };
-      st.ctm = multiply(nums as Matrix, st.ctm);
+      if (nums.length === 6 && nums.every(Number.isFinite)) st.ctm = multiply(nums as Matrix, st.ctm);
+      else fail('content stream: bad cm');
     } else if (op === 'Do') {
-      if (typeof last !== 'string') return { reason: 'content stream: bad Do' };
-      draws.push({ name: last, ctm: st.ctm, clip: st.clip });
+      if (typeof last === 'string') draws.push({ name: last, ctm: st.ctm, clip: st.clip });
+      else fail('content stream: bad Do');
     } else if (op === 'gs') {
       if (typeof last === 'string') extGStates.push(last);
     } else if (op === 'Tr') {
       st.tr = nums[0] ?? 0;
     } else if (TEXT_SHOW.has(op)) {
       // Render mode 3 = invisible (an OCR text layer); anything else paints glyphs.
-      if (st.tr !== 3) return { reason: 'page shows visible text' };
+      if (st.tr !== 3) fail('page shows visible text');
     } else if (op === 're') {
-      if (nums.length !== 4) return { reason: 'content stream: bad re' };
-      const [x, y, w, h] = nums as [number, number, number, number];
+      const [x = 0, y = 0, w = 0, h = 0] = nums;
+      if (nums.length !== 4) fail('content stream: bad re');
       if (path || !isAxisAligned(st.ctm)) pathIsRect = false;
       path = transformBox(st.ctm, { x0: Math.min(x, x + w), y0: Math.min(y, y + h), x1: Math.max(x, x + w), y1: Math.max(y, y + h) });
     } else if (PATH_BUILD.has(op)) {
@@ -129,21 +145,22 @@ export function scanContent(src: Uint8Array): ContentScan {
       pendingClip = true;
     } else if (op === 'n') {
       if (pendingClip) {
-        if (!path || !pathIsRect) return { reason: 'non-rectangular clip' };
-        st.clip = intersect(st.clip, path);
+        if (path && pathIsRect) st.clip = intersect(st.clip, path);
+        else fail('non-rectangular clip');
       }
       path = null;
       pathIsRect = true;
       pendingClip = false;
     } else if (PAINT.has(op)) {
-      return { reason: `page paints vector graphics (${op})` };
+      fail(`page paints vector graphics (${op})`);
     } else if (op === 'BI') {
-      return { reason: 'page has an inline image' };
+      fail('page has an inline image');
+      break; // the binary data after ID cannot be tokenised
     } else if (!HARMLESS.has(op)) {
-      return { reason: `unexpected operator ${op.slice(0, 12)}` };
+      fail(`unexpected operator ${op.slice(0, 12)}`);
     }
   }
-  return { draws, extGStates };
+  return reason === undefined ? { draws, extGStates } : { draws, extGStates, reason };
 }
 
 type Token = { t: 'operand'; v: number | string | null } | { t: 'op'; v: string } | { t: 'bad'; v: string };
@@ -168,7 +185,8 @@ class Lexer {
     if (c === 0x2f) {
       const start = ++this.i;
       this.skipRegular();
-      return { t: 'operand', v: decodeName(s.subarray(start, this.i)) };
+      // Kept #-escaped: PDFName.of() decodes escapes itself.
+      return { t: 'operand', v: Buffer.from(s.subarray(start, this.i)).toString('latin1') };
     }
     if (c === 0x28) return this.skipString() ? { t: 'operand', v: null } : { t: 'bad', v: 'unterminated string' };
     if (c === 0x5b || c === 0x3c) {
@@ -183,7 +201,7 @@ class Lexer {
     this.skipRegular();
     const word = Buffer.from(s.subarray(start, this.i)).toString('latin1');
     if (/^[+-]?(\d+\.?\d*|\.\d+)$/.test(word)) return { t: 'operand', v: Number(word) };
-    if (/^[+-]?[\d.]+$/.test(word)) return { t: 'operand', v: 0 }; // '--0', '1.2.3': lenient like pdf.js
+    if (/^[+-]*[\d.]+$/.test(word)) return { t: 'operand', v: 0 }; // '--0', '1.2.3': lenient like pdf.js
     if (word === 'true' || word === 'false' || word === 'null') return { t: 'operand', v: null };
     return { t: 'op', v: word };
   }
@@ -225,8 +243,39 @@ class Lexer {
   }
 }
 
-function decodeName(bytes: Uint8Array): string {
-  return Buffer.from(bytes)
-    .toString('latin1')
-    .replace(/#([0-9a-fA-F]{2})/g, (_, h: string) => String.fromCharCode(parseInt(h, 16)));
+export interface Placement {
+  /** Clockwise quarter turns (in degrees) that make the image look as it does on the page. */
+  turn: 0 | 90 | 180 | 270;
+  dpiX: number;
+  dpiY: number;
+}
+
+/**
+ * Check that an image drawn with `draw` fills `box` (the visible page area) within `tol` of its
+ * size, with an axis-aligned, unmirrored matrix, and that no clip cuts it.
+ */
+export function placement(draw: XObjectDraw, width: number, height: number, box: Rect, tol = 0.02): Placement | { reason: string } {
+  const [a, b, c, d] = draw.ctm;
+  const eps = Math.max(Math.abs(a), Math.abs(b), Math.abs(c), Math.abs(d)) * 1e-4;
+  const tiny = (v: number) => Math.abs(v) <= eps;
+  let turn: Placement['turn'];
+  if (tiny(b) && tiny(c) && a > 0 && d > 0) turn = 0;
+  else if (tiny(b) && tiny(c) && a < 0 && d < 0) turn = 180;
+  // Image x axis pointing down the page and image y axis pointing left: turned clockwise.
+  else if (tiny(a) && tiny(d) && b < 0 && c > 0) turn = 90;
+  else if (tiny(a) && tiny(d) && b > 0 && c < 0) turn = 270;
+  else if ((tiny(b) && tiny(c)) || (tiny(a) && tiny(d))) return { reason: 'image is mirrored' };
+  else return { reason: 'image matrix is skewed or not a right-angle rotation' };
+  const img = transformBox(draw.ctm);
+  const tx = (box.x1 - box.x0) * tol;
+  const ty = (box.y1 - box.y0) * tol;
+  const near = Math.abs(img.x0 - box.x0) <= tx && Math.abs(img.x1 - box.x1) <= tx;
+  if (!near || Math.abs(img.y0 - box.y0) > ty || Math.abs(img.y1 - box.y1) > ty) {
+    return { reason: 'image does not cover the page' };
+  }
+  const clip = draw.clip;
+  if (clip && (clip.x0 > box.x0 + tx || clip.x1 < box.x1 - tx || clip.y0 > box.y0 + ty || clip.y1 < box.y1 - ty)) {
+    return { reason: 'image is clipped' };
+  }
+  return { turn, dpiX: (width * 72) / Math.hypot(a, b), dpiY: (height * 72) / Math.hypot(c, d) };
 }

@@ -4,7 +4,7 @@ import type { RawWord } from '../types.js';
 export type PdfRequest =
   | { id: number; op: 'open'; data: Uint8Array; passwords: string[]; maxImagePixels: number }
   | { id: number; op: 'text'; page: number }
-  | { id: number; op: 'image'; page: number; dpi: number; maxPixels: number }
+  | { id: number; op: 'image'; page: number; dpi: number; maxPixels: number; /** Skip the embedded-image fast path. */ render?: boolean }
   | { id: number; op: 'close' };
 
 export interface PdfTextPage {

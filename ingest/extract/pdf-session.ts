@@ -78,8 +78,8 @@ export class PdfSession {
     return r.text!;
   }
 
-  async image(page: number, dpi: number, maxPixels: number): Promise<PdfImage> {
-    const r = await this.call({ op: 'image', page, dpi, maxPixels });
+  async image(page: number, dpi: number, maxPixels: number, render = false): Promise<PdfImage> {
+    const r = await this.call({ op: 'image', page, dpi, maxPixels, render });
     return r.image!;
   }
 

@@ -84,7 +84,12 @@ export class TesseractPool {
     }).then((w) => (pending = w));
     const worker = await withTimeout(created, CREATE_TIMEOUT_MS, () => void pending?.terminate(), 'uruchamianie OCR');
     // Automatic page segmentation; keep spaces between words as single spaces.
-    await worker.setParameters({ tessedit_pageseg_mode: Tesseract.PSM.AUTO, user_defined_dpi: '300' });
+    await worker.setParameters({
+      tessedit_pageseg_mode: Tesseract.PSM.AUTO,
+      user_defined_dpi: '300',
+      // Tesseract's diagnostics ("Detected 46 diacritics") would otherwise land on our stdout.
+      debug_file: '/dev/null',
+    });
     return worker;
   }
 
@@ -139,6 +144,9 @@ export class TesseractPool {
         errorHandler: (e: unknown) => {
           this.lastWorkerError = String(e).slice(0, 300);
         },
+      }).then(async (w) => {
+        await w.setParameters({ debug_file: '/dev/null', user_defined_dpi: '300' });
+        return w;
       });
       const worker = await withTimeout(this.osdWorker, CREATE_TIMEOUT_MS, () => undefined, 'uruchamianie OSD');
       try {

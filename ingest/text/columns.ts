@@ -21,10 +21,11 @@ export interface ColumnOptions {
   candidates?: number;
 }
 
-/** Minimum share of the region's words in the body. */
+/**
+ * Minimum share of the page's words in the body: a two-column layout must carry most of the
+ * text, which rejects two-part fragments (signature blocks, forms) on one-column pages.
+ */
 const MIN_BODY_WORDS = 0.4;
-/** Minimum body height as a share of the region's text height. */
-const MIN_BODY_HEIGHT = 0.5;
 /** Minimum column width as a share of the body width. */
 const MIN_COLUMN_WIDTH = 0.25;
 /** Minimum column height as a share of the body height. */
@@ -122,7 +123,6 @@ export function detectColumns(
     if (gap < minGap) continue;
     const bodyW = rs.x1 - ls.x0;
     const bodyH = Math.max(ls.y1, rs.y1) - Math.min(ls.y0, rs.y0);
-    if (bodyH < MIN_BODY_HEIGHT * height) continue;
     if (ls.x1 - ls.x0 < MIN_COLUMN_WIDTH * bodyW || rs.x1 - rs.x0 < MIN_COLUMN_WIDTH * bodyW) continue;
     if (ls.y1 - ls.y0 < MIN_COLUMN_HEIGHT * bodyH || rs.y1 - rs.y0 < MIN_COLUMN_HEIGHT * bodyH) continue;
     if (countRows(left, hMed) < minRows || countRows(right, hMed) < minRows) continue;

@@ -6,19 +6,13 @@
 
 /** Abbreviations (lower case, without the final dot) after which a dot does not end a sentence. */
 const ABBREVIATIONS = new Set([
-  'ul', 'al', 'pl', 'os', 'nr', 'r', 'dz', 'art', 'ust', 'pkt', 'tj', 'np', 'godz', 'm.in',
-  'poz', 'par', 'lit', 'zm', 'ze', 'tzw', 'tel', 'ok', 'zob', 'por', 'str', 'tys', 'mln', 'mld',
-  'zł', 'gr', 'obr', 'ark', 'pow', 'woj', 'gm', 'im', 'św', 'prof', 'dr', 'inż', 'mgr', 'hab',
-  'sp', 'jw', 'wg', 'ww', 'cz', 'rozdz', 'rozp', 'zał', 'sygn', 'akt', 'dot', 'odp', 'pn',
-  'pt', 'tzn', 'ds', 'ob', 'kw', 'ha', 'mkw', 'pozn', 'rys', 'tab', 'nast', 'jedn', 'itd',
-  'itp', 'wyd', 'red', 'min', 'max', 'proc', 'płd', 'płn', 'wsch', 'zach', 'bud', 'lok', 'm',
+  'ul', 'al', 'pl', 'os', 'nr', 'r', 'dz', 'art', 'ust', 'pkt', 'ppkt', 'tj', 'tzn', 'np',
+  'godz', 'poz', 'par', 'lit', 'zd', 'zm', 'późn', 'tzw', 'tel', 'ok', 'zob', 'por', 'przyp',
+  'str', 'tys', 'obr', 'ark', 'ozn', 'pow', 'woj', 'gm', 'im', 'św', 'ks', 'prof', 'dr', 'inż',
+  'mgr', 'hab', 'sp', 'jw', 'ww', 'wg', 'cz', 'rozdz', 'rozp', 'zał', 'sygn', 'dot', 'odp',
+  'dn', 'ew', 'pn', 'pt', 'ds', 'kw', 'rys', 'tab', 'nast', 'jedn', 'wyd', 'red', 'płd', 'płn',
+  'wsch', 'zach', 'bud', 'lok',
 ]);
-/**
- * Abbreviations that may end a sentence too; they are accepted as sentence ends only when the
- * next word starts a new sentence unmistakably — we keep them non-terminal for safety except
- * these, which are overwhelmingly sentence-final in administrative text.
- */
-const OFTEN_FINAL = new Set(['itd', 'itp']);
 
 const WS = /\s/u;
 const SENTENCE_END = /[.!?…]/u;
@@ -36,22 +30,45 @@ function tokenBefore(text: string, end: number): string {
   return text.slice(s, end);
 }
 
+/** Strip leading openers and the final dot from the token ending with the dot at `dot`. */
+function tokenOfDot(text: string, dot: number): { raw: string; token: string } {
+  const raw = tokenBefore(text, dot + 1).replace(/^["'„“«(\[]+/u, '');
+  return { raw, token: raw.slice(0, -1) };
+}
+
+/** Tokens (without the final dot) that are abbreviations or initials. */
+function isAbbreviation(token: string): boolean {
+  if (ABBREVIATIONS.has(token.toLowerCase())) return true;
+  // Initials ("J.") and single letters ("o." in "z o.o.").
+  if ([...token].length === 1 && /\p{L}/u.test(token)) return true;
+  // Dotted abbreviations with short segments: "m.in.", "Dz.U.", "o.o.", "t.j.".
+  return token.includes('.') && token.split('.').every((s) => s.length <= 3 && !/\d/u.test(s));
+}
+
 /** Does a dot at index `dot` (the last char of its token) end a sentence? */
 function dotEndsSentence(text: string, dot: number): boolean {
-  let token = tokenBefore(text, dot + 1);
-  token = token.replace(/^[("'„“«[]+/u, '').slice(0, -1); // strip openers and the final dot
-  if (token === '' || token.endsWith('.')) return token.endsWith('...') || token === '';
-  const lower = token.toLowerCase();
-  if (ABBREVIATIONS.has(lower) && !OFTEN_FINAL.has(lower)) return false;
-  // Initials ("J.") and single letters ("o." in "z o.o.").
-  if ([...token].length === 1 && /\p{L}/u.test(token)) return false;
-  // Dotted abbreviations with short segments: "m.in.", "Dz.U.", "o.o.", "t.j.".
-  if (token.includes('.') && token.split('.').every((s) => s.length <= 3)) return false;
-  // Enumerations "1." and ordinals "2." (but not years like "2019.").
-  if (/^\d{1,3}$/u.test(token)) return false;
-  // Roman numerals used as headings ("II.").
-  if (/^[IVXLC]{1,5}$/u.test(token)) return false;
+  const { raw, token } = tokenOfDot(text, dot);
+  if (raw.endsWith('...')) return true;
+  // A lone dot, or a dot after a closing bracket/quote: "(... z późn. zm.)."
+  if (token === '' || CLOSERS.test(token[token.length - 1]!)) return true;
+  if (isAbbreviation(token)) return false;
+  // Enumeration markers ("1.", "II.") where an item can start: not "ul. Ślężna 12. Organ ...".
+  if (/^(\d{1,3}|[IVXLC]{1,5})$/u.test(token) && itemCanStart(text, dot - raw.length)) return false;
   return true;
+}
+
+/**
+ * Is position `i` (the char before a token) at a text or line start, or after a ":", ";" or a
+ * dot that is not an abbreviation's ("Orzekam: 1. ...", "projekt. 2. ...", not "ark. 12.")?
+ */
+function itemCanStart(text: string, i: number): boolean {
+  let k = i;
+  while (k >= 0 && isWs(text[k])) {
+    if (text[k] === '\n') return true;
+    k--;
+  }
+  if (k < 0 || text[k] === ':' || text[k] === ';') return true;
+  return text[k] === '.' && !isAbbreviation(tokenOfDot(text, k).token);
 }
 
 export interface Boundaries {
@@ -81,7 +98,7 @@ export function findBoundaries(text: string): Boundaries {
     let next = text[j];
     while (next !== undefined && OPENERS.test(next)) next = text[++j];
     if (next === undefined) continue;
-    const startsSentence = /[\p{Lu}\p{N}§–—-]/u.test(next);
+    const startsSentence = /[\p{Lu}\p{N}§]/u.test(next);
     if (!startsSentence) continue;
     if (ch === '.' && !dotEndsSentence(text, p)) continue;
     b.sentence.push(i);

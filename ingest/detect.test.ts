@@ -1,0 +1,161 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import sharp from 'sharp';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { detectType, type DetectedKind } from './detect.js';
+
+const CORPUS = '/work/shared/corpus/real';
+
+/** Every file of the real corpus → expected kind (and, for some, a description fragment). */
+const EXPECTED: Record<string, DetectedKind | [DetectedKind, string]> = {
+  'MANIFEST.md': ['unsupported', 'text/plain'],
+  'gitprawo_kodeks.pdf': 'pdf',
+  'libtiff_ojpeg_chewey_subsamp21_multi_strip.tiff': 'tiff',
+  'libtiff_test_ifd_loop_to_self.tif': 'tiff',
+  'libtiff_testfax3_bug54_1dnoEOL.tif': 'tiff',
+  'libtiff_testfax4.tiff': 'tiff',
+  'ocrmypdf_2400dpi.pdf': 'pdf',
+  'ocrmypdf_3small.pdf': 'pdf',
+  'ocrmypdf_aspect.pdf': 'pdf',
+  'ocrmypdf_c02-22.pdf': 'pdf',
+  'ocrmypdf_cardinal.pdf': 'pdf',
+  'ocrmypdf_ccitt.pdf': 'pdf',
+  'ocrmypdf_enormous.pdf': 'pdf',
+  'ocrmypdf_epson.pdf': 'pdf',
+  'ocrmypdf_graph_ocred.pdf': 'pdf',
+  'ocrmypdf_hugemono.pdf': 'pdf',
+  // %PDF header followed by %%EOF only: still a PDF; parsing fails later with a reason.
+  'ocrmypdf_invalid.pdf': 'pdf',
+  'ocrmypdf_jbig2.pdf': 'pdf',
+  'ocrmypdf_jbig2_baddevicen.pdf': 'pdf',
+  'ocrmypdf_kcs.pdf': 'pdf',
+  'ocrmypdf_lichtenstein.pdf': 'pdf',
+  'ocrmypdf_linn.png': 'png',
+  'ocrmypdf_linn.txt': ['unsupported', 'text/plain'],
+  'ocrmypdf_multipage.pdf': 'pdf',
+  'ocrmypdf_negzero.pdf': 'pdf',
+  'ocrmypdf_no_contents.pdf': 'pdf',
+  'ocrmypdf_overlay.pdf': 'pdf',
+  'ocrmypdf_rotated_skew.pdf': 'pdf',
+  'ocrmypdf_skew.pdf': 'pdf',
+  'ocrmypdf_tagged.pdf': 'pdf',
+  'pdfjs_bug1250079.pdf': 'pdf',
+  'pdfjs_bug1980958.pdf': 'pdf',
+  'pdfjs_large_jpeg_downscale.pdf': 'pdf',
+  'pdfjs_scan-bad.pdf': 'pdf',
+  'polishlaw_D19180001.md': ['unsupported', 'text/plain'],
+  'pypdf_libreoffice-writer-password.pdf': 'pdf',
+  'pypdf_source-odt-renamed.pdf': ['unsupported', 'OpenDocument text (application/vnd.oasis.opendocument.text)'],
+  'qpdf_bad-xref.pdf': 'pdf',
+  'qpdf_deep-pages.pdf': 'pdf',
+  'qpdf_empty.pdf': 'pdf',
+  'qpdf_enc-XI-R6_V5_U-view_O-master.pdf': 'pdf',
+  'qpdf_encrypted-with-images.pdf': 'pdf',
+  // Fuzzer output: binary PDF fragments ('trailer', 'obj', '/Root') but no %PDF header at all.
+  'qpdf_fuzz_69977a.pdf': ['unsupported', 'not a PDF (no %PDF header)'],
+  'qpdf_leading-junk.pdf': ['pdf', '14 bytes of junk before %PDF-'],
+  'tesseract_8087_054.3B.tif': 'tiff',
+  'tesseract_8087_054.3B.txt': ['unsupported', 'text/plain'],
+  'tesseract_eurotext.tif': 'tiff',
+  'tesseract_eurotext.txt': ['unsupported', 'text/plain'],
+  'tesseract_phototest-rotated-180.png': 'png',
+  'tesseract_phototest.tif': 'tiff',
+  'tesseract_phototest.txt': ['unsupported', 'text/plain'],
+  'tesspol_sample_pl-part1-times-digital_cam.box': ['unsupported', 'text/plain'],
+  'tesspol_sample_pl-part1-times-digital_cam.tif': 'tiff',
+  'tesspol_sample_pl-part1.gt.txt': ['unsupported', 'text/plain'],
+  'tesspol_sample_pl-part2-courier-scanner_HP_DeskJet_F4180_300dpi.box': ['unsupported', 'text/plain'],
+  'tesspol_sample_pl-part2-courier-scanner_HP_DeskJet_F4180_300dpi.tif': 'tiff',
+  'tesspol_sample_pl-part2.gt.txt': ['unsupported', 'text/plain'],
+  'tesspol_sample_pl-part3-times-scanner_Brother_DCP-135C_300dpi.box': ['unsupported', 'text/plain'],
+  'tesspol_sample_pl-part3-times-scanner_Brother_DCP-135C_300dpi.tif': 'tiff',
+  'tesspol_sample_pl-part3.gt.txt': ['unsupported', 'text/plain'],
+};
+
+const MIME: Partial<Record<DetectedKind, string>> = { pdf: 'application/pdf', tiff: 'image/tiff', jpeg: 'image/jpeg', png: 'image/png' };
+
+describe('detectType on the real corpus', () => {
+  it('has an expectation for every corpus file', () => {
+    expect(fs.readdirSync(CORPUS).sort()).toEqual(Object.keys(EXPECTED).sort());
+  });
+
+  for (const [file, want] of Object.entries(EXPECTED)) {
+    it(file, async () => {
+      const [kind, fragment] = Array.isArray(want) ? want : [want, undefined];
+      const got = await detectType(path.join(CORPUS, file));
+      expect(got.kind).toBe(kind);
+      if (MIME[kind]) expect(got.mime).toBe(MIME[kind]);
+      if (fragment) expect(got.description).toContain(fragment);
+    });
+  }
+});
+
+describe('detectType on synthetic files', () => {
+  let dir: string;
+  const put = (name: string, data: Uint8Array | string) => {
+    const p = path.join(dir, name);
+    fs.writeFileSync(p, data);
+    return p;
+  };
+  beforeAll(() => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'kwerenda-detect-'));
+  });
+  afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+  it('empty file', async () => {
+    expect(await detectType(put('empty.pdf', ''))).toEqual({ kind: 'unsupported', mime: null, description: 'empty file' });
+  });
+
+  it('ignores the extension: a PNG named .pdf and a PDF named .jpg', async () => {
+    const png = await sharp({ create: { width: 4, height: 4, channels: 3, background: '#fff' } }).png().toBuffer();
+    expect((await detectType(put('scan.pdf', png))).kind).toBe('png');
+    expect((await detectType(put('scan.jpg', fs.readFileSync(path.join(CORPUS, 'ocrmypdf_ccitt.pdf'))))).kind).toBe('pdf');
+  });
+
+  it('JPEG and TIFF from sharp', async () => {
+    const img = sharp({ create: { width: 8, height: 8, channels: 3, background: '#888' } });
+    expect((await detectType(put('a.bin', await img.clone().jpeg().toBuffer()))).kind).toBe('jpeg');
+    expect((await detectType(put('b.bin', await img.clone().tiff().toBuffer()))).kind).toBe('tiff');
+  });
+
+  it('junk before %PDF- within 1 KiB is a PDF; beyond 1 KiB it is not', async () => {
+    const pdf = fs.readFileSync(path.join(CORPUS, 'ocrmypdf_no_contents.pdf'));
+    const near = await detectType(put('near.pdf', Buffer.concat([Buffer.from('x'.repeat(1000)), pdf])));
+    expect(near.kind).toBe('pdf');
+    expect(near.description).toContain('1000 bytes of junk');
+    const far = await detectType(put('far.pdf', Buffer.concat([Buffer.from('x'.repeat(2000)), pdf])));
+    expect(far.kind).toBe('unsupported');
+  });
+
+  it('Polish UTF-8 text is text/plain; binary noise is not', async () => {
+    const txt = await detectType(put('notatka.pdf', 'Decyzja o pozwoleniu na budowę, działka nr 45/7, obręb Śródmieście.\n'));
+    expect(txt).toEqual({ kind: 'unsupported', mime: 'text/plain', description: 'plain text (text/plain)' });
+    const noise = Buffer.from(Array.from({ length: 4096 }, (_, i) => (i * 7919 + 13) % 256));
+    const bin = await detectType(put('noise.pdf', noise));
+    expect(bin.kind).toBe('unsupported');
+    expect(bin.mime).toBeNull();
+    expect(bin.description).toBe('unknown binary data');
+  });
+
+  it('GIF / WebP / BMP / JPEG 2000 are recognised but not supported yet', async () => {
+    const img = sharp({ create: { width: 8, height: 8, channels: 3, background: '#888' } });
+    const bmp = Buffer.alloc(70);
+    bmp.write('BM', 0, 'latin1');
+    bmp.writeUInt32LE(70, 2);
+    bmp.writeUInt32LE(54, 10);
+    bmp.writeUInt32LE(40, 14);
+    const jp2 = Buffer.from('0000000c6a5020200d0a870a00000014667479706a703220000000006a703220', 'hex');
+    const cases: [string, Buffer, string][] = [
+      ['gif', await img.clone().gif().toBuffer(), 'image/gif'],
+      ['webp', await img.clone().webp().toBuffer(), 'image/webp'],
+      ['bmp', bmp, 'image/bmp'],
+      ['jp2', jp2, 'image/jp2'],
+    ];
+    for (const [name, data, mime] of cases) {
+      const got = await detectType(put(`${name}.pdf`, data));
+      expect(got, name).toMatchObject({ kind: 'unsupported', mime });
+      expect(got.description).toContain('not supported yet');
+    }
+  });
+});
