@@ -180,7 +180,7 @@ async function imagePage(
 ): Promise<{ page: PageResult; viewerImage: Buffer | null }> {
   const r = await ocrPage(ctx.pool, input, ctx.ocr);
   const useOcr = r.words.length > 0 || !textLayer?.words.length;
-  const laid = layoutPage(useOcr ? r.words : textLayer!.words);
+  const laid = useOcr ? layoutSkewed(r.words, r.corrections.skew ?? 0, r.width / r.height) : layoutPage(textLayer!.words);
   return {
     page: {
       page: pageNo,
@@ -194,6 +194,27 @@ async function imagePage(
     },
     viewerImage: r.viewerImage,
   };
+}
+
+/**
+ * Lays out words of a slightly skewed scan. Each box is moved vertically by the skew at its centre
+ * so that lines are level while reading order and lines are decided, then moved back: the stored
+ * boxes stay where the words are on the page image.
+ */
+function layoutSkewed(words: RawWord[], skewDegrees: number, aspect: number): ReturnType<typeof layoutPage> {
+  if (Math.abs(skewDegrees) < 0.05) return layoutPage(words);
+  const k = Math.tan((skewDegrees * Math.PI) / 180) * aspect;
+  const dy = (x0: number, x1: number) => ((x0 + x1) / 2 - 0.5) * k;
+  const level = words.map((w) => {
+    const d = dy(w.box.x0, w.box.x1);
+    return { ...w, box: { ...w.box, y0: w.box.y0 + d, y1: w.box.y1 + d } };
+  });
+  const laid = layoutPage(level);
+  for (const w of laid.words) {
+    const d = dy(w.box.x0, w.box.x1);
+    w.box = { ...w.box, y0: Math.min(1, Math.max(0, w.box.y0 - d)), y1: Math.min(1, Math.max(0, w.box.y1 - d)) };
+  }
+  return laid;
 }
 
 async function openPdf(ctx: PipelineContext, file: string): Promise<PageSource> {

@@ -8,11 +8,11 @@ import path from 'node:path';
 import { z } from 'zod';
 
 const int = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
-const optionalUrl = z
+const blankToUndefined = z
   .string()
-  .trim()
-  .transform((s) => (s === '' ? undefined : s))
-  .pipe(z.url({ protocol: /^https?$/ }).optional());
+  .optional()
+  .transform((s) => (s === undefined || s.trim() === '' ? undefined : s.trim()));
+const optionalUrl = blankToUndefined.pipe(z.url({ protocol: /^https?$/ }).optional());
 const bool = z
   .enum(['true', 'false', '1', '0', 'yes', 'no', ''])
   .transform((v) => v === 'true' || v === '1' || v === 'yes');
@@ -47,11 +47,7 @@ const envSchema = z.object({
   EMBEDDINGS_QUERY_PREFIX: z.string().default('zapytanie: '),
   EMBEDDINGS_PASSAGE_PREFIX: z.string().default(''),
   ELASTICSEARCH_URL: optionalUrl,
-  REDIS_URL: z
-    .string()
-    .trim()
-    .transform((s) => (s === '' ? undefined : s))
-    .pipe(z.url({ protocol: /^rediss?$/ }).optional()),
+  REDIS_URL: blankToUndefined.pipe(z.url({ protocol: /^rediss?$/ }).optional()),
   LLM_BASE_URL: optionalUrl,
   LLM_MODEL: z.string().default(''),
   KWERENDA_HOST: z.string().default('127.0.0.1'),

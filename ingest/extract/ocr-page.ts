@@ -104,13 +104,16 @@ export async function ocrPage(pool: TesseractPool, input: OcrPageInput, opts: Oc
   const expectedWords = (grey.width * grey.height) / 400_000; // a sparse page still has a few
   const weak = (o: OcrOutput) => o.confidence < LOW_CONFIDENCE || o.words.length < Math.min(5, expectedWords);
 
-  if (opts.osd === 'always' || (opts.osd === 'auto' && weak(best))) {
+  if (opts.osd === 'always' || (opts.osd === 'auto' && (weak(best) || looksSideways(best)))) {
     const osd = await pool.detectOrientation(pgm(grey), remaining());
     if (osd) corrections.osd = { degrees: osd.degrees, confidence: Math.round(osd.confidence * 100) / 100 };
     if (osd && osd.degrees !== 0 && osd.confidence >= 1) {
       const turned = await toGrey(fromGrey(grey, opts.maxPixels).rotate(osd.degrees));
       const again = await pool.recognize(pgm(turned), remaining());
-      if (score(again) > score(best)) {
+      // A sideways page read as vertical text scores well but reads in the wrong order: when the
+      // words were tall and the turned page reads about as well, the turned page wins.
+      const sideways = looksSideways(best) && !looksSideways(again);
+      if (score(again) > score(best) || (sideways && score(again) > 0.8 * score(best))) {
         best = again;
         bestImage = turned;
         corrections.rotation = osd.degrees;
@@ -168,6 +171,17 @@ export async function ocrPage(pool: TesseractPool, input: OcrPageInput, opts: Oc
     corrections,
     viewerImage,
   };
+}
+
+/**
+ * A page scanned sideways can still come out with high confidence (tesseract reads the lines as
+ * vertical text) but its words are then taller than wide. Checking that costs nothing.
+ */
+export function looksSideways(o: OcrOutput): boolean {
+  const long = o.words.filter((w) => w.text.length >= 4);
+  if (long.length < 5) return false;
+  const tall = long.filter((w) => w.bbox.y1 - w.bbox.y0 > w.bbox.x1 - w.bbox.x0).length;
+  return tall / long.length >= 0.5;
 }
 
 /** More recognised words at higher confidence is better; confidence alone favours empty pages. */

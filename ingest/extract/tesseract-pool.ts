@@ -89,6 +89,7 @@ export class TesseractPool {
       user_defined_dpi: '300',
       // Tesseract's diagnostics ("Detected 46 diacritics") would otherwise land on our stdout.
       debug_file: '/dev/null',
+      ...(process.env.KW_EXP_NOINVERT ? { tessedit_do_invert: '0' } : {}),
     });
     return worker;
   }
@@ -161,9 +162,9 @@ export class TesseractPool {
         );
         const deg = r.data.orientation_degrees;
         if (deg === null || ![0, 90, 180, 270].includes(deg)) return null;
-        // Tesseract reports the angle the page is turned by; turning it back is the complement.
-        const fix = ((360 - deg) % 360) as OsdOutput['degrees'];
-        return { degrees: fix, confidence: r.data.orientation_confidence ?? 0 };
+        // Tesseract reports the clockwise turn that makes the page upright (270 for a page scanned
+        // turned 90° clockwise), which is what sharp's rotate() takes.
+        return { degrees: deg as OsdOutput['degrees'], confidence: r.data.orientation_confidence ?? 0 };
       } catch (err) {
         if (err instanceof IngestError && err.code === 'timeout') throw err;
         return null; // OSD found too little text to decide: not an error.
