@@ -1,0 +1,219 @@
+/**
+ * Document type from the heading near the top of the first page: "DECYZJA NR 123/2019",
+ * "POSTANOWIENIE", "WNIOSEK o wydanie decyzji o pozwoleniu na budowę", "Zgłoszenie robót
+ * budowlanych", letter-spaced "D E C Y Z J A", OCR-damaged "DECYZIA", "POSTANOWIENlE".
+ * Only the heading counts, never a word in the body. A plain "decyzja" is refined from the
+ * heading ("o warunkach zabudowy") or from the operative part ("udzielam pozwolenia na budowę").
+ */
+import { editDistance, fold, squash, type Found } from './common.js';
+
+export interface DocTypeFound extends Found {
+  /** The heading line, whitespace squashed. */
+  heading: string;
+  /** Where the (refined) value comes from. */
+  basis: 'heading' | 'operative';
+}
+
+/** Base forms; multi-word types need their second word (folded prefix) to follow. */
+const TYPES: { word: string; value: string; next?: RegExp }[] = [
+  ...[
+    'decyzja', 'postanowienie', 'wniosek', 'zawiadomienie', 'zgłoszenie', 'sprzeciw', 'protokół',
+    'odwołanie', 'pełnomocnictwo', 'upoważnienie', 'skarga', 'wezwanie', 'informacja',
+    'zaświadczenie', 'opinia', 'uzgodnienie', 'obwieszczenie', 'zażalenie', 'oświadczenie',
+    'ogłoszenie', 'umowa', 'porozumienie', 'ekspertyza', 'wypis', 'wyrys', 'uchwała', 'wyrok',
+    'sprostowanie', 'notatka',
+  ].map((w) => ({ word: w, value: w })),
+  { word: 'notatka', value: 'notatka służbowa', next: /^sluzbow/ },
+  { word: 'projekt', value: 'projekt budowlany', next: /^(?:budowlan|zagospodarowania)/ },
+  { word: 'warunki', value: 'decyzja o warunkach zabudowy', next: /^zabudowy/ },
+  { word: 'dziennik', value: 'dziennik budowy', next: /^budowy/ },
+  { word: 'opis', value: 'opis techniczny', next: /^techniczn/ },
+];
+
+/** Fold plus OCR confusions: i/j/l/1/|/! all look alike, 0→o, rn→m, vv→w. */
+function skeleton(s: string): string {
+  return fold(s).replace(/[ijl1|!]/g, 'i').replace(/0/g, 'o').replace(/rn/g, 'm').replace(/vv/g, 'w');
+}
+
+const ENDINGS = ['a', 'i', 'y', 'e', 'ę', 'ą', 'u', 'em', 'om', 'ami', 'ach', 'ów', 'ie', 'iu', 'iem', 'ia'];
+
+/** Skeletons of inflected forms ("decyzji", "wniosku", "postanowienia"): not headings. */
+function inflections(word: string): Set<string> {
+  const base = skeleton(word);
+  const stems = [word.slice(0, -1), word.slice(0, -2)];
+  if (word.endsWith('ek')) stems.push(word.slice(0, -2) + 'k');
+  const out = new Set<string>();
+  for (const stem of stems) for (const e of ENDINGS) out.add(skeleton(stem + e));
+  out.delete(base);
+  return out;
+}
+
+const TYPE_KEYS = TYPES.map((t) => ({ ...t, key: skeleton(t.word), inflected: inflections(t.word) }));
+
+function matchType(word: string, nextWord: string): { value: string } | null {
+  if (word.length > 30) return null;
+  const key = skeleton(word);
+  if (key.length < 4) return null;
+  const nextFolded = fold(nextWord);
+  let best: { value: string; d: number; multi: boolean } | null = null;
+  for (const t of TYPE_KEYS) {
+    const max = t.key.length <= 5 ? 0 : t.key.length <= 9 ? 1 : 2;
+    if (t.inflected.has(key)) continue;
+    const d = editDistance(key, t.key, max);
+    if (d > max) continue;
+    if (t.next && !t.next.test(nextFolded)) continue;
+    const multi = t.next !== undefined;
+    // Prefer the closest; at equal distance prefer the multi-word type (more specific).
+    if (!best || d < best.d || (d === best.d && multi && !best.multi)) best = { value: t.value, d, multi };
+  }
+  return best ? { value: best.value } : null;
+}
+
+const DECISION_QUALIFIERS: [RegExp, string][] = [
+  [/o\s+odmowie\s+(?:ustalenia\s+)?warunk[a-z]*\s+zabudowy/, 'decyzja o odmowie ustalenia warunków zabudowy'],
+  [/o\s+odmowie\s[^;]{0,120}?pozwoleni[a-z]*\s+na\s+budowe/, 'decyzja o odmowie pozwolenia na budowę'],
+  [/o\s+odmowie(?![a-z])/, 'decyzja o odmowie'],
+  [/o\s+warunkach\s+zabudowy/, 'decyzja o warunkach zabudowy'],
+  [/o\s+pozwoleniu\s+na\s+budowe/, 'decyzja o pozwoleniu na budowę'],
+  [/o\s+pozwoleniu\s+na\s+rozbiorke/, 'decyzja o pozwoleniu na rozbiórkę'],
+  [/o\s+ustaleniu\s+lokalizacji\s+inwestycji\s+celu\s+publicznego/, 'decyzja o ustaleniu lokalizacji inwestycji celu publicznego'],
+  [/o\s+umorzeniu(?![a-z])/, 'decyzja o umorzeniu postępowania'],
+];
+
+const OPERATIVE: [RegExp, string][] = [
+  [/odmawiam\s+(?:ustalenia\s+)?warunkow\s+zabudowy/, 'decyzja o odmowie ustalenia warunków zabudowy'],
+  [/odmawiam\s[^.;]{0,200}?pozwoleni[a-z]*\s+na\s+budowe/, 'decyzja o odmowie pozwolenia na budowę'],
+  [/udzielam\s[^.;]{0,60}?pozwoleni[a-z]*\s+na\s+budowe/, 'decyzja o pozwoleniu na budowę'],
+  [/udzielam\s[^.;]{0,60}?pozwoleni[a-z]*\s+na\s+rozbiorke/, 'decyzja o pozwoleniu na rozbiórkę'],
+  [/ustalam\s+warunki\s+zabudowy/, 'decyzja o warunkach zabudowy'],
+  [/ustalam\s+lokalizacj[a-z]*\s+inwestycji\s+celu\s+publicznego/, 'decyzja o ustaleniu lokalizacji inwestycji celu publicznego'],
+  [/umarzam\s+postepowanie/, 'decyzja o umorzeniu postępowania'],
+];
+
+const LETTER_SPACED = /(?:\p{L}[ ]{1,3}){3,30}\p{L}/uy;
+const WORD = /\p{L}[\p{L}|!01]{0,40}/uy;
+const NEXT_WORD = /[ \t]*([\p{L}\-]*)/uy;
+const MAX_LINES = 40;
+const MAX_CHARS = 4000;
+
+interface Line {
+  start: number;
+  end: number;
+}
+
+function topLines(text: string): Line[] {
+  const lines: Line[] = [];
+  let pos = 0;
+  while (pos < text.length && pos < MAX_CHARS && lines.length < MAX_LINES) {
+    const nl = text.indexOf('\n', pos);
+    const end = nl < 0 ? text.length : nl;
+    if (text.slice(pos, end).trim() !== '') lines.push({ start: pos, end });
+    pos = end + 1;
+  }
+  return lines;
+}
+
+interface Candidate {
+  value: string;
+  start: number;
+  end: number;
+  line: number;
+}
+
+/** The heading word of a line as a type, or null. `strong` = written in capitals. */
+function lineCandidate(text: string, line: Line, index: number): (Candidate & { strong: boolean }) | null {
+  const body = text.slice(line.start, line.end);
+  const lead = body.search(/\p{L}/u);
+  if (lead < 0 || lead > 4 || /[\p{N}]/u.test(body.slice(0, lead))) return null;
+  const at = line.start + lead;
+  LETTER_SPACED.lastIndex = at;
+  const spaced = LETTER_SPACED.exec(text);
+  if (spaced && spaced.index + spaced[0].length <= line.end) {
+    // Try the longest run of spaced letters that spells a type ("D E C Y Z J A N r" → decyzja).
+    const letters: { ch: string; end: number }[] = [];
+    for (let i = 0; i < spaced[0].length; i++) {
+      const ch = spaced[0][i] ?? ' ';
+      if (ch !== ' ') letters.push({ ch, end: at + i + 1 });
+    }
+    // "D E C Y Z J A  Nr": the last letter starts an ordinary word, it is not spaced out.
+    if (/\p{L}/u.test(text[at + spaced[0].length] ?? '')) letters.pop();
+    for (let k = letters.length; k >= 4; k--) {
+      const word = letters.slice(0, k).map((l) => l.ch).join('');
+      const t = matchType(word, '');
+      const upper = [...word].filter((c) => c !== c.toLowerCase()).length;
+      if (t && upper * 10 >= word.length * 6) {
+        return { value: t.value, start: at, end: letters[k - 1]?.end ?? at, line: index, strong: true };
+      }
+    }
+    return null;
+  }
+  WORD.lastIndex = at;
+  const w = WORD.exec(text);
+  if (!w) return null;
+  const word = w[0];
+  const end = at + word.length;
+  NEXT_WORD.lastIndex = end;
+  const next = NEXT_WORD.exec(text)?.[1] ?? '';
+  const t = matchType(word, next);
+  if (!t) return null;
+  const letters = [...word].filter((c) => /\p{L}/u.test(c));
+  const upper = letters.filter((c) => c !== c.toLowerCase()).length;
+  const strong = upper * 10 >= letters.length * 6 && letters.length >= 4;
+  const trimmed = body.trim();
+  const weakOk = /^\p{Lu}/u.test(word) && trimmed.length <= 70 && !/[,:;]$/.test(trimmed);
+  if (!strong && !weakOk) return null;
+  return { value: t.value, start: at, end, line: index, strong };
+}
+
+/** The document type from the heading of a (first) page, or null when there is no heading. */
+export function findDocType(text: string): DocTypeFound | null {
+  if (typeof text !== 'string' || text.length === 0) return null;
+  const lines = topLines(text);
+  let chosen: Candidate | null = null;
+  for (let i = 0; i < lines.length && !chosen; i++) {
+    const line = lines[i];
+    const c = line ? lineCandidate(text, line, i) : null;
+    if (c?.strong) chosen = c;
+  }
+  for (let i = 0; i < lines.length && !chosen; i++) {
+    const line = lines[i];
+    chosen = line ? lineCandidate(text, line, i) : null;
+  }
+  if (!chosen) return null;
+  const line = lines[chosen.line];
+  if (!line) return null;
+  const heading = squash(text.slice(line.start, line.end)).slice(0, 160);
+  const result: DocTypeFound = { value: chosen.value, start: chosen.start, end: chosen.end, heading, basis: 'heading' };
+  if (chosen.value !== 'decyzja') return result;
+
+  // Qualifier in the heading: the rest of the line and up to two following title-like lines.
+  let regionEnd = line.end;
+  for (let j = chosen.line + 1; j <= chosen.line + 2; j++) {
+    const l = lines[j];
+    if (!l) break;
+    const s = text.slice(l.start, l.end).trim();
+    if (!/^(?:o\s|w\s+sprawie)/.test(fold(s)) && !/^\p{Lu}{2,}[\s\p{Lu}\p{P}\d]*$/u.test(s)) break;
+    regionEnd = l.end;
+  }
+  const region = fold(text.slice(chosen.end, regionEnd));
+  for (const [re, value] of DECISION_QUALIFIERS) {
+    const q = re.exec(region);
+    if (q) {
+      result.value = value;
+      result.end = chosen.end + q.index + q[0].length;
+      return result;
+    }
+  }
+  // Operative part ("… zatwierdzam projekt budowlany i udzielam pozwolenia na budowę …").
+  const body = fold(text.slice(chosen.end, chosen.end + 8000));
+  let firstAt = Infinity;
+  for (const [re, value] of OPERATIVE) {
+    const o = re.exec(body);
+    if (o && o.index < firstAt) {
+      firstAt = o.index;
+      result.value = value;
+      result.basis = 'operative';
+    }
+  }
+  return result;
+}

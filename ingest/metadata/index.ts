@@ -1,0 +1,204 @@
+/**
+ * Rule-based Polish metadata extraction with provenance.
+ *
+ * `extractMetadata` returns, in this order: case numbers (command-line override, then folder
+ * names, then page text with the document's own signature first), the document type (one, from
+ * the heading), dates (the document date first), parcels, addresses, investors. Every value from
+ * page text has `raw === pageText.slice(start, end)`. Nothing here throws.
+ */
+import type { MetaValue } from '../types.js';
+import { safely, overlapsAny, type Found } from './common.js';
+import { findAddresses } from './addresses.js';
+import { documentDateIndex, findDates } from './dates.js';
+import { findDocType } from './doctype.js';
+import { findInvestors } from './investor.js';
+import { findParcels } from './parcels.js';
+import { findFolderSignatures, findSignatures, normaliseSignature, signatureLabel } from './signature.js';
+
+export { findAddresses, type AddressFound } from './addresses.js';
+export { findDates, monthFromWord, isoDate } from './dates.js';
+export { findDocType, type DocTypeFound } from './doctype.js';
+export { findInvestors } from './investor.js';
+export { findParcels, type ParcelFound } from './parcels.js';
+export { findFolderSignatures, findSignatures, normaliseSignature, type FindSignatureOptions } from './signature.js';
+export { fold, type Found } from './common.js';
+
+export interface PageText {
+  page: number;
+  text: string;
+}
+
+export interface ExtractContext {
+  /** Names of the folders holding the document; a signature in one of them is the case. */
+  folderNames?: string[];
+  /** Case signature given on the command line: always first. */
+  caseOverride?: string;
+}
+
+function cleanPages(pages: unknown): PageText[] {
+  if (!Array.isArray(pages)) return [];
+  const out: PageText[] = [];
+  pages.forEach((p: unknown, i) => {
+    const rec = (p ?? {}) as { page?: unknown; text?: unknown };
+    const page = typeof rec.page === 'number' && Number.isFinite(rec.page) ? rec.page : i + 1;
+    out.push({ page, text: typeof rec.text === 'string' ? rec.text : '' });
+  });
+  return out.sort((a, b) => a.page - b.page);
+}
+
+function fromText(kind: MetaValue['kind'], page: PageText, hit: Found, extra?: Record<string, string>): MetaValue {
+  const v: MetaValue = {
+    kind,
+    value: hit.value,
+    raw: page.text.slice(hit.start, hit.end),
+    page: page.page,
+    start: hit.start,
+    end: hit.end,
+    origin: 'text',
+  };
+  if (extra && Object.keys(extra).length > 0) v.extra = extra;
+  return v;
+}
+
+/** Keep the first value per (page, key). */
+function dedupe(values: MetaValue[], key: (v: MetaValue) => string): MetaValue[] {
+  const seen = new Set<string>();
+  return values.filter((v) => {
+    const k = `${v.page}\u0000${key(v)}`;
+    if (seen.has(k)) return false;
+    seen.add(k);
+    return true;
+  });
+}
+
+function caseNumbers(pages: PageText[], ctx: ExtractContext, spans: Map<number, Found[]>): MetaValue[] {
+  const head: MetaValue[] = [];
+  const override = typeof ctx.caseOverride === 'string' ? ctx.caseOverride.trim() : '';
+  const taken = new Set<string>();
+  if (override !== '') {
+    const value = normaliseSignature(override) ?? override;
+    head.push({ kind: 'caseNumber', value, raw: ctx.caseOverride ?? override, page: null, start: null, end: null, origin: 'cli' });
+    taken.add(value);
+  }
+  const folders = Array.isArray(ctx.folderNames) ? ctx.folderNames : [];
+  for (const name of folders) {
+    if (typeof name !== 'string') continue;
+    for (const hit of safely(() => findFolderSignatures(name))) {
+      if (taken.has(hit.value)) continue;
+      taken.add(hit.value);
+      const raw = name.slice(hit.start, hit.end);
+      head.push({ kind: 'caseNumber', value: hit.value, raw, page: null, start: null, end: null, origin: 'folder' });
+    }
+  }
+  // Text: the document's own signature is the first labelled one ("Znak:") on the first page
+  // with signatures, else its first one not labelled as the addressee's ("Wasz znak:").
+  const text: { v: MetaValue; label: 'own' | 'other' | null }[] = [];
+  for (const page of pages) {
+    const hits = safely(() => findSignatures(page.text));
+    spans.set(page.page, hits);
+    for (const hit of hits) text.push({ v: fromText('caseNumber', page, hit), label: signatureLabel(page.text, hit.start) });
+  }
+  const firstPage = text[0]?.v.page;
+  const onFirst = text.filter((t) => t.v.page === firstPage);
+  const own =
+    onFirst.find((t) => t.label === 'own') ?? onFirst.find((t) => t.label === null) ??
+    text.find((t) => t.label === 'own') ?? text[0];
+  const ordered = own ? [own.v, ...text.filter((t) => t !== own).map((t) => t.v)] : [];
+  return [...head, ...dedupe(ordered, (v) => v.value)];
+}
+
+function docType(pages: PageText[]): MetaValue[] {
+  const first = pages.find((p) => p.text.trim() !== '');
+  if (!first) return [];
+  const d = findDocType(first.text);
+  if (!d) return [];
+  return [fromText('docType', first, d, { heading: d.heading, basis: d.basis })];
+}
+
+function dates(pages: PageText[], spans: Map<number, Found[]>): MetaValue[] {
+  const perPage = pages.map((p) => ({
+    page: p,
+    hits: safely(() => findDates(p.text)).filter((h) => !overlapsAny(h.start, h.end, spans.get(p.page) ?? [])),
+  }));
+  let doc: { pageIndex: number; hitIndex: number } | null = null;
+  const firstWithText = perPage.findIndex((pp) => pp.page.text.trim() !== '');
+  for (let i = 0; i < perPage.length && !doc; i++) {
+    const pp = perPage[i];
+    if (!pp || pp.hits.length === 0) continue;
+    const idx = documentDateIndex(pp.page.text, pp.hits, i !== firstWithText);
+    if (idx >= 0) doc = { pageIndex: i, hitIndex: idx };
+  }
+  const out: MetaValue[] = [];
+  let docValue: MetaValue | null = null;
+  perPage.forEach((pp, i) => {
+    pp.hits.forEach((h, j) => {
+      const isDoc = doc !== null && doc.pageIndex === i && doc.hitIndex === j;
+      const v = fromText('date', pp.page, h, { role: isDoc ? 'document' : 'mentioned' });
+      if (isDoc) docValue = v;
+      else out.push(v);
+    });
+  });
+  const all = docValue ? [docValue, ...out] : out;
+  return dedupe(all, (v) => v.value);
+}
+
+function parcels(pages: PageText[], spans: Map<number, Found[]>): MetaValue[] {
+  const out: MetaValue[] = [];
+  for (const page of pages) {
+    const hits = safely(() => findParcels(page.text)).filter(
+      (h) => !overlapsAny(h.start, h.end, spans.get(page.page) ?? []),
+    );
+    const values = hits.map((h) => {
+      const extra: Record<string, string> = {};
+      if (h.obreb !== undefined) extra.obreb = h.obreb;
+      if (h.obrebNr !== undefined) extra.obrebNr = h.obrebNr;
+      if (h.arkusz !== undefined) extra.arkusz = h.arkusz;
+      return fromText('parcel', page, h, extra);
+    });
+    // A bare mention of a parcel is dropped when the page also names its precinct/sheet.
+    const detailed = new Set(values.filter((v) => v.extra).map((v) => v.value));
+    out.push(...values.filter((v) => v.extra || !detailed.has(v.value)));
+  }
+  return dedupe(out, (v) => `${v.value}\u0000${v.extra?.obreb ?? ''}\u0000${v.extra?.arkusz ?? ''}`);
+}
+
+function addresses(pages: PageText[]): MetaValue[] {
+  const out: MetaValue[] = [];
+  for (const page of pages) {
+    for (const h of safely(() => findAddresses(page.text))) {
+      const extra: Record<string, string> = { street: h.street };
+      if (h.number !== undefined) extra.number = h.number;
+      if (h.postcode !== undefined) extra.postcode = h.postcode;
+      if (h.city !== undefined) extra.city = h.city;
+      out.push(fromText('address', page, h, extra));
+    }
+  }
+  return dedupe(out, (v) => v.value);
+}
+
+function investors(pages: PageText[]): MetaValue[] {
+  const out: MetaValue[] = [];
+  for (const page of pages) {
+    for (const h of safely(() => findInvestors(page.text))) out.push(fromText('investor', page, h));
+  }
+  return dedupe(out, (v) => v.value);
+}
+
+/** All metadata of one document (its pages in order), with provenance. Never throws. */
+export function extractMetadata(pages: PageText[], ctx?: ExtractContext): MetaValue[] {
+  try {
+    const list = cleanPages(pages);
+    const c: ExtractContext = ctx && typeof ctx === 'object' ? ctx : {};
+    const spans = new Map<number, Found[]>();
+    return [
+      ...safely(() => caseNumbers(list, c, spans)),
+      ...safely(() => docType(list)),
+      ...safely(() => dates(list, spans)),
+      ...safely(() => parcels(list, spans)),
+      ...safely(() => addresses(list)),
+      ...safely(() => investors(list)),
+    ];
+  } catch {
+    return [];
+  }
+}
