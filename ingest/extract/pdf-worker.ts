@@ -76,7 +76,7 @@ async function text(req: Extract<PdfRequest, { op: 'text' }>): Promise<PdfReply>
 
 async function textLayer(page: PDFPageProxy): Promise<PdfTextPage> {
   const viewport = page.getViewport({ scale: 1 });
-  const content = await page.getTextContent({ disableNormalization: false });
+  const content = await page.getTextContent({ disableNormalization: true });
   const words: RawWord[] = [];
   let chars = 0;
   let line = 0;

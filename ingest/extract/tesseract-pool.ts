@@ -86,10 +86,11 @@ export class TesseractPool {
     // Automatic page segmentation; keep spaces between words as single spaces.
     await worker.setParameters({
       tessedit_pageseg_mode: Tesseract.PSM.AUTO,
-      user_defined_dpi: '300',
+      user_defined_dpi: '200',
       // Tesseract's diagnostics ("Detected 46 diacritics") would otherwise land on our stdout.
       debug_file: '/dev/null',
-      ...(process.env.KW_EXP_NOINVERT ? { tessedit_do_invert: '0' } : {}),
+      // Do not try every low-confidence line again as white-on-black: permit files are dark on light.
+      tessedit_do_invert: '0',
     });
     return worker;
   }
@@ -146,7 +147,7 @@ export class TesseractPool {
           this.lastWorkerError = String(e).slice(0, 300);
         },
       }).then(async (w) => {
-        await w.setParameters({ debug_file: '/dev/null', user_defined_dpi: '300' });
+        await w.setParameters({ debug_file: '/dev/null', user_defined_dpi: '200' });
         return w;
       });
       const worker = await withTimeout(this.osdWorker, CREATE_TIMEOUT_MS, () => undefined, 'uruchamianie OSD');

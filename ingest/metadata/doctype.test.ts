@@ -65,6 +65,13 @@ describe('findDocType: decision kinds', () => {
   it('WARUNKI ZABUDOWY heading', () => {
     expect(docType('WARUNKI ZABUDOWY\nNr 5/2020')?.value).toBe('decyzja o warunkach zabudowy');
   });
+  it('a decision objecting to a notification is a sprzeciw (heading or operative part)', () => {
+    expect(docType('DECYZJA NR 879/2016\no wniesieniu sprzeciwu\n\nNa podstawie art. 30 ust. 5')?.value).toBe('sprzeciw');
+    expect(
+      docType(LETTERHEAD + 'DECYZJA NR 879/2016\n\nNa podstawie art. 30 ust. 5 ustawy, po rozpatrzeniu zgłoszenia\n\nwnoszę sprzeciw\n\nod wykonania robót')
+        ?.value,
+    ).toBe('sprzeciw');
+  });
   it('decyzja o odmowie in the heading', () => {
     expect(docType('DECYZJA NR 9/2019\no odmowie zatwierdzenia projektu budowlanego i udzielenia pozwolenia na budowę')?.value).toBe(
       'decyzja o odmowie pozwolenia na budowę',

@@ -78,6 +78,8 @@ const DECISION_QUALIFIERS: [RegExp, string][] = [
   [/o\s+pozwoleniu\s+na\s+rozbiorke/, 'decyzja o pozwoleniu na rozbiórkę'],
   [/o\s+ustaleniu\s+lokalizacji\s+inwestycji\s+celu\s+publicznego/, 'decyzja o ustaleniu lokalizacji inwestycji celu publicznego'],
   [/o\s+umorzeniu(?![a-z])/, 'decyzja o umorzeniu postępowania'],
+  // An objection to a notification is issued as a decision; clerks file and look for it as "sprzeciw".
+  [/o\s+wniesieniu\s+sprzeciwu/, 'sprzeciw'],
 ];
 
 const OPERATIVE: [RegExp, string][] = [
@@ -88,6 +90,7 @@ const OPERATIVE: [RegExp, string][] = [
   [/ustalam\s+warunki\s+zabudowy/, 'decyzja o warunkach zabudowy'],
   [/ustalam\s+lokalizacj[a-z]*\s+inwestycji\s+celu\s+publicznego/, 'decyzja o ustaleniu lokalizacji inwestycji celu publicznego'],
   [/umarzam\s+postepowanie/, 'decyzja o umorzeniu postępowania'],
+  [/wnosze\s+sprzeciw/, 'sprzeciw'],
 ];
 
 const LETTER_SPACED = /(?:\p{L}[ ]{1,3}){3,30}\p{L}/uy;

@@ -1,0 +1,235 @@
+/**
+ * Ingest benchmark: scanned and born-digital throughput with 1 and 2 workers, against native
+ * tesseract 5 and pdftotext on the same pages and cores, CER side by side, and peak RSS on a long
+ * scan. Prints a Markdown report (copied into docs/BENCHMARKS.md).
+ *
+ *   npm run bench                       # everything (the 300-page RSS run takes ~10 min)
+ *   npm run bench -- --quick            # RSS on 40 pages instead of 300
+ *   npm run bench -- --skip-rss
+ *
+ * Native tools come from Debian, for the comparison only:
+ *   apt-get install -y tesseract-ocr tesseract-ocr-pol poppler-utils
+ */
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import Database from 'better-sqlite3';
+import { PDFDocument } from 'pdf-lib';
+import sharp from 'sharp';
+import { cer } from '../ingest/text/metrics.js';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
+const cli = path.join(root, 'bin', 'kwerenda.js');
+const corpus = path.resolve(root, '..', 'shared', 'corpus', 'real');
+const sample = path.join(root, 'fixtures', 'sample');
+const args = new Set(process.argv.slice(2));
+const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'kwerenda-bench-'));
+
+interface GtPage {
+  page: number;
+  text: string;
+  needsOcr: boolean;
+}
+interface GtFile {
+  path: string;
+  sha256: string;
+  format: string;
+  pages: GtPage[];
+}
+
+function have(cmd: string): boolean {
+  return spawnSync('sh', ['-c', `command -v ${cmd}`]).status === 0;
+}
+
+function ingest(inputs: string[], dataDir: string, workers: number): { seconds: number; status: number | null } {
+  const t = process.hrtime.bigint();
+  const r = spawnSync(process.execPath, [cli, 'ingest', ...inputs, '--data', dataDir, '--workers', String(workers)], {
+    env: { ...process.env, KWERENDA_PROGRESS: 'none' },
+    encoding: 'utf8',
+  });
+  if (r.status !== 0) process.stderr.write(r.stdout + r.stderr);
+  return { seconds: Number(process.hrtime.bigint() - t) / 1e9, status: r.status };
+}
+
+async function runParallel<T>(items: T[], n: number, fn: (x: T) => Promise<void>): Promise<void> {
+  let i = 0;
+  await Promise.all(Array.from({ length: n }, async () => {
+    while (i < items.length) await fn(items[i++]!);
+  }));
+}
+
+function exec(cmd: string, argv: string[], env: NodeJS.ProcessEnv = process.env): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const c = spawn(cmd, argv, { env, stdio: 'ignore' });
+    c.on('exit', (code) => (code === 0 ? resolve() : reject(new Error(`${cmd} exited ${code}`))));
+  });
+}
+
+/** The scanned pages of the sample set plus the three real Polish scans, with their ground truth. */
+async function scannedSet() {
+  const gt = JSON.parse(fs.readFileSync(`${sample}.ground-truth.json`, 'utf8')) as { files: GtFile[] };
+  const dir = path.join(tmp, 'scanned');
+  fs.mkdirSync(dir);
+  const pages: { file: string; page: number; text: string; sha256?: string; image: string }[] = [];
+  for (const f of gt.files) {
+    if (!f.pages.every((p) => p.needsOcr)) continue;
+    const src = path.join(sample, f.path);
+    const dst = path.join(dir, path.basename(f.path));
+    fs.copyFileSync(src, dst);
+    for (const p of f.pages) {
+      const image = path.join(tmp, `native-${pages.length}.png`);
+      if (f.format === 'pdf') {
+        execFileSync('pdftoppm', ['-r', '300', '-gray', '-png', '-f', String(p.page), '-l', String(p.page), '-singlefile', src, image.replace(/\.png$/, '')]);
+      } else {
+        await sharp(src, { page: p.page - 1 }).greyscale().png().toFile(image);
+      }
+      pages.push({ file: dst, page: p.page, text: p.text, sha256: f.sha256, image });
+    }
+  }
+  for (const n of [1, 2, 3]) {
+    const tif = fs.readdirSync(corpus).find((x) => x.startsWith(`tesspol_sample_pl-part${n}-`) && x.endsWith('.tif'))!;
+    const dst = path.join(dir, tif);
+    fs.copyFileSync(path.join(corpus, tif), dst);
+    const image = path.join(tmp, `native-${pages.length}.png`);
+    await sharp(dst).greyscale().png().toFile(image);
+    pages.push({ file: dst, page: 1, text: fs.readFileSync(path.join(corpus, `tesspol_sample_pl-part${n}.gt.txt`), 'utf8'), image });
+  }
+  return { dir, pages };
+}
+
+function ourTexts(dataDir: string, pages: { file: string; page: number }[]): string[] {
+  const db = new Database(path.join(dataDir, 'kwerenda.db'), { readonly: true });
+  try {
+    const q = db.prepare(
+      `SELECT p.text FROM pages p JOIN documents d ON d.id = p.document_id
+       WHERE d.id = (SELECT document_id FROM ingest_files WHERE path = ? ORDER BY id DESC LIMIT 1) AND p.page = ?`,
+    );
+    return pages.map((p) => (q.get(p.file, p.page) as { text: string } | undefined)?.text ?? '');
+  } finally {
+    db.close();
+  }
+}
+
+const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / Math.max(1, xs.length);
+const pct = (x: number) => `${(x * 100).toFixed(2)} %`;
+
+async function benchScanned(lines: string[]) {
+  const { dir, pages } = await scannedSet();
+  lines.push(`### Scanned pages (${pages.length} pages: the sample set's scans + 3 real Polish scans)`, '');
+  lines.push('| engine | workers | wall s | pages/min | mean CER | median CER |', '|---|---|---|---|---|---|');
+  for (const w of [1, 2]) {
+    const data = path.join(tmp, `scan-${w}`);
+    const r = ingest([dir], data, w);
+    const cers = ourTexts(data, pages).map((t, i) => cer(pages[i]!.text, t));
+    const sorted = [...cers].sort((a, b) => a - b);
+    lines.push(`| kwerenda ingest (end to end) | ${w} | ${r.seconds.toFixed(1)} | ${((pages.length / r.seconds) * 60).toFixed(1)} | ${pct(mean(cers))} | ${pct(sorted[Math.floor(sorted.length / 2)]!)} |`);
+  }
+  if (have('tesseract')) {
+    for (const w of [1, 2]) {
+      const t = process.hrtime.bigint();
+      await runParallel(pages, w, (p) =>
+        exec('tesseract', [p.image, p.image.replace(/\.png$/, `-w${w}`), '-l', 'pol', '--psm', '3'], { ...process.env, OMP_THREAD_LIMIT: '1' }),
+      );
+      const secs = Number(process.hrtime.bigint() - t) / 1e9;
+      const cers = pages.map((p) => cer(p.text, fs.readFileSync(p.image.replace(/\.png$/, `-w${w}.txt`), 'utf8')));
+      const sorted = [...cers].sort((a, b) => a - b);
+      lines.push(`| native tesseract 5 (pre-decoded PNG, OMP_THREAD_LIMIT=1) | ${w} | ${secs.toFixed(1)} | ${((pages.length / secs) * 60).toFixed(1)} | ${pct(mean(cers))} | ${pct(sorted[Math.floor(sorted.length / 2)]!)} |`);
+    }
+  } else {
+    lines.push('| native tesseract | – | not installed (apt-get install tesseract-ocr tesseract-ocr-pol) | | | |');
+  }
+  lines.push('');
+}
+
+async function benchBornDigital(lines: string[]) {
+  const kodeks = path.join(corpus, 'gitprawo_kodeks.pdf');
+  const pages = 242;
+  lines.push('### Born-digital PDF (gitprawo_kodeks.pdf, 242 pages, Polish statute)', '');
+  lines.push('| engine | workers | wall s | pages/s |', '|---|---|---|---|');
+  for (const w of [1, 2]) {
+    const r = ingest([kodeks], path.join(tmp, `born-${w}`), w);
+    lines.push(`| kwerenda ingest (end to end: hash, text, layout, metadata, chunks, embeddings, SQLite) | ${w} | ${r.seconds.toFixed(2)} | ${(pages / r.seconds).toFixed(1)} |`);
+  }
+  if (have('pdftotext')) {
+    const t = process.hrtime.bigint();
+    execFileSync('pdftotext', [kodeks, path.join(tmp, 'kodeks.txt')]);
+    const secs = Number(process.hrtime.bigint() - t) / 1e9;
+    lines.push(`| pdftotext (text only) | 1 | ${secs.toFixed(2)} | ${(pages / secs).toFixed(1)} |`);
+  }
+  lines.push('');
+}
+
+/** A long scanned PDF made of the sample's scanned pages (full-page JPEGs), repeated. */
+async function longScan(pagesWanted: number): Promise<string> {
+  const tiffs = [
+    path.join(sample, 'UA-AB_7351_650_2010', 'odwołanie.tif'),
+    path.join(sample, 'UA-AB_7351_650_2010', 'postanowienie_uzupełnienie.tif'),
+  ].filter((f) => fs.existsSync(f));
+  const jpegs: Buffer[] = [];
+  for (const t of tiffs) {
+    const n = (await sharp(t).metadata()).pages ?? 1;
+    for (let i = 0; i < n; i++) jpegs.push(await sharp(t, { page: i }).greyscale().jpeg({ quality: 75 }).toBuffer());
+  }
+  const pdf = await PDFDocument.create();
+  const embedded = await Promise.all(jpegs.map((j) => pdf.embedJpg(j)));
+  for (let i = 0; i < pagesWanted; i++) {
+    const img = embedded[i % embedded.length]!;
+    const page = pdf.addPage([595.28, 841.89]);
+    page.drawImage(img, { x: 0, y: 0, width: 595.28, height: 841.89 });
+  }
+  const file = path.join(tmp, `long-scan-${pagesWanted}.pdf`);
+  fs.writeFileSync(file, await pdf.save());
+  return file;
+}
+
+async function peakRss(file: string, workers: number): Promise<{ mb: number; seconds: number }> {
+  const data = path.join(tmp, `rss-${path.basename(file)}-${workers}`);
+  const t = Date.now();
+  const child = spawn(process.execPath, [cli, 'ingest', file, '--data', data, '--workers', String(workers)], {
+    env: { ...process.env, KWERENDA_PROGRESS: 'none' },
+    stdio: 'ignore',
+  });
+  let peakKb = 0;
+  const poll = setInterval(() => {
+    try {
+      const status = fs.readFileSync(`/proc/${child.pid}/status`, 'utf8');
+      const hwm = /VmHWM:\s+(\d+)/.exec(status);
+      if (hwm) peakKb = Math.max(peakKb, Number(hwm[1]));
+    } catch {
+      // exited
+    }
+  }, 200);
+  await new Promise((resolve) => child.on('exit', resolve));
+  clearInterval(poll);
+  return { mb: peakKb / 1024, seconds: (Date.now() - t) / 1000 };
+}
+
+async function benchRss(lines: string[]) {
+  const long = args.has('--quick') ? 40 : 300;
+  lines.push('### Peak RSS of `kwerenda ingest` (whole process incl. OCR workers), 2 workers', '');
+  lines.push('| input | peak RSS MB | wall s | pages/min |', '|---|---|---|---|');
+  for (const n of [20, long]) {
+    const file = await longScan(n);
+    const r = await peakRss(file, 2);
+    lines.push(`| ${n}-page scanned PDF (${(fs.statSync(file).size / 1e6).toFixed(1)} MB) | ${r.mb.toFixed(0)} | ${r.seconds.toFixed(0)} | ${((n / r.seconds) * 60).toFixed(1)} |`);
+  }
+  lines.push('');
+}
+
+async function main() {
+  const lines: string[] = [
+    `## Ingest benchmark — ${new Date().toISOString().slice(0, 10)}, ${os.cpus().length} cores, Node ${process.version}`,
+    '',
+    `Command: \`npm run bench${process.argv.slice(2).length ? ' -- ' + process.argv.slice(2).join(' ') : ''}\``,
+    '',
+  ];
+  await benchScanned(lines);
+  await benchBornDigital(lines);
+  if (!args.has('--skip-rss')) await benchRss(lines);
+  process.stdout.write(lines.join('\n') + '\n');
+  fs.rmSync(tmp, { recursive: true, force: true });
+}
+
+await main();
