@@ -179,7 +179,11 @@ async function imagePage(
   textLayer?: { words: RawWord[]; width: number; height: number },
 ): Promise<{ page: PageResult; viewerImage: Buffer | null }> {
   const r = await ocrPage(ctx.pool, input, ctx.ocr);
-  const useOcr = r.words.length > 0 || !textLayer?.words.length;
+  // A short text layer ("Strona 1", a stamp) on a scan loses to OCR; a page that really is just a
+  // few words of text keeps its exact text layer.
+  const chars = (ws: RawWord[]) => ws.reduce((n, w) => n + w.text.trim().length, 0);
+  const layerChars = textLayer ? chars(textLayer.words) : 0;
+  const useOcr = layerChars === 0 || chars(r.words) > layerChars * 1.5 + 10;
   const laid = useOcr ? layoutSkewed(r.words, r.corrections.skew ?? 0, r.width / r.height) : layoutPage(textLayer!.words);
   return {
     page: {
