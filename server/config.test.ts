@@ -1,0 +1,47 @@
+import { describe, expect, it } from 'vitest';
+import { ConfigError, loadConfig } from './config.js';
+
+describe('configuration from the environment', () => {
+  it('runs with no settings at all: embedded archive in ./data, offline embeddings', () => {
+    const c = loadConfig({});
+    expect(c.backend).toBe('sqlite');
+    expect(c.dataDir.endsWith('data')).toBe(true);
+    expect(c.embeddings.baseUrl).toBeUndefined();
+    expect(c.ingest.workers).toBeGreaterThan(0);
+    expect(Object.isFrozen(c.ingest)).toBe(true);
+  });
+
+  it('treats empty variables as unset', () => {
+    const c = loadConfig({ EMBEDDINGS_BASE_URL: '', KWERENDA_WORKERS: '', REDIS_URL: ' ' });
+    expect(c.embeddings.baseUrl).toBeUndefined();
+    expect(c.redisUrl).toBeUndefined();
+  });
+
+  it('lists every bad value at once, and hides secrets', () => {
+    let err: unknown;
+    try {
+      loadConfig({
+        KWERENDA_BACKEND: 'mysql',
+        KWERENDA_WORKERS: 'many',
+        EMBEDDINGS_BASE_URL: 'not a url',
+        KWERENDA_PAGE_TIMEOUT_S: '-3',
+      });
+    } catch (e) {
+      err = e;
+    }
+    expect(err).toBeInstanceOf(ConfigError);
+    const problems = (err as ConfigError).problems.join('\n');
+    for (const key of ['KWERENDA_BACKEND', 'KWERENDA_WORKERS', 'EMBEDDINGS_BASE_URL', 'KWERENDA_PAGE_TIMEOUT_S']) {
+      expect(problems).toContain(key);
+    }
+  });
+
+  it('refuses settings that cannot work together', () => {
+    expect(() => loadConfig({ KWERENDA_BACKEND: 'elasticsearch' })).toThrow(/ELASTICSEARCH_URL/);
+    expect(() => loadConfig({ EMBEDDINGS_BASE_URL: 'http://127.0.0.1:8080/v1' })).toThrow(/EMBEDDINGS_MODEL/);
+  });
+
+  it('reads passwords as a list', () => {
+    expect(loadConfig({ KWERENDA_PDF_PASSWORDS: 'a,b' }).ingest.pdfPasswords).toEqual(['a', 'b']);
+  });
+});
