@@ -24,7 +24,8 @@ export class HashingEmbedder implements Embedder {
   readonly id = 'hash-ngram-v1';
   constructor(readonly dimensions = HASH_DIMENSIONS) {}
 
-  async embed(texts: string[]): Promise<Float32Array[]> {
+  /** Queries and passages are embedded alike: there is no model to prompt. */
+  async embed(texts: string[], _kind: 'query' | 'passage' = 'passage'): Promise<Float32Array[]> {
     return texts.map((t) => this.embedOne(t));
   }
 
