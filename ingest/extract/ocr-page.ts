@@ -68,8 +68,8 @@ function fromGrey(img: Grey, maxPixels: number): Sharp {
 }
 
 export async function ocrPage(pool: TesseractPool, input: OcrPageInput, opts: OcrPageOptions): Promise<OcrPageResult> {
-  const started = Date.now();
-  const remaining = () => Math.max(1000, opts.timeoutMs - (Date.now() - started));
+  // The limit applies to each recognition pass, not to time spent waiting for a free OCR worker.
+  const remaining = () => opts.timeoutMs;
   const open = () =>
     input.raw
       ? sharp(input.data, { raw: input.raw, limitInputPixels: opts.maxPixels })

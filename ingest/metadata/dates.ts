@@ -3,7 +3,7 @@
  * "14 marca 2019 r." with genitive month names, tolerating missing diacritics and OCR damage
  * ("pazdziernika", "pazdziemika", "Iipca"). Values are ISO YYYY-MM-DD, calendar-checked.
  */
-import { editDistance, fold, type Found } from './common.js';
+import { dropOverlaps, editDistance, fold, type Found } from './common.js';
 
 const MONTHS: [string, number][] = [
   ['stycznia', 1], ['lutego', 2], ['marca', 3], ['kwietnia', 4], ['maja', 5], ['czerwca', 6],
@@ -104,14 +104,7 @@ export function findDates(text: string): Found[] {
     push(isoDate(Number(m[3]), month, Number(m[1])), m.index, end);
   }
 
-  hits.sort((a, b) => a.start - b.start || b.end - a.end);
-  const out: Found[] = [];
-  for (const h of hits) {
-    const last = out[out.length - 1];
-    if (last && h.start < last.end) continue;
-    out.push(h);
-  }
-  return out;
+  return dropOverlaps(hits);
 }
 
 const PLACE_WORD = String.raw`\p{Lu}(?:\p{Ll}+|\p{Lu}+)`;

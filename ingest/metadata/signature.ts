@@ -8,7 +8,7 @@
  * year-like last part. OCR damage inside the numeric parts is repaired (O→0, l/I/|→1, S→5, B→8),
  * as are spaces and line breaks around separators and a comma in place of a dot.
  */
-import { fold, type Found } from './common.js';
+import { dropOverlaps, fold, type Found } from './common.js';
 
 const LET = 'A-Za-zĄĆĘŁŃÓŚŹŻąćęłńóśźż';
 /** Optional spaces, at most one line break. Bounded, so matching stays linear. */
@@ -144,14 +144,7 @@ export function findSignatures(text: string, opts: FindSignatureOptions = {}): F
       else re.lastIndex = m.index + 1; // a rejected prefix may hide a valid later start
     }
   }
-  hits.sort((a, b) => a.start - b.start);
-  const out: Found[] = [];
-  for (const h of hits) {
-    const last = out[out.length - 1];
-    if (last && h.start < last.end) continue;
-    out.push(h);
-  }
-  return out;
+  return dropOverlaps(hits);
 }
 
 /** Parse a folder name that spells a signature with `_`, spaces, dots or slashes. */
