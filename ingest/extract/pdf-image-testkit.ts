@@ -2,10 +2,9 @@
  * Test helpers for the embedded-image fast path (used only by *.test.ts): build one-page PDFs
  * around a given image stream, render pages with pdf.js, and compare images coarsely.
  */
-import path from 'node:path';
-import { createRequire } from 'node:module';
 import { PDFDocument, PDFName, PDFRawStream, type PDFDict } from 'pdf-lib';
 import sharp, { type Sharp } from 'sharp';
+import { pdfjsOptions } from './pdfjs-options.js';
 
 export const CORPUS = '/work/shared/corpus/real';
 
@@ -62,8 +61,6 @@ export function testPicture(width: number, height: number): Buffer {
   );
 }
 
-const pdfjsDir = path.dirname(createRequire(import.meta.url).resolve('pdfjs-dist/package.json'));
-const asDirUrl = (sub: string) => `${path.join(pdfjsDir, sub)}/`;
 
 interface Factory {
   create(w: number, h: number): { canvas: unknown; context: { getImageData(x: number, y: number, w: number, h: number): { data: Uint8ClampedArray }; fillStyle: string; fillRect(x: number, y: number, w: number, h: number): void } };
@@ -74,12 +71,7 @@ export async function renderWithPdfjs(bytes: Uint8Array, pageIndex: number, widt
   const pdfjs = await import('pdfjs-dist/legacy/build/pdf.mjs');
   const doc = await pdfjs.getDocument({
     data: new Uint8Array(bytes),
-    standardFontDataUrl: asDirUrl('standard_fonts'),
-    cMapUrl: asDirUrl('cmaps'),
-    cMapPacked: true,
-    wasmUrl: asDirUrl('wasm'),
-    isEvalSupported: false,
-    verbosity: 0,
+    ...pdfjsOptions(),
   }).promise;
   try {
     const page = await doc.getPage(pageIndex + 1);

@@ -3,18 +3,14 @@
  * huge images) can be stopped: the parent enforces a time limit per request and a heap limit, and
  * terminates the thread when either is exceeded.
  */
-import { createRequire } from 'node:module';
-import path from 'node:path';
 import { parentPort } from 'node:worker_threads';
 import * as pdfjs from 'pdfjs-dist/legacy/build/pdf.mjs';
 import type { PDFDocumentProxy, PDFPageProxy } from 'pdfjs-dist/types/src/display/api.js';
 import type { RawWord } from '../types.js';
 import { openPdfForImages, type PdfImageSource } from './pdf-image.js';
+import { pdfjsOptions } from './pdfjs-options.js';
 import type { PdfImage, PdfReply, PdfRequest, PdfTextPage } from './pdf-protocol.js';
 
-const require = createRequire(import.meta.url);
-const pdfjsDir = path.dirname(require.resolve('pdfjs-dist/package.json'));
-const asDirUrl = (sub: string) => `${path.join(pdfjsDir, sub)}/`;
 
 /** Largest canvas we render a page to, in pixels (the DPI is lowered to fit). */
 const MAX_RENDER_PIXELS = 40_000_000;
@@ -35,12 +31,7 @@ async function open(req: Extract<PdfRequest, { op: 'open' }>): Promise<PdfReply>
       // pdf.js takes ownership of (detaches) the buffer it is given: hand it a copy.
       data: bytes.slice(),
       password,
-      standardFontDataUrl: asDirUrl('standard_fonts'),
-      cMapUrl: asDirUrl('cmaps'),
-      cMapPacked: true,
-      wasmUrl: asDirUrl('wasm'),
-      isEvalSupported: false,
-      verbosity: 0,
+      ...pdfjsOptions(),
       maxImageSize: req.maxImagePixels,
       stopAtErrors: false,
     });
