@@ -229,7 +229,7 @@ async function openPdf(ctx: PipelineContext, file: string): Promise<PageSource> 
     close: () => session.close(),
     page: async (n) => {
       const text = await session.text(n);
-      if (text.chars >= MIN_TEXT_LAYER_CHARS) {
+      if (text.chars >= MIN_TEXT_LAYER_CHARS || (text.chars > 0 && text.hasImages === false)) {
         const laid = layoutPage(text.words);
         const page: PageResult = {
           page: n,

@@ -16,6 +16,8 @@ export interface PdfTextPage {
   words: RawWord[];
   /** Non-whitespace characters in the text layer. */
   chars: number;
+  /** Whether the page paints any image; checked only for pages with a little text (costly). */
+  hasImages?: boolean;
 }
 
 export type PdfImage =

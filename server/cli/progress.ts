@@ -22,7 +22,7 @@ class Rate {
   perMinute(pagesDone: number): number {
     this.firstPages ??= pagesDone;
     const minutes = (Date.now() - this.started) / 60_000;
-    return minutes > 0.02 ? (pagesDone - this.firstPages) / minutes : 0;
+    return minutes > 0.001 ? (pagesDone - this.firstPages) / minutes : 0;
   }
 }
 
