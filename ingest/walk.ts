@@ -29,6 +29,7 @@ export interface FoundFile {
 export function walk(roots: string[], onError: (p: string, err: Error) => void = () => undefined): FoundFile[] {
   const out: FoundFile[] = [];
   const seen = new Set<string>();
+  const files = new Set<string>();
   const visit = (p: string, depth: number) => {
     let st: fs.Stats;
     try {
@@ -56,7 +57,10 @@ export function walk(roots: string[], onError: (p: string, err: Error) => void =
       }
       for (const e of entries) if (!isIgnored(e)) visit(path.join(p, e), depth + 1);
     } else if (st.isFile()) {
-      out.push({ path: path.resolve(p), size: st.size, mtimeMs: st.mtimeMs });
+      const resolved = path.resolve(p);
+      if (files.has(resolved)) return; // named twice, or reached through two roots
+      files.add(resolved);
+      out.push({ path: resolved, size: st.size, mtimeMs: st.mtimeMs });
     }
   };
   for (const r of roots) visit(path.resolve(r), 0);

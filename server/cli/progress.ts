@@ -46,7 +46,7 @@ class BarReporter implements ProgressReporter {
     this.bar = new cliProgress.SingleBar(
       {
         stream: out,
-        format: 'Pliki {bar} {done}/{files} | strony {pagesDone}/{pagesTotal} | {rate} str./min | pozostało {eta} | błędy {failed}',
+        format: 'Pliki {bar} {done}/{files} | strony {pagesDone}/{pagesTotal} | {rate} str./min | pozostało {left} | błędy {failed}',
         hideCursor: true,
         fps: 5,
       },
@@ -63,7 +63,7 @@ class BarReporter implements ProgressReporter {
       pagesDone: s.pagesDone,
       pagesTotal: s.pagesTotal,
       rate: perMin.toFixed(1),
-      eta: eta(s, perMin),
+      left: eta(s, perMin),
       failed: s.failed,
     };
     if (!this.started) {

@@ -78,7 +78,6 @@ export class IngestService {
     const enqueue = async (files: FoundFile[]) => {
       for (const f of files) {
         const id = this.ledger.addFile(batchId, f.path, f.size);
-        if (id === null) continue;
         const jobId = `ingest-file:${id}`;
         jobIds.push(jobId);
         await this.queue.add('ingest-file', { fileId: id }, { jobId, attempts: this.attempts });

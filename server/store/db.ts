@@ -119,10 +119,11 @@ const MIGRATIONS: string[] = [
     error_code TEXT,
     error TEXT,
     document_id INTEGER REFERENCES documents(id),
-    updated_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ','now')),
-    UNIQUE (batch_id, path)
+    updated_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ','now'))
   );
+  -- No uniqueness on (batch, path): in --watch mode a file replaced by new content is a new row.
   CREATE INDEX ingest_files_status ON ingest_files(batch_id, status);
+  CREATE INDEX ingest_files_path ON ingest_files(path);
   CREATE INDEX ingest_files_sha ON ingest_files(sha256);
 
   -- The embedded job queue (BullMQ takes this role when scaled out).

@@ -94,14 +94,15 @@ export class Ledger {
     );
   }
 
-  /** Adds a file to the batch (once); returns its row id, or null when already listed. */
-  addFile(batchId: number, filePath: string, size: number): number | null {
-    return write(this.db, () => {
-      const info = this.db
-        .prepare("INSERT OR IGNORE INTO ingest_files(batch_id, path, size, status) VALUES (?, ?, ?, 'queued')")
-        .run(batchId, filePath, size);
-      return info.changes ? Number(info.lastInsertRowid) : null;
-    });
+  /** Adds a file to the batch; returns its row id. */
+  addFile(batchId: number, filePath: string, size: number): number {
+    return write(this.db, () =>
+      Number(
+        this.db
+          .prepare("INSERT INTO ingest_files(batch_id, path, size, status) VALUES (?, ?, ?, 'queued')")
+          .run(batchId, filePath, size).lastInsertRowid,
+      ),
+    );
   }
 
   get(fileId: number): LedgerFile {

@@ -69,7 +69,7 @@ describe('kwerenda ingest', () => {
     expect(missing.stderr).toContain('ścieżka nie istnieje');
   });
 
-  it('--watch takes a file only once it has stopped growing, and stops cleanly on Ctrl+C', async () => {
+  it('--watch takes a file only once it has stopped growing, takes a replaced file again, and stops cleanly on Ctrl+C', async () => {
     const watched = dir('watched');
     const data = dir('data');
     const child = spawn(process.execPath, [cliPath, 'ingest', watched, '--data', data, '--watch'], {
@@ -86,15 +86,28 @@ describe('kwerenda ingest', () => {
     fs.writeFileSync(target, source.subarray(0, source.length >> 1));
     await new Promise((r) => setTimeout(r, 900));
     fs.appendFileSync(target, source.subarray(source.length >> 1));
-    const deadline = Date.now() + 120_000;
-    while (!out.includes('dodano kopiowany.pdf') && Date.now() < deadline) await new Promise((r) => setTimeout(r, 200));
+    const added = () => out.split('dodano kopiowany.pdf').length - 1;
+    const waitFor = async (n: number) => {
+      const deadline = Date.now() + 120_000;
+      while (added() < n && Date.now() < deadline) await new Promise((r) => setTimeout(r, 200));
+    };
+    await waitFor(1);
+    // The same name replaced by a different document (a re-scan) is a new document.
+    const rescan = fs.readFileSync(path.join(sampleDir, 'WUA-ZWZ.6730.2.531.2022', 'protokół_oględzin.pdf'));
+    fs.writeFileSync(target, rescan);
+    await waitFor(2);
     child.kill('SIGINT');
     expect(await exited).toBe(0);
-    expect(out).toContain('dodano kopiowany.pdf');
+    expect(added()).toBe(2);
     expect(out).not.toMatch(/BŁĄD/);
     const db = new Database(path.join(data, 'kwerenda.db'), { readonly: true });
-    const files = db.prepare('SELECT status, size FROM ingest_files').all();
+    const files = db.prepare('SELECT status, size FROM ingest_files ORDER BY id').all();
+    const docs = (db.prepare('SELECT COUNT(*) AS n FROM documents').get() as { n: number }).n;
     db.close();
-    expect(files).toEqual([{ status: 'ingested', size: source.length }]);
+    expect(files).toEqual([
+      { status: 'ingested', size: source.length },
+      { status: 'ingested', size: rescan.length },
+    ]);
+    expect(docs).toBe(2);
   });
 });
