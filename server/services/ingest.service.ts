@@ -39,6 +39,9 @@ export class IngestService {
       {
         run: async (job) => {
           const file = this.ledger.get(job.payload.fileId);
+          // A job of a batch whose process died is left to the batch that re-runs the same
+          // command: running it here too would do the same pages twice.
+          if (!this.ledger.batchLive(file.batch_id)) return;
           const ctx = this.contexts.get(file.batch_id) ?? { ...this.baseContext, caseOverride: null };
           try {
             await ingestFile(ctx, file.id);

@@ -76,6 +76,14 @@ export class Ledger {
     return dead.length;
   }
 
+  /** A batch is live while it is running and the process that started it is alive. */
+  batchLive(batchId: number): boolean {
+    const b = this.db.prepare('SELECT status, owner_pid, owner_host FROM batches WHERE id = ?').get(batchId) as
+      | { status: string; owner_pid: number | null; owner_host: string | null }
+      | undefined;
+    return b !== undefined && b.status === 'running' && processAlive(b.owner_pid, b.owner_host);
+  }
+
   createBatch(roots: string[], caseOverride: string | null): number {
     return write(this.db, () =>
       Number(
