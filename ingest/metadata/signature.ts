@@ -90,16 +90,22 @@ function buildJrwa(m: RegExpExecArray, strict: boolean): string | null {
   const cls = repairNumber(m[2] ?? '');
   const year = repairNumber(m[4] ?? '');
   if (!cls || cls.length !== 4 || !year || !validYear4(year)) return null;
-  const middle: string[] = [];
-  for (const p of (m[3] ?? '').split(/[.,]/)) {
+  const middle = repairParts((m[3] ?? '').split(/[.,]/));
+  if (!middle) return null;
+  return [prefix, cls, ...middle, year].join('.');
+}
+
+/** The numbered middle parts of a signature, OCR-repaired; null when any part is not a number. */
+function repairParts(parts: string[]): string[] | null {
+  const out: string[] = [];
+  for (const p of parts) {
     const t = p.replace(/\s+/g, '');
     if (t === '') continue;
     const r = repairNumber(t);
     if (!r) return null;
-    middle.push(r);
+    out.push(r);
   }
-  if (middle.length === 0) return null;
-  return [prefix, cls, ...middle, year].join('.');
+  return out.length ? out : null;
 }
 
 function buildSlash(m: RegExpExecArray, strict: boolean): string | null {
@@ -110,15 +116,8 @@ function buildSlash(m: RegExpExecArray, strict: boolean): string | null {
   const year = repairNumber(m[5] ?? '');
   if (!cls || cls.length !== 4 || sub === null || !year) return null;
   if (year.length === 4 && !validYear4(year)) return null;
-  const middle: string[] = [];
-  for (const p of (m[4] ?? '').split('/')) {
-    const t = p.replace(/\s+/g, '');
-    if (t === '') continue;
-    const r = repairNumber(t);
-    if (!r) return null;
-    middle.push(r);
-  }
-  if (middle.length === 0) return null;
+  const middle = repairParts((m[4] ?? '').split('/'));
+  if (!middle) return null;
   return [prefix, sub ? `${cls}-${sub}` : cls, ...middle, year].join('/');
 }
 
