@@ -53,8 +53,8 @@ const EXPECTED: Record<string, DetectedKind | [DetectedKind, string]> = {
   'qpdf_enc-XI-R6_V5_U-view_O-master.pdf': 'pdf',
   'qpdf_encrypted-with-images.pdf': 'pdf',
   // Fuzzer output: binary PDF fragments ('trailer', 'obj', '/Root') but no %PDF header at all.
-  'qpdf_fuzz_69977a.pdf': ['unsupported', 'not a PDF (no %PDF header)'],
-  'qpdf_leading-junk.pdf': ['pdf', '14 bytes of junk before %PDF-'],
+  'qpdf_fuzz_69977a.pdf': ['unsupported', 'to nie jest PDF (brak nagłówka %PDF)'],
+  'qpdf_leading-junk.pdf': ['pdf', '14 bajtów śmieci przed %PDF-'],
   'tesseract_8087_054.3B.tif': 'tiff',
   'tesseract_8087_054.3B.txt': ['unsupported', 'text/plain'],
   'tesseract_eurotext.tif': 'tiff',
@@ -104,7 +104,7 @@ describe('detectType on synthetic files', () => {
   afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
 
   it('empty file', async () => {
-    expect(await detectType(put('empty.pdf', ''))).toEqual({ kind: 'unsupported', mime: null, description: 'empty file' });
+    expect(await detectType(put('empty.pdf', ''))).toEqual({ kind: 'unsupported', mime: null, description: 'pusty plik' });
   });
 
   it('ignores the extension: a PNG named .pdf and a PDF named .jpg', async () => {
@@ -123,19 +123,19 @@ describe('detectType on synthetic files', () => {
     const pdf = fs.readFileSync(path.join(CORPUS, 'ocrmypdf_no_contents.pdf'));
     const near = await detectType(put('near.pdf', Buffer.concat([Buffer.from('x'.repeat(1000)), pdf])));
     expect(near.kind).toBe('pdf');
-    expect(near.description).toContain('1000 bytes of junk');
+    expect(near.description).toContain('1000 bajtów śmieci');
     const far = await detectType(put('far.pdf', Buffer.concat([Buffer.from('x'.repeat(2000)), pdf])));
     expect(far.kind).toBe('unsupported');
   });
 
   it('Polish UTF-8 text is text/plain; binary noise is not', async () => {
     const txt = await detectType(put('notatka.pdf', 'Decyzja o pozwoleniu na budowę, działka nr 45/7, obręb Śródmieście.\n'));
-    expect(txt).toEqual({ kind: 'unsupported', mime: 'text/plain', description: 'plain text (text/plain)' });
+    expect(txt).toEqual({ kind: 'unsupported', mime: 'text/plain', description: 'zwykły tekst (text/plain)' });
     const noise = Buffer.from(Array.from({ length: 4096 }, (_, i) => (i * 7919 + 13) % 256));
     const bin = await detectType(put('noise.pdf', noise));
     expect(bin.kind).toBe('unsupported');
     expect(bin.mime).toBeNull();
-    expect(bin.description).toBe('unknown binary data');
+    expect(bin.description).toBe('nieznane dane binarne');
   });
 
   it('GIF / WebP / BMP / JPEG 2000 are recognised but not supported yet', async () => {
@@ -155,7 +155,7 @@ describe('detectType on synthetic files', () => {
     for (const [name, data, mime] of cases) {
       const got = await detectType(put(`${name}.pdf`, data));
       expect(got, name).toMatchObject({ kind: 'unsupported', mime });
-      expect(got.description).toContain('not supported yet');
+      expect(got.description).toContain('jeszcze nieobsługiwany');
     }
   });
 });

@@ -54,35 +54,35 @@ const NAMES: Record<string, string> = {
 
 export async function detectType(filePath: string): Promise<Detected> {
   const size = (await stat(filePath)).size;
-  if (size === 0) return unsupported(null, 'empty file');
+  if (size === 0) return unsupported(null, 'pusty plik');
   const head = await readHead(filePath, Math.min(size, HEAD_BYTES));
   const ft = await fileTypeFromFile(filePath);
   const pdfAt = findPdfHeader(head);
 
   // Adobe Illustrator files are PDFs too (file-type names them 'ai').
   if (ft?.mime === 'application/pdf' || (pdfAt >= 0 && (ft === undefined || ft.ext === 'ai'))) {
-    const junk = pdfAt > 0 ? ` (${pdfAt} bytes of junk before %PDF-)` : '';
-    return { kind: 'pdf', mime: 'application/pdf', description: `PDF document${junk}` };
+    const junk = pdfAt > 0 ? ` (${pdfAt} bajtów śmieci przed %PDF-)` : '';
+    return { kind: 'pdf', mime: 'application/pdf', description: `dokument PDF${junk}` };
   }
   if (ft) {
     switch (ft.mime) {
       case 'image/tiff':
-        return { kind: 'tiff', mime: ft.mime, description: 'TIFF image' };
+        return { kind: 'tiff', mime: ft.mime, description: 'obraz TIFF' };
       case 'image/jpeg':
-        return { kind: 'jpeg', mime: ft.mime, description: 'JPEG image' };
+        return { kind: 'jpeg', mime: ft.mime, description: 'obraz JPEG' };
       case 'image/png':
       case 'image/apng':
         // An APNG's default image is an ordinary PNG image; decoders show its first frame.
-        return { kind: 'png', mime: ft.mime, description: 'PNG image' };
+        return { kind: 'png', mime: ft.mime, description: 'obraz PNG' };
     }
     const notYet = NOT_YET[ft.mime];
-    if (notYet) return unsupported(ft.mime, `${notYet} (${ft.mime}): not supported yet`);
-    const name = NAMES[ft.mime] ?? `${ft.ext.toUpperCase()} file`;
+    if (notYet) return unsupported(ft.mime, `${notYet} (${ft.mime}): jeszcze nieobsługiwany`);
+    const name = NAMES[ft.mime] ?? `plik ${ft.ext.toUpperCase()}`;
     return unsupported(ft.mime, `${name} (${ft.mime})`);
   }
-  if (looksLikeText(head, head.length < size)) return unsupported('text/plain', 'plain text (text/plain)');
-  if (hasPdfKeywords(head)) return unsupported(null, 'not a PDF (no %PDF header)');
-  return unsupported(null, 'unknown binary data');
+  if (looksLikeText(head, head.length < size)) return unsupported('text/plain', 'zwykły tekst (text/plain)');
+  if (hasPdfKeywords(head)) return unsupported(null, 'to nie jest PDF (brak nagłówka %PDF)');
+  return unsupported(null, 'nieznane dane binarne');
 }
 
 function unsupported(mime: string | null, description: string): Detected {

@@ -204,5 +204,9 @@ export function plausibleDpi(density: number | undefined, width: number, height:
 function imageError(err: unknown): IngestError {
   const m = err instanceof Error ? err.message : String(err);
   if (/pixel limit|exceeds pixel/i.test(m)) return new IngestError('too_large', 'obraz przekracza limit pikseli');
+  if (/old-style jpeg/i.test(m)) {
+    // libvips' libtiff is built without it; the reason must tell staff to re-save the scan.
+    return new IngestError('unsupported', 'TIFF ze starym typem kompresji JPEG (OJPEG) — zapisz skan ponownie jako TIFF LZW/G4 lub PDF');
+  }
   return new IngestError('corrupt', `nie można zdekodować obrazu (${m.slice(0, 160)})`);
 }

@@ -21,6 +21,10 @@ const expectedFailures: Record<string, { code: string; reason?: RegExp }> = {
   'ocrmypdf_invalid.pdf': { code: 'corrupt' },
   'polishlaw_D19180001.md': { code: 'unsupported', reason: /text/i },
   'ocrmypdf_linn.txt': { code: 'unsupported', reason: /text/i },
+  'qpdf_fuzz_69977a.pdf': { code: 'unsupported', reason: /brak nagłówka %PDF/ },
+  'qpdf_deep-pages.pdf': { code: 'corrupt', reason: /circular/i },
+  // sharp's libtiff has no old-style JPEG decoder: say so, and what to do.
+  'libtiff_ojpeg_chewey_subsamp21_multi_strip.tiff': { code: 'unsupported', reason: /OJPEG/ },
 };
 
 const expectedIngested: Record<string, { pages: number; source?: 'text-layer' | 'ocr' }> = {
