@@ -61,6 +61,7 @@ export class PdfSession {
     });
   }
 
+  /** Opens a document; `data` is handed over to the worker and must not be used afterwards. */
   static async open(data: Uint8Array, opts: PdfSessionOptions): Promise<PdfSession> {
     const s = new PdfSession(opts);
     try {
@@ -112,7 +113,13 @@ export class PdfSession {
           reject(e);
         },
       });
-      worker.postMessage({ ...body, id } as PdfRequest);
+      // The document's bytes move to the worker rather than being copied (the caller is done with
+      // them), unless they share a buffer with other data.
+      const transfer =
+        body.op === 'open' && body.data.byteOffset === 0 && body.data.byteLength === body.data.buffer.byteLength
+          ? [body.data.buffer as ArrayBuffer]
+          : [];
+      worker.postMessage({ ...body, id } as PdfRequest, transfer);
     });
   }
 
