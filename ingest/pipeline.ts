@@ -13,6 +13,7 @@ import type { Ledger } from '../server/store/ledger.js';
 import { detectType, type Detected } from './detect.js';
 import type { Embedder } from './embed.js';
 import { ocrPage, type OcrPageInput, type OcrPageOptions } from './extract/ocr-page.js';
+import { SHORT_TEXT_CHARS } from './extract/pdf-protocol.js';
 import { PdfSession } from './extract/pdf-session.js';
 import type { TesseractPool } from './extract/tesseract-pool.js';
 import { extractMetadata } from './metadata/index.js';
@@ -20,8 +21,6 @@ import { chunkPages } from './text/chunk.js';
 import { layoutPage } from './text/layout.js';
 import type { MetaValue, PageResult, RawWord } from './types.js';
 
-/** A page with fewer text-layer characters than this is treated as scanned. */
-const MIN_TEXT_LAYER_CHARS = 16;
 
 export interface PipelineContext {
   archive: Archive;
@@ -229,7 +228,7 @@ async function openPdf(ctx: PipelineContext, file: string): Promise<PageSource> 
     close: () => session.close(),
     page: async (n) => {
       const text = await session.text(n);
-      if (text.chars >= MIN_TEXT_LAYER_CHARS || (text.chars > 0 && text.hasImages === false)) {
+      if (text.chars >= SHORT_TEXT_CHARS || (text.chars > 0 && text.hasImages === false)) {
         const laid = layoutPage(text.words);
         const page: PageResult = {
           page: n,

@@ -1,6 +1,9 @@
 /** Messages between the ingest process and its PDF worker thread. */
 import type { RawWord } from '../types.js';
 
+/** A PDF page with fewer text-layer characters than this may be a scan that needs OCR. */
+export const SHORT_TEXT_CHARS = 16;
+
 export type PdfRequest =
   | { id: number; op: 'open'; data: Uint8Array; passwords: string[]; maxImagePixels: number }
   | { id: number; op: 'text'; page: number }

@@ -9,7 +9,7 @@ import type { PDFDocumentProxy, PDFPageProxy } from 'pdfjs-dist/types/src/displa
 import type { RawWord } from '../types.js';
 import { openPdfForImages, type PdfImageSource } from './pdf-image.js';
 import { pdfjsOptions } from './pdfjs-options.js';
-import type { PdfImage, PdfReply, PdfRequest, PdfTextPage } from './pdf-protocol.js';
+import { SHORT_TEXT_CHARS, type PdfImage, type PdfReply, type PdfRequest, type PdfTextPage } from './pdf-protocol.js';
 
 
 /** Largest canvas we render a page to, in pixels (the DPI is lowered to fit). */
@@ -120,8 +120,6 @@ async function textLayer(page: PDFPageProxy): Promise<PdfTextPage> {
   return result;
 }
 
-/** Below this many text-layer characters the pipeline may OCR the page (keep in step with it). */
-const SHORT_TEXT_CHARS = 16;
 
 async function image(req: Extract<PdfRequest, { op: 'image' }>): Promise<{ reply: PdfReply; transfer: ArrayBuffer[] }> {
   images ??= openPdfForImages(bytes!).catch(() => null);
