@@ -13,10 +13,6 @@ const blankToUndefined = z
   .optional()
   .transform((s) => (s === undefined || s.trim() === '' ? undefined : s.trim()));
 const optionalUrl = blankToUndefined.pipe(z.url({ protocol: /^https?$/ }).optional());
-const bool = z
-  .enum(['true', 'false', '1', '0', 'yes', 'no', ''])
-  .transform((v) => v === 'true' || v === '1' || v === 'yes');
-
 const envSchema = z.object({
   KWERENDA_DATA_DIR: z.string().min(1).default('./data'),
   KWERENDA_BACKEND: z.enum(['sqlite', 'elasticsearch']).default('sqlite'),
@@ -53,7 +49,6 @@ const envSchema = z.object({
   KWERENDA_HOST: z.string().default('127.0.0.1'),
   KWERENDA_PORT: int(0, 65535).default(3000),
   KWERENDA_PROGRESS: z.enum(['auto', 'bar', 'lines', 'none']).default('auto'),
-  KWERENDA_DEBUG_OCR: bool.default(false),
 });
 
 export type Env = z.infer<typeof envSchema>;
