@@ -46,6 +46,15 @@ const envSchema = z.object({
   REDIS_URL: blankToUndefined.pipe(z.url({ protocol: /^rediss?$/ }).optional()),
   LLM_BASE_URL: optionalUrl,
   LLM_MODEL: z.string().default(''),
+  LLM_API_KEY: z.string().default(''),
+  /** Time the model may take for one planning or reranking call before the rules planner takes over. */
+  LLM_TIMEOUT_MS: int(100, 600_000).default(4000),
+  /** How structured output is requested: vLLM/OpenAI `response_format` JSON schema, older vLLM `guided_json`, or tool calling. */
+  LLM_OUTPUT: z.enum(['json_schema', 'guided_json', 'tools']).default('json_schema'),
+  /** Let the model reorder the top candidates (by chunk id, within a confidence tier). */
+  LLM_RERANK: z.enum(['true', 'false', '1', '0']).default('true').transform((v) => v === 'true' || v === '1'),
+  /** Total time budget for one agent question (planning + searches + rerank). */
+  KWERENDA_SEARCH_BUDGET_MS: int(500, 600_000).default(10_000),
   KWERENDA_HOST: z.string().default('127.0.0.1'),
   KWERENDA_PORT: int(0, 65535).default(3000),
   KWERENDA_PROGRESS: z.enum(['auto', 'bar', 'lines', 'none']).default('auto'),
@@ -80,7 +89,15 @@ export interface Config {
   };
   elasticsearchUrl?: string;
   redisUrl?: string;
-  llm: { baseUrl?: string; model: string };
+  llm: {
+    baseUrl?: string;
+    model: string;
+    apiKey: string;
+    timeoutMs: number;
+    output: 'json_schema' | 'guided_json' | 'tools';
+    rerank: boolean;
+  };
+  search: { budgetMs: number };
   http: { host: string; port: number };
   progress: 'auto' | 'bar' | 'lines' | 'none';
 }
@@ -113,6 +130,9 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   if (e.KWERENDA_BACKEND === 'elasticsearch' && !e.ELASTICSEARCH_URL) {
     throw new ConfigError(['KWERENDA_BACKEND=elasticsearch needs ELASTICSEARCH_URL']);
   }
+  if (e.LLM_BASE_URL && !e.LLM_MODEL) {
+    throw new ConfigError(['LLM_BASE_URL is set but LLM_MODEL is empty']);
+  }
   if (e.EMBEDDINGS_BASE_URL && !e.EMBEDDINGS_MODEL) {
     throw new ConfigError(['EMBEDDINGS_BASE_URL is set but EMBEDDINGS_MODEL is empty']);
   }
@@ -143,7 +163,15 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     },
     elasticsearchUrl: e.ELASTICSEARCH_URL,
     redisUrl: e.REDIS_URL,
-    llm: { baseUrl: e.LLM_BASE_URL, model: e.LLM_MODEL },
+    llm: {
+      baseUrl: e.LLM_BASE_URL,
+      model: e.LLM_MODEL,
+      apiKey: e.LLM_API_KEY,
+      timeoutMs: e.LLM_TIMEOUT_MS,
+      output: e.LLM_OUTPUT,
+      rerank: e.LLM_RERANK,
+    },
+    search: { budgetMs: e.KWERENDA_SEARCH_BUDGET_MS },
     http: { host: e.KWERENDA_HOST, port: e.KWERENDA_PORT },
     progress: e.KWERENDA_PROGRESS,
   };

@@ -122,8 +122,8 @@ async function textLayer(page: PDFPageProxy): Promise<PdfTextPage> {
 
 
 async function image(req: Extract<PdfRequest, { op: 'image' }>): Promise<{ reply: PdfReply; transfer: ArrayBuffer[] }> {
-  images ??= openPdfForImages(bytes!).catch(() => null);
-  const source = req.render ? null : await images;
+  // The embedded-image reader parses the whole file again (pdf-lib): only worth it for the fast path.
+  const source = req.render ? null : await (images ??= openPdfForImages(bytes!).catch(() => null));
   const fast = source ? await source.pageImage(req.page - 1, { maxPixels: req.maxPixels }).catch(() => null) : null;
   if (fast && 'rejected' in fast) {
     return { reply: { id: req.id, ok: true, image: { kind: 'rejected', reason: fast.rejected } }, transfer: [] };

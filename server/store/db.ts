@@ -143,6 +143,41 @@ const MIGRATIONS: string[] = [
   );
   CREATE INDEX jobs_waiting ON jobs(status, run_after);
   `,
+  `
+  CREATE TABLE users (
+    id INTEGER PRIMARY KEY,
+    name TEXT NOT NULL UNIQUE,
+    role TEXT NOT NULL CHECK (role IN ('clerk', 'records', 'supervisor', 'admin')),
+    disabled INTEGER NOT NULL DEFAULT 0,
+    created_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ','now'))
+  );
+
+  -- API tokens: only the SHA-256 of the token is stored (tokens are 256-bit random, so a fast hash suffices).
+  CREATE TABLE api_tokens (
+    id INTEGER PRIMARY KEY,
+    user_id INTEGER NOT NULL REFERENCES users(id),
+    token_hash TEXT NOT NULL UNIQUE,
+    label TEXT,
+    created_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ','now')),
+    expires_at TEXT,
+    revoked_at TEXT,
+    last_used_at TEXT
+  );
+
+  -- Every agent search exactly as it was shown (the response JSON), for supervisors.
+  CREATE TABLE searches (
+    id TEXT PRIMARY KEY,
+    user_id INTEGER REFERENCES users(id),
+    created_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ','now')),
+    question TEXT NOT NULL,
+    mode TEXT NOT NULL,
+    degraded TEXT,
+    result_count INTEGER NOT NULL,
+    response TEXT NOT NULL
+  );
+  CREATE INDEX searches_user_time ON searches(user_id, created_at);
+  CREATE INDEX searches_time ON searches(created_at);
+  `,
 ];
 
 export interface OpenOptions {

@@ -1,0 +1,61 @@
+import { describe, expect, it } from 'vitest';
+import { confidenceOf, documentScore, type ScoreInput } from './score.js';
+
+const none = { matched: 0, total: 0 };
+const input = (over: Partial<ScoreInput>): ScoreInput => ({
+  identifiers: none,
+  constraints: none,
+  words: none,
+  fusion: 0,
+  ...over,
+});
+
+describe('documentScore', () => {
+  it('is 1 for a document matching everything asked, whatever the number of searches', () => {
+    expect(documentScore(input({ identifiers: { matched: 1, total: 1 }, words: { matched: 3, total: 3 }, fusion: 1 }))).toBe(1);
+    expect(documentScore(input({ words: { matched: 5, total: 5 }, fusion: 1 }))).toBe(1);
+  });
+
+  it('stays in [0, 1] for any input, including nonsense', () => {
+    const odd = [Number.NaN, -1, 7, Infinity];
+    for (const f of odd) {
+      const s = documentScore(input({ words: { matched: f, total: 2 }, fusion: f }));
+      expect(s).toBeGreaterThanOrEqual(0);
+      expect(s).toBeLessThanOrEqual(1);
+    }
+  });
+
+  it('ranks a document naming the identifier above one that only shares words', () => {
+    const named = documentScore(input({ identifiers: { matched: 1, total: 1 }, words: { matched: 1, total: 3 }, fusion: 0.3 }));
+    const wordy = documentScore(input({ identifiers: { matched: 0, total: 1 }, words: { matched: 3, total: 3 }, fusion: 1 }));
+    expect(named).toBeGreaterThan(wordy);
+  });
+
+  it('caps documents found by rank alone at 0.5', () => {
+    expect(documentScore(input({ fusion: 1 }))).toBe(0.5);
+    expect(documentScore(input({ fusion: 0.2 }))).toBe(0.1);
+  });
+
+  it('is monotonic in each coverage', () => {
+    let prev = -1;
+    for (let m = 0; m <= 4; m++) {
+      const s = documentScore(input({ constraints: { matched: m, total: 4 }, words: { matched: 1, total: 2 }, fusion: 0.5 }));
+      expect(s).toBeGreaterThan(prev);
+      prev = s;
+    }
+  });
+});
+
+describe('confidenceOf', () => {
+  it('maps score bands', () => {
+    const i = input({ words: { matched: 1, total: 1 } });
+    expect(confidenceOf(0.9, i)).toBe('high');
+    expect(confidenceOf(0.75, i)).toBe('high');
+    expect(confidenceOf(0.5, i)).toBe('medium');
+    expect(confidenceOf(0.2, i)).toBe('low');
+  });
+  it('is low when the question names identifiers and the document names none of them', () => {
+    expect(confidenceOf(0.99, input({ identifiers: { matched: 0, total: 2 } }))).toBe('low');
+    expect(confidenceOf(0.99, input({ identifiers: { matched: 1, total: 2 } }))).toBe('high');
+  });
+});

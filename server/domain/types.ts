@@ -1,0 +1,182 @@
+/**
+ * Domain types of search: filters, hits, records, citations and the response contract of
+ * `POST /api/agent/search` (see ../shared/DESIGN.md "Contracts that outside tools rely on").
+ * Ids are strings everywhere above the storage layer, so that backends can choose their own keys
+ * (SQLite integer rowids, Elasticsearch document ids).
+ */
+import { z } from 'zod';
+import type { MetaKind } from '../../ingest/types.js';
+
+export type DocumentId = string;
+export type ChunkId = string;
+
+const ISO_DATE = /^\d{4}-\d{2}-\d{2}$/;
+const zIsoDate = z
+  .string()
+  .regex(ISO_DATE, 'data w formacie RRRR-MM-DD')
+  .refine((s) => !Number.isNaN(Date.parse(s)), 'nieprawidłowa data');
+const zShort = (max: number) => z.string().trim().min(1).max(max);
+
+/** Filters a clerk (or a plan) may apply to any search. All are exact on normalised values. */
+export const zSearchFilters = z
+  .object({
+    /** Case signature in any written variant; normalised before use. */
+    caseNumber: zShort(100).optional(),
+    /** Document type as stored (e.g. "decyzja", "postanowienie"); a prefix match on the type. */
+    docType: zShort(100).optional(),
+    dateFrom: zIsoDate.optional(),
+    dateTo: zIsoDate.optional(),
+    /** Cadastral precinct (obręb), e.g. "Oporów"; diacritics and case folded. */
+    precinct: zShort(100).optional(),
+    /** Parcel number, e.g. "45/7". */
+    parcel: zShort(50).optional(),
+  })
+  .strict();
+export type SearchFilters = z.infer<typeof zSearchFilters>;
+
+/**
+ * One form of a query term. A multi-word `text` is a phrase. `prefix` matches every word that
+ * starts with `text` (used for stems of inflected Polish words). The backend always quotes `text`:
+ * raw user text never reaches a query language.
+ */
+export interface TermForm {
+  text: string;
+  prefix?: boolean;
+}
+
+/** A term matches when any of its forms matches (a word, its stem, its synonyms). */
+export interface QueryTerm {
+  forms: TermForm[];
+}
+
+/** A keyword query built by the application, never a query string. */
+export interface KeywordQuery {
+  terms: QueryTerm[];
+  /** 'all': every term must match (AND); 'any': at least one (OR, ranked by BM25). */
+  match: 'all' | 'any';
+  /**
+   * 'words': the word index (diacritics folded, ł included). 'substring': the trigram index —
+   * finds a form inside longer tokens and across tokenizer splits; forms under 3 characters are ignored.
+   */
+  index?: 'words' | 'substring';
+}
+
+export interface SearchOptions {
+  filters?: SearchFilters;
+  limit: number;
+}
+
+/** A ranked hit: a chunk of a page of a ready document. `score` is the backend's own (not comparable). */
+export interface ChunkHit {
+  chunkId: ChunkId;
+  documentId: DocumentId;
+  page: number;
+  start: number;
+  end: number;
+  score: number;
+}
+
+export interface ChunkRecord {
+  chunkId: ChunkId;
+  documentId: DocumentId;
+  page: number;
+  start: number;
+  end: number;
+  text: string;
+}
+
+/** A metadata value found in a ready document, with its span when it was read from page text. */
+export interface MetadataHit {
+  documentId: DocumentId;
+  kind: MetaKind;
+  value: string;
+  raw: string;
+  page: number | null;
+  start: number | null;
+  end: number | null;
+  origin: 'text' | 'folder' | 'cli';
+  extra?: Record<string, string>;
+}
+
+export interface DocumentRecord {
+  id: DocumentId;
+  title: string | null;
+  caseNumber: string | null;
+  docType: string | null;
+  /** ISO yyyy-mm-dd or null when unknown. */
+  date: string | null;
+  source: { filename: string; sha256: string };
+  pageCount: number;
+  kind: string;
+  ocrPages: number;
+  meanConfidence: number | null;
+  metadata: MetadataHit[];
+}
+
+/** A stored word: `[start, end, x0, y0, x1, y1, confidence]`, box normalised 0..1 on the upright page. */
+export type StoredWord = [number, number, number, number, number, number, number];
+
+export interface PageRecord {
+  documentId: DocumentId;
+  page: number;
+  text: string;
+  words: StoredWord[];
+  source: 'text-layer' | 'ocr' | 'empty';
+  confidence: number | null;
+  width: number;
+  height: number;
+  corrections: Record<string, unknown>;
+}
+
+export interface Box {
+  x0: number;
+  y0: number;
+  x1: number;
+  y1: number;
+}
+
+/** A verified passage: `quote === pageText.slice(start, end)` on the stored page. */
+export interface Citation {
+  page: number;
+  quote: string;
+  start: number;
+  end: number;
+  boxes?: Box[];
+}
+
+/** A passage proposed by the application before verification. */
+export interface CitationCandidate {
+  documentId: DocumentId;
+  page: number;
+  start: number;
+  end: number;
+  quote: string;
+}
+
+export type Confidence = 'high' | 'medium' | 'low';
+
+export interface ResultDocument {
+  id: DocumentId;
+  title: string | null;
+  caseNumber: string | null;
+  docType: string | null;
+  date: string | null;
+  source: { filename: string; sha256: string };
+  pageCount: number;
+}
+
+export interface SearchResult {
+  rank: number;
+  /** In [0, 1], comparable across questions (see server/domain/score.ts). */
+  score: number;
+  confidence: Confidence;
+  document: ResultDocument;
+  citations: Citation[];
+}
+
+export type IdentifierKind = 'caseNumber' | 'parcel' | 'address' | 'investor' | 'date';
+
+export interface NotFound {
+  kind: IdentifierKind;
+  value: string;
+}
