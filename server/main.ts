@@ -1,9 +1,24 @@
 /**
  * Composition root: the one place where implementations are chosen (by configuration) and wired.
  */
+import http from 'node:http';
 import { HashingEmbedder, HttpEmbedder, type Embedder } from '../ingest/embed.js';
 import { TesseractPool } from '../ingest/extract/tesseract-pool.js';
+import { RulesPlanner } from './agent/rules-planner.js';
 import type { Config } from './config.js';
+import { createApp } from './http/app.js';
+import { createLlmClient } from './llm/client.js';
+import { groundPlan } from './llm/grounding.js';
+import { LlmPlanner } from './llm/llm-planner.js';
+import { LlmReranker } from './llm/llm-reranker.js';
+import { createLogger, type Logger } from './log.js';
+import type { SearchBackend } from './search/backend.js';
+import { SqliteSearchBackend } from './search/sqlite/sqlite-backend.js';
+import { AgentService, type AgentDeps } from './services/agent.service.js';
+import { DocumentService } from './services/document.service.js';
+import { PageImageService } from './services/page-image.service.js';
+import { Searches } from './store/searches.js';
+import { Users } from './store/users.js';
 import { SqliteQueue } from './queue/sqlite-queue.js';
 import type { JobQueue } from './queue/queue.js';
 import { IngestService } from './services/ingest.service.js';
@@ -103,4 +118,79 @@ export async function createIngestRuntime(config: Readonly<Config>, workers?: nu
       base.db.close();
     },
   };
+}
+
+export interface SearchRuntime extends Runtime {
+  backend: SearchBackend;
+  agent: AgentService;
+  documents: DocumentService;
+  users: Users;
+  searches: Searches;
+  logger: Logger;
+}
+
+/** The LLM side of the agent, when LLM_BASE_URL is configured. */
+function createLlm(config: Readonly<Config>, backend: SearchBackend): AgentDeps['llm'] {
+  if (!config.llm.baseUrl) return undefined;
+  const client = createLlmClient(config.llm);
+  // A term the model introduced is kept only if the archive contains it as a phrase.
+  const exists = async (term: string) =>
+    (await backend.keyword({ terms: [{ forms: [{ text: term }] }], match: 'all' }, { limit: 1 })).length > 0;
+  return {
+    planner: new LlmPlanner(client, config.llm),
+    ground: (plan, question, filters) => groundPlan(plan, question, exists, filters ? { filters } : {}),
+    ...(config.llm.rerank ? { reranker: new LlmReranker(client, config.llm) } : {}),
+  };
+}
+
+/** Everything search needs: backend, agent, documents, users; no OCR pool. */
+export async function createSearchRuntime(config: Readonly<Config>, opts: { logger?: Logger } = {}): Promise<SearchRuntime> {
+  const base = await createRuntime(config);
+  const logger = opts.logger ?? createLogger(config.logLevel);
+  const backend = new SqliteSearchBackend(base.db);
+  const searches = new Searches(base.db);
+  const pageImages = new PageImageService(base.db, base.config.dataDir, {
+    pageTimeoutMs: config.ingest.pageTimeoutMs,
+    pdfWorkerMemoryMb: config.ingest.pdfWorkerMemoryMb,
+    pdfPasswords: config.ingest.pdfPasswords,
+    maxImagePixels: config.ingest.maxImagePixels,
+    pageImageDpi: config.ingest.pageImageDpi,
+  });
+  const agent = new AgentService({
+    backend,
+    embedder: base.embedder,
+    rules: new RulesPlanner(),
+    llm: createLlm(config, backend),
+    searches,
+    logger,
+    budgetMs: config.search.budgetMs,
+  });
+  return {
+    ...base,
+    backend,
+    agent,
+    documents: new DocumentService(backend, base.db, config.dataDir, pageImages),
+    users: new Users(base.db),
+    searches,
+    logger,
+    close: async () => {
+      await pageImages.close();
+      await base.close();
+    },
+  };
+}
+
+/** Starts the HTTP API; resolves once it listens. */
+export function createHttpServer(rt: SearchRuntime, host: string, port: number): Promise<http.Server> {
+  const app = createApp({ backend: rt.backend, agent: rt.agent, documents: rt.documents, users: rt.users, logger: rt.logger });
+  const server = http.createServer(app);
+  server.requestTimeout = 60_000;
+  server.headersTimeout = 15_000;
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => {
+      server.off('error', reject);
+      resolve(server);
+    });
+  });
 }

@@ -5,8 +5,33 @@
 import path from 'node:path';
 import { Command, CommanderError, InvalidArgumentError } from 'commander';
 import { ConfigError, loadConfig } from '../config.js';
+import { DomainError } from '../errors.js';
 import { createIngestRuntime } from '../main.js';
 import { createReporter, statusWord } from './progress.js';
+import { searchCommand } from './search.js';
+import { serveCommand } from './serve.js';
+import { usersCommand } from './users.js';
+
+/** Configuration from the environment, with command-line options taking precedence. */
+function configWith(opts: { data?: string; port?: number; host?: string }) {
+  const env = { ...process.env };
+  if (opts.data) env.KWERENDA_DATA_DIR = opts.data;
+  if (opts.port !== undefined) env.KWERENDA_PORT = String(opts.port);
+  if (opts.host) env.KWERENDA_HOST = opts.host;
+  return loadConfig(env);
+}
+
+function port(v: string): number {
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < 0 || n > 65535) throw new InvalidArgumentError('numer portu 0–65535');
+  return n;
+}
+
+function limit(v: string): number {
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < 1 || n > 50) throw new InvalidArgumentError('liczba całkowita od 1 do 50');
+  return n;
+}
 
 function positiveInt(v: string): number {
   const n = Number(v);
@@ -34,6 +59,29 @@ export async function run(argv: string[]): Promise<number> {
       exitCode = await ingestCommand(paths, opts);
     });
 
+  program
+    .command('serve')
+    .description('Uruchom API (domyślnie na 127.0.0.1:3000)')
+    .option('--data <dir>', 'katalog danych archiwum')
+    .option('--port <port>', 'port HTTP', port)
+    .option('--host <host>', 'adres nasłuchiwania')
+    .action(async (opts: { data?: string; port?: number; host?: string }) => {
+      exitCode = await serveCommand(configWith(opts));
+    });
+
+  program
+    .command('search')
+    .description('Zadaj pytanie archiwum (wyniki z cytatami)')
+    .argument('<question>', 'pytanie, np. "decyzja w sprawie WUA-ZRB.6740.1.123.2019"')
+    .option('--data <dir>', 'katalog danych archiwum')
+    .option('--limit <n>', 'liczba wyników (1–50)', limit)
+    .option('--json', 'odpowiedź w formacie JSON (jak POST /api/agent/search)')
+    .action(async (question: string, opts: { data?: string; json?: boolean; limit?: number }) => {
+      exitCode = await searchCommand(configWith(opts), question, opts);
+    });
+
+  program.addCommand(usersCommand((opts) => configWith(opts)));
+
   try {
     await program.parseAsync(argv);
   } catch (err) {
@@ -41,6 +89,10 @@ export async function run(argv: string[]): Promise<number> {
     if (err instanceof ConfigError) {
       process.stderr.write(`Błędna konfiguracja:\n${err.problems.map((p) => `  - ${p}`).join('\n')}\n`);
       return 2;
+    }
+    if (err instanceof DomainError) {
+      process.stderr.write(`Błąd: ${err.message}\n`);
+      return err.status < 500 ? 2 : 1;
     }
     process.stderr.write(`Błąd: ${err instanceof Error ? err.message : String(err)}\n`);
     return 1;

@@ -14,7 +14,10 @@ const ISO_DATE = /^\d{4}-\d{2}-\d{2}$/;
 const zIsoDate = z
   .string()
   .regex(ISO_DATE, 'data w formacie RRRR-MM-DD')
-  .refine((s) => !Number.isNaN(Date.parse(s)), 'nieprawidłowa data');
+  .refine((s) => {
+    const d = new Date(`${s}T00:00:00Z`);
+    return !Number.isNaN(d.getTime()) && d.toISOString().slice(0, 10) === s;
+  }, 'nieprawidłowa data');
 const zShort = (max: number) => z.string().trim().min(1).max(max);
 
 /** Filters a clerk (or a plan) may apply to any search. All are exact on normalised values. */

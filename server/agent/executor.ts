@@ -1,0 +1,251 @@
+/**
+ * Runs a plan's steps against the search backend and collects the evidence: ranked lists to fuse,
+ * the chunks each document matched with, the metadata spans that located an identifier, and
+ * which identifiers were found at all (for `notFound`). Raw text never reaches a query language:
+ * steps become structured KeywordQuery objects that the backend quotes.
+ */
+import type { Embedder } from '../../ingest/embed.js';
+import { normaliseSignature } from '../../ingest/metadata/index.js';
+import type { ChunkHit, DocumentId, KeywordQuery, MetadataHit, QueryTerm, SearchFilters } from '../domain/types.js';
+import { rrf, type RankedList } from '../domain/rrf.js';
+import type { SearchBackend } from '../search/backend.js';
+import { keywordQuery } from '../search/polish.js';
+import type { PlanStep } from './plan.js';
+
+/** How many hits each search contributes to fusion. */
+export const LIST_DEPTH = 50;
+
+export interface ExecutedStep {
+  type: PlanStep['type'];
+  /** Polish description for "Szukano: …", built by the application from the step's fields. */
+  label: string;
+  query?: string;
+  kind?: string;
+  value?: string;
+  precinct?: string;
+  filters?: SearchFilters;
+  /** Documents this step found. */
+  hits: number;
+}
+
+export interface Evidence {
+  steps: ExecutedStep[];
+  /** Document-level lists, one per search, for RRF. */
+  docLists: RankedList[];
+  /** Chunk-level lists, for choosing each document's passages. */
+  chunkLists: RankedList[];
+  chunkHits: Map<string, ChunkHit>;
+  /** Metadata spans that located an identifier, per document. */
+  metaHits: Map<DocumentId, MetadataHit[]>;
+  /** Identifier key (`kind:value`) → documents that name it. */
+  identifierDocs: Map<string, Set<DocumentId>>;
+  /** Terms to highlight and to measure word coverage with. */
+  terms: QueryTerm[];
+  /** The plan was cut short by the time budget. */
+  truncated: boolean;
+}
+
+export interface ExecuteOptions {
+  backend: SearchBackend;
+  embedder: Embedder;
+  /** The clerk's filters: applied to every step. */
+  filters?: SearchFilters;
+  signal?: AbortSignal;
+}
+
+export function identifierKey(kind: string, value: string): string {
+  return `${kind}:${value}`;
+}
+
+function mergeFilters(a?: SearchFilters, b?: SearchFilters): SearchFilters | undefined {
+  if (!a) return b;
+  if (!b) return a;
+  // The clerk's filters win: a plan may narrow, never widen what the clerk asked.
+  return { ...b, ...a };
+}
+
+const FILTER_LABELS: Record<keyof SearchFilters, string> = {
+  caseNumber: 'sprawa',
+  docType: 'rodzaj',
+  dateFrom: 'od',
+  dateTo: 'do',
+  precinct: 'obręb',
+  parcel: 'działka',
+};
+
+export function describeFilters(f: SearchFilters | undefined): string {
+  if (!f) return '';
+  return (Object.keys(FILTER_LABELS) as (keyof SearchFilters)[])
+    .filter((k) => f[k] !== undefined)
+    .map((k) => `${FILTER_LABELS[k]}: ${f[k]}`)
+    .join(', ');
+}
+
+const KIND_LABELS: Record<string, string> = {
+  caseNumber: 'sygnatura',
+  parcel: 'działka',
+  address: 'adres',
+  investor: 'inwestor',
+};
+
+export class PlanExecutor {
+  constructor(private readonly opts: ExecuteOptions) {}
+
+  async run(steps: readonly PlanStep[]): Promise<Evidence> {
+    const ev: Evidence = {
+      steps: [],
+      docLists: [],
+      chunkLists: [],
+      chunkHits: new Map(),
+      metaHits: new Map(),
+      identifierDocs: new Map(),
+      terms: [],
+      truncated: false,
+    };
+    const deferred: number[] = [];
+    for (let i = 0; i < steps.length; i++) {
+      if (this.opts.signal?.aborted) {
+        ev.truncated = true;
+        break;
+      }
+      const step = steps[i]!;
+      if (step.type === 'followCase') {
+        deferred.push(i);
+        continue;
+      }
+      ev.steps.push(await this.runStep(step, i, ev));
+    }
+    for (const i of deferred) {
+      if (this.opts.signal?.aborted) {
+        ev.truncated = true;
+        break;
+      }
+      ev.steps.push(await this.followCase(i, ev));
+    }
+    return ev;
+  }
+
+  private async runStep(step: Exclude<PlanStep, { type: 'followCase' }>, i: number, ev: Evidence): Promise<ExecutedStep> {
+    const { backend } = this.opts;
+    switch (step.type) {
+      case 'keyword': {
+        const filters = mergeFilters(this.opts.filters, step.filters);
+        const all = keywordQuery(step.query, 'all');
+        ev.terms.push(...all.terms);
+        const docs = new Set<DocumentId>();
+        const strict = await this.keyword(`kw${i}`, all, filters, ev, 1, docs);
+        // Too few documents with every word: also rank those with some of them, below.
+        if (strict < 10 && all.terms.length > 1) await this.keyword(`kwany${i}`, { ...all, match: 'any' }, filters, ev, 0.5, docs);
+        const f = describeFilters(filters);
+        return { type: 'keyword', label: `słowa: „${step.query}”${f ? ` (${f})` : ''}`, query: step.query, filters, hits: docs.size };
+      }
+      case 'semantic': {
+        const filters = mergeFilters(this.opts.filters, step.filters);
+        const [vec] = await this.opts.embedder.embed([step.query], 'query');
+        const hits = vec ? await backend.vector(vec, { filters, limit: LIST_DEPTH }) : [];
+        const docs = this.addChunkList(`vec${i}`, hits, ev, 1);
+        const f = describeFilters(filters);
+        return { type: 'semantic', label: `znaczenie: „${step.query}”${f ? ` (${f})` : ''}`, query: step.query, filters, hits: docs.size };
+      }
+      case 'identifier':
+        return this.identifier(step, i, ev);
+      case 'filter': {
+        const filters = mergeFilters(this.opts.filters, step.filters) ?? {};
+        const ids = await backend.listDocuments(filters, LIST_DEPTH);
+        ev.docLists.push({ name: `filter${i}`, ids });
+        return { type: 'filter', label: `dokumenty: ${describeFilters(filters)}`, filters, hits: ids.length };
+      }
+    }
+  }
+
+  private async keyword(
+    name: string,
+    q: KeywordQuery,
+    filters: SearchFilters | undefined,
+    ev: Evidence,
+    weight: number,
+    docs: Set<DocumentId>,
+  ): Promise<number> {
+    if (q.terms.length === 0) return 0;
+    const hits = await this.opts.backend.keyword(q, { filters, limit: LIST_DEPTH });
+    const found = this.addChunkList(name, hits, ev, weight);
+    for (const d of found) docs.add(d);
+    return found.size;
+  }
+
+  /** Adds a chunk list and the document list derived from it; returns the documents. */
+  private addChunkList(name: string, hits: ChunkHit[], ev: Evidence, weight: number): Set<DocumentId> {
+    for (const h of hits) if (!ev.chunkHits.has(h.chunkId)) ev.chunkHits.set(h.chunkId, h);
+    ev.chunkLists.push({ name, ids: hits.map((h) => h.chunkId), weight });
+    const docs: DocumentId[] = [];
+    const seen = new Set<DocumentId>();
+    for (const h of hits) if (!seen.has(h.documentId)) (seen.add(h.documentId), docs.push(h.documentId));
+    ev.docLists.push({ name, ids: docs, weight });
+    return seen;
+  }
+
+  private async identifier(step: Extract<PlanStep, { type: 'identifier' }>, i: number, ev: Evidence): Promise<ExecutedStep> {
+    const { backend } = this.opts;
+    const filters = this.opts.filters;
+    const value = step.kind === 'caseNumber' ? (normaliseSignature(step.value) ?? step.value) : step.value;
+    const key = identifierKey(step.kind, value);
+    const found = ev.identifierDocs.get(key) ?? new Set<DocumentId>();
+    ev.identifierDocs.set(key, found);
+
+    // 1. Metadata read at ingest (exact, with the span it was read from).
+    const meta =
+      step.kind === 'address'
+        ? []
+        : await backend.metadata({ kind: step.kind, value, precinct: step.precinct }, { filters, limit: LIST_DEPTH });
+    const metaDocs: DocumentId[] = [];
+    for (const m of meta) {
+      if (!found.has(m.documentId)) metaDocs.push(m.documentId);
+      found.add(m.documentId);
+      const list = ev.metaHits.get(m.documentId) ?? [];
+      list.push(m);
+      ev.metaHits.set(m.documentId, list);
+    }
+    ev.docLists.push({ name: `id${i}`, ids: metaDocs, weight: 2 });
+
+    // 2. The identifier in page text, as an exact phrase (signatures) or as words (addresses, names).
+    const textQuery: KeywordQuery =
+      step.kind === 'caseNumber' || step.kind === 'parcel'
+        ? { terms: [{ forms: [{ text: value }] }], match: 'all' }
+        : keywordQuery(value, 'all');
+    ev.terms.push(...textQuery.terms);
+    const textHits = textQuery.terms.length > 0 ? await backend.keyword(textQuery, { filters, limit: LIST_DEPTH }) : [];
+    for (const d of this.addChunkList(`idtext${i}`, textHits, ev, 1.5)) found.add(d);
+
+    // 3. A signature is also the case a document is filed under.
+    if (step.kind === 'caseNumber' && normaliseSignature(value)) {
+      const filed = await backend.listDocuments({ ...filters, caseNumber: value }, LIST_DEPTH);
+      for (const d of filed) found.add(d);
+      ev.docLists.push({ name: `case${i}`, ids: filed, weight: 1 });
+    }
+    const where = step.precinct ? ` (obręb ${step.precinct})` : '';
+    return {
+      type: 'identifier',
+      label: `${KIND_LABELS[step.kind] ?? step.kind}: ${value}${where}`,
+      kind: step.kind,
+      value,
+      ...(step.precinct ? { precinct: step.precinct } : {}),
+      hits: found.size,
+    };
+  }
+
+  /** The other documents of the cases of the best documents found so far. */
+  private async followCase(i: number, ev: Evidence): Promise<ExecutedStep> {
+    const { backend } = this.opts;
+    const top = rrf(ev.docLists).slice(0, 3).map((f) => f.id);
+    const docs = await backend.documents(top);
+    const cases = [...new Set(docs.map((d) => d.caseNumber).filter((c): c is string => !!c))];
+    const ids: DocumentId[] = [];
+    for (const c of cases) ids.push(...(await backend.listDocuments({ ...this.opts.filters, caseNumber: c }, LIST_DEPTH)));
+    ev.docLists.push({ name: `follow${i}`, ids, weight: 0.5 });
+    return {
+      type: 'followCase',
+      label: cases.length > 0 ? `pozostałe pisma sprawy: ${cases.join(', ')}` : 'pozostałe pisma sprawy',
+      hits: new Set(ids).size,
+    };
+  }
+}

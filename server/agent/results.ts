@@ -1,0 +1,160 @@
+/**
+ * From evidence to ranked result drafts: fuse the searches (RRF), choose each document's passages,
+ * and score it by what the question asked for (server/domain/score.ts). Drafts carry citation
+ * candidates only; verification happens last, in the service, against freshly read pages.
+ */
+import { foldForCompare } from '../../ingest/text/fold.js';
+import { findTerms, selectPassage } from '../domain/passages.js';
+import { maxRrfScore, rrf } from '../domain/rrf.js';
+import { confidenceOf, documentScore, type Coverage, type ScoreInput } from '../domain/score.js';
+import type { CitationCandidate, Confidence, DocumentId, DocumentRecord, PageRecord, QueryTerm } from '../domain/types.js';
+import type { SearchBackend } from '../search/backend.js';
+import { termFor } from '../search/polish.js';
+import { identifierKey, type Evidence } from './executor.js';
+import type { QuestionFacts } from './plan.js';
+
+export const MAX_CITATIONS = 3;
+
+export interface Draft {
+  documentId: DocumentId;
+  document: DocumentRecord;
+  fused: number;
+  score: number;
+  confidence: Confidence;
+  candidates: CitationCandidate[];
+  /** Text of the best passage, for the optional model rerank (data only, never shown). */
+  rerankText: string;
+  bestChunkId: string | null;
+}
+
+/** Identifiers of the question as evidence keys, normalised the way the executor stores them. */
+export function questionIdentifiers(facts: QuestionFacts): { kind: 'caseNumber' | 'parcel' | 'address' | 'investor'; value: string; precinct?: string }[] {
+  return [
+    ...facts.caseNumbers.map((value) => ({ kind: 'caseNumber' as const, value })),
+    ...facts.parcels.map((p) => ({ kind: 'parcel' as const, value: p.number, ...(p.precinct ? { precinct: p.precinct } : {}) })),
+    ...facts.addresses.map((value) => ({ kind: 'address' as const, value })),
+    ...facts.investors.map((value) => ({ kind: 'investor' as const, value })),
+  ];
+}
+
+export async function buildDrafts(args: {
+  backend: SearchBackend;
+  evidence: Evidence;
+  facts: QuestionFacts;
+  /** How many documents to prepare (more than shown, so a rerank has room). */
+  depth: number;
+  /** Identifier keys present in the evidence for the question's identifiers. */
+  identifierKeys: string[];
+}): Promise<Draft[]> {
+  const { backend, evidence: ev, facts } = args;
+  const fusedDocs = rrf(ev.docLists).slice(0, args.depth);
+  if (fusedDocs.length === 0) return [];
+  const best = maxRrfScore(ev.docLists) || 1;
+  const chunkOrder = rrf(ev.chunkLists);
+  const chunksByDoc = new Map<DocumentId, string[]>();
+  for (const f of chunkOrder) {
+    const hit = ev.chunkHits.get(f.id);
+    if (!hit) continue;
+    const list = chunksByDoc.get(hit.documentId) ?? [];
+    if (list.length < MAX_CITATIONS + 1) list.push(f.id);
+    chunksByDoc.set(hit.documentId, list);
+  }
+  const docs = new Map((await backend.documents(fusedDocs.map((f) => f.id))).map((d) => [d.id, d]));
+  const pages = new PageCache(backend);
+  const wordTerms = facts.words.map((w) => termFor(w)).filter((t) => t.forms.length > 0);
+
+  const drafts: Draft[] = [];
+  for (const f of fusedDocs) {
+    const doc = docs.get(f.id);
+    if (!doc) continue;
+    const chunkIds = chunksByDoc.get(f.id) ?? [];
+    const chunks = chunkIds.length > 0 ? await backend.chunks(chunkIds) : await backend.documentChunks(f.id, 1);
+    const candidates: CitationCandidate[] = [];
+    const add = async (page: number, range: { start: number; end: number }, anchor?: { start: number; end: number }) => {
+      if (candidates.length >= MAX_CITATIONS) return;
+      const p = await pages.get(f.id, page);
+      if (!p) return;
+      const passage = selectPassage(p.text, range, ev.terms, anchor ? { anchor } : {});
+      if (!passage) return;
+      if (candidates.some((c) => c.page === page && c.start < passage.end && passage.start < c.end)) return;
+      candidates.push({ documentId: f.id, page, start: passage.start, end: passage.end, quote: p.text.slice(passage.start, passage.end) });
+    };
+    for (const m of ev.metaHits.get(f.id) ?? []) {
+      if (m.page !== null && m.start !== null && m.end !== null) {
+        const p = await pages.get(f.id, m.page);
+        if (p) await add(m.page, { start: 0, end: p.text.length }, { start: m.start, end: m.end });
+      }
+    }
+    for (const c of chunks) await add(c.page, c);
+
+    const evidenceText = chunks.map((c) => c.text).join('\n') + '\n' + candidates.map((c) => c.quote).join('\n');
+    const input: ScoreInput = {
+      identifiers: identifierCoverage(f.id, args.identifierKeys, ev),
+      constraints: constraintCoverage(doc, facts),
+      words: wordCoverage(evidenceText, wordTerms),
+      fusion: f.score / best,
+    };
+    const score = documentScore(input);
+    drafts.push({
+      documentId: f.id,
+      document: doc,
+      fused: f.score,
+      score,
+      confidence: confidenceOf(score, input),
+      candidates,
+      rerankText: candidates[0]?.quote ?? chunks[0]?.text ?? '',
+      bestChunkId: chunkIds[0] ?? chunks[0]?.chunkId ?? null,
+    });
+  }
+  return drafts;
+}
+
+function identifierCoverage(doc: DocumentId, keys: string[], ev: Evidence): Coverage {
+  return { matched: keys.filter((k) => ev.identifierDocs.get(k)?.has(doc)).length, total: keys.length };
+}
+
+function constraintCoverage(doc: DocumentRecord, facts: QuestionFacts): Coverage {
+  let total = 0;
+  let matched = 0;
+  if (facts.docTypes.length > 0) {
+    total++;
+    const t = foldForCompare(doc.docType ?? '');
+    if (t && facts.docTypes.some((d) => t.startsWith(foldForCompare(d)))) matched++;
+  }
+  if (facts.dateFrom || facts.dateTo) {
+    total++;
+    if (doc.date && (!facts.dateFrom || doc.date >= facts.dateFrom) && (!facts.dateTo || doc.date <= facts.dateTo)) matched++;
+  }
+  if (facts.precincts.length > 0) {
+    total++;
+    const obreby = doc.metadata.filter((m) => m.kind === 'parcel').map((m) => foldForCompare(m.extra?.obreb ?? ''));
+    const text = doc.metadata.map((m) => foldForCompare(m.raw)).join(' ');
+    if (facts.precincts.some((p) => obreby.includes(foldForCompare(p)) || text.includes(foldForCompare(p)))) matched++;
+  }
+  return { matched, total };
+}
+
+function wordCoverage(text: string, terms: QueryTerm[]): Coverage {
+  if (terms.length === 0) return { matched: 0, total: 0 };
+  const found = new Set(findTerms(text, terms).map((h) => h.term));
+  return { matched: found.size, total: terms.length };
+}
+
+export function identifierKeysOf(facts: QuestionFacts, normalise: (kind: string, value: string) => string): string[] {
+  return questionIdentifiers(facts).map((i) => identifierKey(i.kind, normalise(i.kind, i.value)));
+}
+
+/** Pages read once per question. */
+export class PageCache {
+  private readonly map = new Map<string, Promise<PageRecord | null>>();
+  constructor(private readonly backend: SearchBackend) {}
+  get(doc: DocumentId, page: number): Promise<PageRecord | null> {
+    const key = `${doc}:${page}`;
+    let p = this.map.get(key);
+    if (!p) {
+      p = this.backend.page(doc, page);
+      this.map.set(key, p);
+    }
+    return p;
+  }
+}

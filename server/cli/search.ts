@@ -1,0 +1,40 @@
+/**
+ * `kwerenda search "PYTANIE" [--json]`: the agent search from a terminal, recorded like any other
+ * search (as the local operator). Prints documents and verified citations, never prose.
+ */
+import type { Config } from '../config.js';
+import { createLogger } from '../log.js';
+import { createSearchRuntime } from '../main.js';
+import type { AgentResponse } from '../services/agent.service.js';
+import { LOCAL_OPERATOR } from '../store/users.js';
+
+export async function searchCommand(config: Readonly<Config>, question: string, opts: { json?: boolean; limit?: number }): Promise<number> {
+  // The terminal shows the answer; only warnings go to stderr.
+  const runtime = await createSearchRuntime(config, { logger: createLogger('warn') });
+  try {
+    const res = await runtime.agent.search({ question, ...(opts.limit ? { limit: opts.limit } : {}) }, LOCAL_OPERATOR);
+    process.stdout.write(opts.json ? JSON.stringify(res, null, 2) + '\n' : formatResponse(res));
+    return 0;
+  } finally {
+    await runtime.close();
+  }
+}
+
+export function formatResponse(res: AgentResponse): string {
+  const out: string[] = [];
+  out.push(`Szukano (${res.mode === 'llm' ? 'model' : res.mode === 'rules' ? 'reguły' : res.mode}):`);
+  for (const s of res.plan) out.push(`  • ${s.label} — ${s.hits} dok.`);
+  if (res.degraded) out.push(`Uwaga: ${res.degraded.reason}; odpowiedział planista regułowy.`);
+  for (const n of res.notFound ?? []) out.push(`Żaden dokument w archiwum nie wymienia: ${n.value}`);
+  if (res.results.length === 0) out.push('Brak wyników.');
+  for (const r of res.results) {
+    const d = r.document;
+    const head = [d.title ?? d.source.filename, d.docType, d.date, d.caseNumber].filter(Boolean).join(' · ');
+    out.push('');
+    out.push(`${r.rank}. ${head}  [${r.confidence}, ${r.score.toFixed(2)}]`);
+    out.push(`   plik: ${d.source.filename} (dokument ${d.id}, stron: ${d.pageCount})`);
+    for (const c of r.citations) out.push(`   s. ${c.page}: „${c.quote.replace(/\s+/g, ' ')}”`);
+  }
+  out.push(`\nid wyszukiwania: ${res.id}`);
+  return out.join('\n') + '\n';
+}

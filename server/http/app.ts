@@ -1,0 +1,61 @@
+/**
+ * The HTTP API (Express 5). Routes validate, call a service and shape the response; services never
+ * see req/res. Every /api route needs a bearer token. Errors are `{error: {code, message}}`: 4xx for
+ * anything the caller sent, 5xx only for our own faults.
+ */
+import express, { type NextFunction, type Request, type Response } from 'express';
+import type { Logger } from '../log.js';
+import type { SearchBackend } from '../search/backend.js';
+import type { AgentService } from '../services/agent.service.js';
+import type { DocumentService } from '../services/document.service.js';
+import type { Users } from '../store/users.js';
+import { authenticate } from './auth.js';
+import { errorHandler, notFoundHandler } from './errors.js';
+import { agentRoutes } from './routes/agent.js';
+import { documentRoutes } from './routes/documents.js';
+
+export interface AppDeps {
+  backend: SearchBackend;
+  agent: AgentService;
+  documents: DocumentService;
+  users: Users;
+  logger: Logger;
+  /** Largest JSON body accepted, e.g. "64kb". */
+  bodyLimit?: string;
+}
+
+export function createApp(deps: AppDeps): express.Express {
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('query parser', 'simple');
+  app.use((_req: Request, res: Response, next: NextFunction) => {
+    res.set({
+      'X-Content-Type-Options': 'nosniff',
+      'Referrer-Policy': 'no-referrer',
+      'X-Frame-Options': 'DENY',
+    });
+    next();
+  });
+
+  app.get('/healthz', async (_req, res) => {
+    const h = await deps.backend.health().catch((e: unknown) => ({ ok: false, backend: deps.backend.id, detail: String(e) }));
+    res.status(h.ok ? 200 : 503).json({ status: h.ok ? 'ok' : 'unavailable', backend: h.backend });
+  });
+
+  const api = express.Router();
+  api.use((_req, res, next) => {
+    // Responses carry personal data: never cache them anywhere.
+    res.set('Cache-Control', 'no-store');
+    next();
+  });
+  api.use(authenticate(deps.users));
+  api.use(express.json({ limit: deps.bodyLimit ?? '64kb', strict: true }));
+  api.use(agentRoutes(deps.agent));
+  api.use(documentRoutes(deps.documents));
+  api.use(notFoundHandler);
+  app.use('/api', api);
+
+  app.use(notFoundHandler);
+  app.use(errorHandler(deps.logger));
+  return app;
+}

@@ -1,0 +1,278 @@
+/**
+ * The agent search: question → plan (LLM, or rules when there is none or it fails) → searches →
+ * fusion → optional bounded rerank → citations verified against the stored pages → a response that
+ * holds documents, passages and the plan, and no prose. Every response is recorded as shown.
+ */
+import { z } from 'zod';
+import type { Embedder } from '../../ingest/embed.js';
+import { normaliseSignature } from '../../ingest/metadata/index.js';
+import { readQuestion } from '../agent/question.js';
+import { PlanExecutor, identifierKey, type ExecutedStep } from '../agent/executor.js';
+import { PlannerError, plainText, type Plan, type Planner, type PlanStep, MAX_STEPS } from '../agent/plan.js';
+import { buildDrafts, identifierKeysOf, questionIdentifiers, type Draft } from '../agent/results.js';
+import { verifyCitations } from '../domain/citations.js';
+import { zSearchFilters, type NotFound, type SearchFilters, type SearchResult } from '../domain/types.js';
+import { DomainError } from '../errors.js';
+import type { Logger } from '../log.js';
+import type { SearchBackend } from '../search/backend.js';
+import type { Searches } from '../store/searches.js';
+import type { Actor } from '../store/users.js';
+
+export const MAX_QUESTION_CHARS = 500;
+
+export const zAgentRequest = z
+  .object({
+    question: z.string({ error: 'pytanie musi być tekstem' }),
+    limit: z.number().int().min(1).max(50).optional(),
+    filters: zSearchFilters.optional(),
+  })
+  .strict();
+export type AgentRequest = z.infer<typeof zAgentRequest>;
+
+export type Strategy = 'agent' | 'hybrid' | 'keyword' | 'vector';
+
+export interface AgentResponse {
+  id: string;
+  question: string;
+  mode: 'llm' | 'rules' | 'hybrid' | 'keyword' | 'vector';
+  degraded?: { reason: string };
+  plan: ExecutedStep[];
+  notFound?: NotFound[];
+  results: SearchResult[];
+}
+
+export interface Reranker {
+  /** Candidate chunk ids in the model's order; only ids from `candidates`. Throws on failure. */
+  rerank(question: string, candidates: { chunkId: string; text: string }[], signal: AbortSignal): Promise<string[]>;
+}
+
+/** Drops terms and steps the model introduced that neither the question nor the archive contains. */
+export type Grounder = (plan: Plan, question: string, filters?: SearchFilters) => Promise<{ plan: Plan | null; dropped: { step: number; term: string; reason: string }[] }>;
+
+export interface AgentDeps {
+  backend: SearchBackend;
+  embedder: Embedder;
+  rules: Planner;
+  llm?: { planner: Planner; ground: Grounder; reranker?: Reranker };
+  searches: Searches;
+  logger: Logger;
+  budgetMs: number;
+}
+
+const TIER: Record<string, number> = { high: 0, medium: 1, low: 2 };
+
+export class AgentService {
+  constructor(private readonly deps: AgentDeps) {}
+
+  /** Validates an untrusted request body; throws DomainError('invalid_question' | 'invalid_request'). */
+  parseRequest(body: unknown): Required<Pick<AgentRequest, 'question' | 'limit'>> & { filters?: SearchFilters } {
+    if (body === null || typeof body !== 'object' || Array.isArray(body)) {
+      throw new DomainError('invalid_request', 'treść żądania musi być obiektem JSON z polem "question"');
+    }
+    if (!('question' in body) || typeof (body as { question: unknown }).question !== 'string') {
+      throw new DomainError('invalid_question', 'brak pytania (pole "question" musi być tekstem)');
+    }
+    const parsed = zAgentRequest.safeParse(body);
+    if (!parsed.success) {
+      const i = parsed.error.issues[0]!;
+      throw new DomainError('invalid_request', `nieprawidłowe pole ${i.path.join('.') || 'żądania'}: ${i.message}`);
+    }
+    if (parsed.data.question.length > MAX_QUESTION_CHARS) {
+      throw new DomainError('invalid_question', `pytanie jest za długie (najwyżej ${MAX_QUESTION_CHARS} znaków)`);
+    }
+    const question = plainText(parsed.data.question, MAX_QUESTION_CHARS);
+    if (!/[\p{L}\p{N}]/u.test(question)) throw new DomainError('invalid_question', 'pytanie jest puste');
+    return { question, limit: parsed.data.limit ?? 10, ...(parsed.data.filters ? { filters: parsed.data.filters } : {}) };
+  }
+
+  async search(body: unknown, actor: Actor, strategy: Strategy = 'agent'): Promise<AgentResponse> {
+    const req = this.parseRequest(body);
+    const started = Date.now();
+    const budget = new AbortController();
+    const timer = setTimeout(() => budget.abort(), this.deps.budgetMs);
+    try {
+      const facts = readQuestion(req.question);
+      const planned = await this.plan(req.question, req.filters, strategy, budget.signal);
+      const steps = strategy === 'agent' ? withQuestionIdentifiers(planned.plan.steps, facts) : planned.plan.steps;
+      const evidence = await new PlanExecutor({
+        backend: this.deps.backend,
+        embedder: this.deps.embedder,
+        filters: req.filters,
+        signal: budget.signal,
+      }).run(steps);
+
+      const keys = strategy === 'agent' ? identifierKeysOf(facts, normaliseValue) : [];
+      const noFacts = { ...facts, caseNumbers: [], parcels: [], addresses: [], investors: [] };
+      let drafts = await buildDrafts({
+        backend: this.deps.backend,
+        evidence,
+        facts: strategy === 'agent' ? facts : noFacts,
+        depth: Math.min(50, req.limit * 2),
+        identifierKeys: keys,
+      });
+      let degraded = planned.degraded;
+      drafts = orderDrafts(drafts);
+      if (planned.mode === 'llm' && this.deps.llm?.reranker && !budget.signal.aborted) {
+        try {
+          drafts = await this.rerank(req.question, drafts, budget.signal);
+        } catch (err) {
+          this.deps.logger.warn('rerank_failed', { reason: err instanceof PlannerError ? err.failure : 'error' });
+          degraded ??= { reason: 'model nie uszeregował wyników; kolejność według wyszukiwarki' };
+        }
+      }
+      if (evidence.truncated) degraded = { reason: `przekroczono limit czasu wyszukiwania (${this.deps.budgetMs / 1000} s); wyniki mogą być niepełne` };
+
+      const results = await this.verified(drafts.slice(0, req.limit));
+      const notFound: NotFound[] =
+        strategy === 'agent'
+          ? questionIdentifiers(facts)
+              .filter((i) => (evidence.identifierDocs.get(identifierKey(i.kind, normaliseValue(i.kind, i.value)))?.size ?? 0) === 0)
+              .map((i) => ({ kind: i.kind, value: i.precinct ? `${i.value} (obręb ${i.precinct})` : i.value }))
+          : [];
+      const response: AgentResponse = {
+        id: this.deps.searches.newId(),
+        question: req.question,
+        mode: planned.mode,
+        ...(degraded ? { degraded } : {}),
+        plan: evidence.steps,
+        ...(notFound.length > 0 ? { notFound } : {}),
+        results,
+      };
+      this.deps.searches.record({
+        id: response.id,
+        userId: actor.userId,
+        question: req.question,
+        mode: response.mode,
+        degraded: degraded?.reason,
+        resultCount: results.length,
+        response,
+      });
+      this.deps.logger.info('search', {
+        id: response.id,
+        user: actor.name,
+        mode: response.mode,
+        degraded: degraded !== undefined,
+        steps: evidence.steps.length,
+        results: results.length,
+        ms: Date.now() - started,
+      });
+      return response;
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  private async plan(
+    question: string,
+    filters: SearchFilters | undefined,
+    strategy: Strategy,
+    signal: AbortSignal,
+  ): Promise<{ plan: Plan; mode: AgentResponse['mode']; degraded?: { reason: string } }> {
+    if (strategy === 'keyword') return { plan: { steps: [{ type: 'keyword', query: question }] }, mode: 'keyword' };
+    if (strategy === 'vector') return { plan: { steps: [{ type: 'semantic', query: question }] }, mode: 'vector' };
+    if (strategy === 'hybrid') {
+      return { plan: { steps: [{ type: 'keyword', query: question }, { type: 'semantic', query: question }] }, mode: 'hybrid' };
+    }
+    const ctx = { ...(filters ? { filters } : {}), signal };
+    const llm = this.deps.llm;
+    if (llm) {
+      try {
+        const raw = await llm.planner.plan(question, ctx);
+        const grounded = await llm.ground(raw, question, filters);
+        for (const d of grounded.dropped) this.deps.logger.warn('plan_term_dropped', { step: d.step, reason: d.reason });
+        if (grounded.plan && grounded.plan.steps.length > 0) return { plan: grounded.plan, mode: 'llm' };
+        return { ...(await this.rules(question, ctx)), degraded: { reason: 'plan modelu odrzucony (nieugruntowane wyszukiwania)' } };
+      } catch (err) {
+        const reason = err instanceof PlannerError ? err.reason : 'model niedostępny';
+        this.deps.logger.warn('planner_fallback', { failure: err instanceof PlannerError ? err.failure : 'error' });
+        return { ...(await this.rules(question, ctx)), degraded: { reason } };
+      }
+    }
+    return this.rules(question, ctx);
+  }
+
+  private async rules(question: string, ctx: { filters?: SearchFilters; signal: AbortSignal }) {
+    return { plan: await this.deps.rules.plan(question, ctx), mode: 'rules' as const };
+  }
+
+  /** The model reorders candidates within a confidence tier only: it cannot lift a weak match above a strong one. */
+  private async rerank(question: string, drafts: Draft[], signal: AbortSignal): Promise<Draft[]> {
+    const top = drafts.slice(0, 20).filter((d) => d.bestChunkId !== null);
+    if (top.length < 2) return drafts;
+    const order = await this.deps.llm!.reranker!.rerank(
+      question,
+      top.map((d) => ({ chunkId: d.bestChunkId!, text: d.rerankText })),
+      signal,
+    );
+    const position = new Map<string, number>();
+    order.forEach((id, i) => {
+      if (!position.has(id)) position.set(id, i);
+    });
+    const pos = (d: Draft) => (d.bestChunkId !== null && position.has(d.bestChunkId) ? position.get(d.bestChunkId)! : Infinity);
+    const index = new Map(drafts.map((d, i) => [d, i]));
+    return [...drafts].sort((a, b) => TIER[a.confidence]! - TIER[b.confidence]! || pos(a) - pos(b) || index.get(a)! - index.get(b)!);
+  }
+
+  /** Reads each cited page again and keeps only citations that are exactly its text. */
+  private async verified(drafts: Draft[]): Promise<SearchResult[]> {
+    const pages = new Map<string, Awaited<ReturnType<SearchBackend['page']>>>();
+    for (const d of drafts) {
+      for (const c of d.candidates) {
+        const key = `${c.documentId}:${c.page}`;
+        if (!pages.has(key)) pages.set(key, await this.deps.backend.page(c.documentId, c.page));
+      }
+    }
+    const results: SearchResult[] = [];
+    for (const d of drafts) {
+      const { citations, rejected } = verifyCitations(d.candidates, (doc, page) => pages.get(`${doc}:${page}`));
+      for (const r of rejected) {
+        this.deps.logger.warn('citation_dropped', { document: d.documentId, page: r.candidate.page, reason: r.reason });
+      }
+      if (citations.length === 0) {
+        this.deps.logger.warn('result_dropped', { document: d.documentId, reason: 'no_verified_citation' });
+        continue;
+      }
+      const doc = d.document;
+      results.push({
+        rank: results.length + 1,
+        score: d.score,
+        confidence: d.confidence,
+        document: {
+          id: doc.id,
+          title: doc.title,
+          caseNumber: doc.caseNumber,
+          docType: doc.docType,
+          date: doc.date,
+          source: doc.source,
+          pageCount: doc.pageCount,
+        },
+        citations,
+      });
+    }
+    return results;
+  }
+}
+
+function normaliseValue(kind: string, value: string): string {
+  return kind === 'caseNumber' ? (normaliseSignature(value) ?? value) : value;
+}
+
+/** Best score first; fused rank breaks ties. */
+function orderDrafts(drafts: Draft[]): Draft[] {
+  return [...drafts].sort((a, b) => b.score - a.score || b.fused - a.fused);
+}
+
+/** Identifiers named in the question are always looked up, whatever the planner chose (notFound depends on it). */
+function withQuestionIdentifiers(steps: readonly PlanStep[], facts: ReturnType<typeof readQuestion>): PlanStep[] {
+  const out = [...steps];
+  const have = new Set(
+    steps.flatMap((s) => (s.type === 'identifier' ? [identifierKey(s.kind, normaliseValue(s.kind, s.value))] : [])),
+  );
+  for (const i of questionIdentifiers(facts)) {
+    const key = identifierKey(i.kind, normaliseValue(i.kind, i.value));
+    if (have.has(key)) continue;
+    have.add(key);
+    out.unshift({ type: 'identifier', kind: i.kind, value: i.value, ...(i.precinct ? { precinct: i.precinct } : {}) });
+  }
+  return out.slice(0, MAX_STEPS + 4);
+}
