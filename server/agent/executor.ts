@@ -9,7 +9,8 @@ import { normaliseSignature } from '../../ingest/metadata/index.js';
 import type { ChunkHit, DocumentId, KeywordQuery, MetadataHit, QueryTerm, SearchFilters } from '../domain/types.js';
 import { rrf, type RankedList } from '../domain/rrf.js';
 import type { SearchBackend } from '../search/backend.js';
-import { keywordQuery } from '../search/polish.js';
+import { addressForms, keywordQuery } from '../search/polish.js';
+import { thesaurusExpander } from './thesaurus.js';
 import type { PlanStep } from './plan.js';
 
 /** How many hits each search contributes to fusion. */
@@ -130,7 +131,7 @@ export class PlanExecutor {
     switch (step.type) {
       case 'keyword': {
         const filters = mergeFilters(this.opts.filters, step.filters);
-        const all = keywordQuery(step.query, 'all');
+        const all = keywordQuery(step.query, 'all', { expand: thesaurusExpander });
         ev.terms.push(...all.terms);
         const docs = new Set<DocumentId>();
         const strict = await this.keyword(`kw${i}`, all, filters, ev, 1, docs);
@@ -211,7 +212,9 @@ export class PlanExecutor {
     const textQuery: KeywordQuery =
       step.kind === 'caseNumber' || step.kind === 'parcel'
         ? { terms: [{ forms: [{ text: value }] }], match: 'all' }
-        : keywordQuery(value, 'all');
+        : step.kind === 'address' && addressForms(value).length > 0
+          ? { terms: [{ forms: addressForms(value) }], match: 'all' }
+          : keywordQuery(value, 'all');
     ev.terms.push(...textQuery.terms);
     const textHits = textQuery.terms.length > 0 ? await backend.keyword(textQuery, { filters, limit: LIST_DEPTH }) : [];
     for (const d of this.addChunkList(`idtext${i}`, textHits, ev, 1.5)) found.add(d);

@@ -257,9 +257,9 @@ function normaliseValue(kind: string, value: string): string {
   return kind === 'caseNumber' ? (normaliseSignature(value) ?? value) : value;
 }
 
-/** Best score first; fused rank breaks ties. */
+/** Confidence tier first (a document not naming the question's identifier is never above one that does), then score, then fused rank. */
 function orderDrafts(drafts: Draft[]): Draft[] {
-  return [...drafts].sort((a, b) => b.score - a.score || b.fused - a.fused);
+  return [...drafts].sort((a, b) => TIER[a.confidence]! - TIER[b.confidence]! || b.score - a.score || b.fused - a.fused);
 }
 
 /** Identifiers named in the question are always looked up, whatever the planner chose (notFound depends on it). */

@@ -1,0 +1,197 @@
+import { describe, expect, it } from 'vitest';
+import { readQuestion } from './question.js';
+
+describe('the questions from the issue', () => {
+  it('"Jaka decyzja zapadła w sprawie WUA-ZRB.6740.1.123.2019?"', () => {
+    const f = readQuestion('Jaka decyzja zapadła w sprawie WUA-ZRB.6740.1.123.2019?');
+    expect(f.caseNumbers).toEqual(['WUA-ZRB.6740.1.123.2019']);
+    expect(f.docTypes).toEqual(['decyzja']);
+    expect(f.words).toEqual(['decyzja']);
+    expect(f.wholeCase).toBe(false);
+    expect(f.dateFrom).toBeUndefined(); // the year inside the signature is not a date
+  });
+
+  it('"co wydano dla działki 45/7 obręb Oporów"', () => {
+    const f = readQuestion('co wydano dla działki 45/7 obręb Oporów');
+    expect(f.parcels).toEqual([{ number: '45/7', precinct: 'Oporów' }]);
+    expect(f.precincts).toEqual(['Oporów']);
+    expect(f.docTypes).toEqual(['decyzja']);
+    expect(f.words).toEqual(['Oporów']);
+  });
+
+  it('"odmowa pozwolenia na rozbudowę domu na Leśnicy około 2016"', () => {
+    const f = readQuestion('odmowa pozwolenia na rozbudowę domu na Leśnicy około 2016');
+    expect(f.docTypes).toEqual(['decyzja o odmowie pozwolenia na budowę']);
+    expect(f.precincts).toEqual(['Leśnica']);
+    expect([f.dateFrom, f.dateTo]).toEqual(['2015-01-01', '2017-12-31']);
+    expect(f.words).toEqual(['odmowa', 'pozwolenia', 'rozbudowę', 'domu', 'Leśnicy']);
+  });
+
+  it('"wszystkie pisma w sprawie UA-AB/7351/784/2010"', () => {
+    const f = readQuestion('wszystkie pisma w sprawie UA-AB/7351/784/2010');
+    expect(f.caseNumbers).toEqual(['UA-AB/7351/784/2010']);
+    expect(f.wholeCase).toBe(true);
+    expect(f.words).toEqual([]);
+  });
+});
+
+describe('case signatures', () => {
+  it.each([
+    ['WUA-ZRB.6740.1.123.2019', 'WUA-ZRB.6740.1.123.2019'],
+    ['sprawa wua-zrb.6740.1.123.2019', 'WUA-ZRB.6740.1.123.2019'],
+    ['znak WUA-ZRB 6740.1.123.2019', 'WUA-ZRB.6740.1.123.2019'],
+    ['pisma ze znakiem WUA-ZRB. 6740.1.123.2019', 'WUA-ZRB.6740.1.123.2019'],
+    ['UA-AB_7351_784_2010', 'UA-AB/7351/784/2010'],
+    ['akta sprawy ua-ab/7351/784/2010', 'UA-AB/7351/784/2010'],
+    ['cała sprawa UA-AB 7351/784/2010', 'UA-AB/7351/784/2010'],
+  ])('%s', (q, sig) => {
+    expect(readQuestion(q).caseNumbers).toEqual([sig]);
+  });
+});
+
+describe('parcels, precincts, addresses, investors', () => {
+  it('reads parcels in the ways clerks write them', () => {
+    expect(readQuestion('dz. 45/7').parcels).toEqual([{ number: '45/7' }]);
+    expect(readQuestion('działka nr 12').parcels).toEqual([{ number: '12' }]);
+    expect(readQuestion('dz. nr 132/17 obr. Sępolno').parcels).toEqual([{ number: '132/17', precinct: 'Sępolno' }]);
+    expect(readQuestion('dzialka 359/20 psie pole').parcels).toEqual([{ number: '359/20', precinct: 'Psie Pole' }]);
+    expect(readQuestion('działki 12/3 i 12/4 obręb oporów').parcels).toEqual([
+      { number: '12/3', precinct: 'Oporów' },
+      { number: '12/4', precinct: 'Oporów' },
+    ]);
+  });
+
+  it('reads precincts in the nominative, from any case', () => {
+    expect(readQuestion('samowola budowlana na Krzykach').precincts).toEqual(['Krzyki']);
+    expect(readQuestion('przebudowa w oporowie').precincts).toEqual(['Oporów']);
+    expect(readQuestion('działka 5 obręb Nowa Wieś').precincts).toEqual(['Nowa Wieś']);
+    expect(readQuestion('działka 5 obręb Nowa Wieś').investors).toEqual([]);
+    expect(readQuestion('wniosek z budowy').precincts).toEqual([]);
+  });
+
+  it('reads addresses with and without the street keyword', () => {
+    expect(readQuestion('przy ul. Kwiatowej 12').addresses).toEqual(['ul. Kwiatowa 12']);
+    expect(readQuestion('przy ulicy średzkiej 5a').addresses).toEqual(['ul. Średzka 5a']);
+    expect(readQuestion('al. Karkonoska 10').addresses).toEqual(['al. Karkonoska 10']);
+    expect(readQuestion('partyzantow 76').addresses).toEqual(['Partyzantow 76']);
+  });
+
+  it('reads people and companies, without honorifics or question words', () => {
+    expect(readQuestion('wniosek Pana Jana Kowalskiego').investors).toEqual(['Jana Kowalskiego']);
+    expect(readQuestion('sprawy Elżbiety Dudek').investors).toEqual(['Elżbiety Dudek']);
+    expect(readQuestion('piotr wojcik').investors).toEqual(['Piotr Wojcik']);
+    expect(readQuestion('sprawy spółki Pod Dębami Inwestycje Sp. z o.o.').investors).toEqual(['Pod Dębami Inwestycje Sp. z o.o.']);
+    expect(readQuestion('Sprawy Odra Development Sp. z o.o.').investors).toEqual(['Odra Development Sp. z o.o.']);
+    expect(readQuestion('Spółdzielnia Mieszkaniowa „Nadodrze”').investors).toEqual(['Spółdzielnia Mieszkaniowa „Nadodrze”']);
+    expect(readQuestion('Jaka Decyzja Prezydenta Wrocławia').investors).toEqual([]);
+    expect(readQuestion('samowola na Krzykach Jana Nowaka').investors).toEqual(['Jana Nowaka']);
+  });
+});
+
+describe('document types', () => {
+  it.each([
+    ['decyzje o warunkach zabudowy z 2022', ['decyzja o warunkach zabudowy']],
+    ['decyzje WZ', ['decyzja o warunkach zabudowy']],
+    ['odmowa pozwolenia na budowę', ['decyzja o odmowie pozwolenia na budowę']],
+    ['odmowa ustalenia warunków zabudowy', ['decyzja o odmowie ustalenia warunków zabudowy']],
+    ['zgoda na rozbudowę domu', ['decyzja o pozwoleniu na budowę']],
+    ['wniosek o pozwolenie na budowę', ['wniosek']],
+    ['odwołanie od decyzji', ['odwołanie']],
+    ['postanowienia o usunięciu nieprawidłowości', ['postanowienie']],
+    ['sprzeciw od zgłoszenia garażu', ['sprzeciw', 'zgłoszenie']],
+    ['brak sprzeciwu', ['zgłoszenie']],
+    ['protokół oględzin', ['protokół']],
+    ['rozbudowa domu jednorodzinnego', []],
+  ])('%s', (q, types) => {
+    expect(readQuestion(q).docTypes).toEqual(types);
+  });
+});
+
+describe('dates and periods', () => {
+  it.each([
+    ['decyzje z 2016', '2016-01-01', '2016-12-31'],
+    ['decyzje wydane w 2015 r.', '2015-01-01', '2015-12-31'],
+    ['około 2016', '2015-01-01', '2017-12-31'],
+    ['ok. 2016 roku', '2015-01-01', '2017-12-31'],
+    ['z marca 2019', '2019-03-01', '2019-03-31'],
+    ['w lutym 2020', '2020-02-01', '2020-02-29'],
+    ['2016-2018', '2016-01-01', '2018-12-31'],
+    ['z lat 2008–2010', '2008-01-01', '2010-12-31'],
+    ['od 2012 do 2014', '2012-01-01', '2014-12-31'],
+    ['po 2015', '2016-01-01', undefined],
+    ['przed 2010', undefined, '2009-12-31'],
+    ['decyzja z dnia 14.03.2019 r.', '2019-03-14', '2019-03-14'],
+  ])('%s', (q, from, to) => {
+    const f = readQuestion(q);
+    expect([f.dateFrom, f.dateTo]).toEqual([from, to]);
+  });
+
+  it('does not read years out of identifiers or house numbers', () => {
+    const f = readQuestion('działka 2016/3 przy ul. Kwiatowej 2018, sprawa WUA-ZRB.6740.1.123.2019');
+    expect([f.dateFrom, f.dateTo]).toEqual([undefined, undefined]);
+  });
+});
+
+describe('whole case and leftover words', () => {
+  it.each([
+    'wszystkie pisma w sprawie WUA-ZRB.6740.1.123.2019',
+    'akta sprawy WUA-ZRB.6740.1.123.2019',
+    'cała sprawa WUA-ZRB.6740.1.123.2019',
+    'komplet dokumentów sprawy WUA-ZRB.6740.1.123.2019',
+  ])('%s asks for the whole case', (q) => {
+    const f = readQuestion(q);
+    expect(f.wholeCase).toBe(true);
+    expect(f.words).toEqual([]);
+  });
+
+  it('a letter of attorney "w sprawie" is not a whole-case question', () => {
+    expect(readQuestion('pełnomocnictwa w sprawie WUA-ZRB.6740.1.123.2019').wholeCase).toBe(false);
+    expect(readQuestion('wszystkie decyzje z 2019').wholeCase).toBe(false);
+  });
+
+  it('keeps a negation with the word it negates', () => {
+    expect(readQuestion('urząd nie zgodził się na garaż').words).toEqual(['urząd', 'nie', 'zgodził', 'garaż']);
+  });
+});
+
+describe('any input', () => {
+  /** Deterministic pseudo-random strings mixing Polish, query syntax, identifiers and junk. */
+  function* fuzz(n: number): Generator<string> {
+    const pieces = [
+      'decyzja', 'WUA-ZRB.6740.1.123.2019', '45/7', 'obręb', 'Leśnicy', 'około', '2016', 'ul.', 'Kwiatowej', '12',
+      '"', '*', '(', ')', 'OR', 'NEAR/3', ':', '^2', '~', '\\', "'; DROP TABLE documents; --", '💥', '\uD800', '\u0000',
+      '\u202e', 'ł', 'Ł', '　', '\n', 'Sp. z o.o.', '„', '”', 'dz.', 'nr', '-', '–', '/', '_', '.', ',',
+    ];
+    let seed = 7;
+    const rnd = (k: number): number => {
+      seed = (seed * 1103515245 + 12345) % 2147483648;
+      return seed % k;
+    };
+    for (let i = 0; i < n; i++) {
+      const len = rnd(30);
+      let s = '';
+      for (let j = 0; j < len; j++) s += (rnd(3) === 0 ? '' : ' ') + pieces[rnd(pieces.length)];
+      yield s;
+    }
+  }
+
+  it('never throws and always returns well-formed facts', () => {
+    const inputs = [
+      ...fuzz(500),
+      '',
+      ' ',
+      'SELECT * FROM documents WHERE 1=1',
+      'title:decyzja AND (odmowa OR "pozwolenie na budowę"~2)^3',
+      '🏠🏗️ decyzja 🏠',
+      'x'.repeat(10_000),
+      'Leśnica '.repeat(1500),
+      '1/2 '.repeat(3000),
+    ];
+    for (const q of inputs) {
+      const f = readQuestion(q);
+      expect(Array.isArray(f.words) && Array.isArray(f.caseNumbers) && Array.isArray(f.parcels)).toBe(true);
+      for (const d of [f.dateFrom, f.dateTo]) if (d !== undefined) expect(d).toMatch(/^\d{4}-\d{2}-\d{2}$/);
+    }
+    expect(readQuestion(undefined as unknown as string).words).toEqual([]);
+  });
+});

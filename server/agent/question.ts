@@ -1,0 +1,405 @@
+/**
+ * Reading a clerk's question: identifiers (case signatures in any written variant, parcels,
+ * precincts, addresses, investors), document types, dates and periods, whole-case cues, and the
+ * content words left over. Pure and total: any string in, facts out, never an exception.
+ */
+import { findAddresses, findInvestors, findParcels } from '../../ingest/metadata/index.js';
+import { NEGATIONS, STOP_WORDS, fold, tokenize, type Token } from '../search/polish.js';
+import type { QuestionFacts } from './plan.js';
+import { findConcepts, precinctAt } from './thesaurus.js';
+
+/** Longer input is cut: a question is a sentence or two, and reading must stay fast. */
+const MAX_CHARS = 2000;
+
+interface Span {
+  start: number;
+  end: number;
+}
+
+const overlaps = (a: Span, spans: Span[]): boolean => spans.some((s) => a.start < s.end && s.start < a.end);
+
+function safe<T>(fn: () => T[]): T[] {
+  try {
+    return fn();
+  } catch {
+    return [];
+  }
+}
+
+const pushUnique = (list: string[], value: string): void => {
+  if (value && !list.some((v) => fold(v) === fold(value))) list.push(value);
+};
+
+// ---------------------------------------------------------------- dates and periods
+
+/** Month names as typed: nominative, genitive ("z marca"), locative ("w marcu"); folded. */
+const MONTH_FORMS: string[][] = [
+  ['styczen', 'stycznia', 'styczniu'], ['luty', 'lutego', 'lutym'], ['marzec', 'marca', 'marcu'],
+  ['kwiecien', 'kwietnia', 'kwietniu'], ['maj', 'maja', 'maju'], ['czerwiec', 'czerwca', 'czerwcu'],
+  ['lipiec', 'lipca', 'lipcu'], ['sierpien', 'sierpnia', 'sierpniu'], ['wrzesien', 'wrzesnia', 'wrzesniu'],
+  ['pazdziernik', 'pazdziernika', 'pazdzierniku'], ['listopad', 'listopada', 'listopadzie'], ['grudzien', 'grudnia', 'grudniu'],
+];
+const MONTH_WORD = `(${MONTH_FORMS.flat().join('|')})`;
+const YEAR = String.raw`((?:19[5-9]|20\d)\d)`;
+const R = String.raw`(?:\s*(?:r\.|r\b|roku\b))?`;
+
+function monthOf(word: string): number | null {
+  const i = MONTH_FORMS.findIndex((forms) => forms.includes(word));
+  return i < 0 ? null : i + 1;
+}
+
+const pad = (n: number): string => String(n).padStart(2, '0');
+const lastDay = (y: number, m: number): number => new Date(Date.UTC(y, m, 0)).getUTCDate();
+
+interface Period {
+  from?: string;
+  to?: string;
+}
+
+const year = (s: string | undefined): number => Number(s);
+const monthRange = (y: number, mo: number): Period => ({ from: `${y}-${pad(mo)}-01`, to: `${y}-${pad(mo)}-${pad(lastDay(y, mo))}` });
+const cue = (body: string): RegExp => new RegExp(String.raw`(?<![\w/.-])${body}(?![\w/.-])`, 'g');
+
+/** Period cues in the order they are tried; each consumes its text so a later rule cannot read it again. */
+const PERIOD_RULES: [RegExp, (m: RegExpExecArray) => Period | null][] = [
+  // "2016-2018", "od 2012 do 2014", "w latach 2008–2010", "między 2015 a 2017"
+  [cue(String.raw`(?:od\s+|w\s+latach\s+|latach\s+|lata\s+|miedzy\s+|pomiedzy\s+)?${YEAR}${R}\s*(?:-|–|—|do|a|i)\s*${YEAR}${R}`), (m) => {
+    const [a, b] = [year(m[1]), year(m[2])].sort((x, y) => x - y) as [number, number];
+    return b - a <= 100 ? { from: `${a}-01-01`, to: `${b}-12-31` } : null;
+  }],
+  // "około 2016", "ok. 2016 r.": a year either side, since clerks remember years loosely
+  [cue(String.raw`(?:okolo|ok\.?|kolo|mniej\s+wiecej|circa|ca\.|~)\s*(?:roku\s+|r\.\s*)?${YEAR}${R}`),
+    (m) => ({ from: `${year(m[1]) - 1}-01-01`, to: `${year(m[1]) + 1}-12-31` })],
+  // "po 2015", "od 2015", "przed 2010", "do 2010"
+  [cue(String.raw`(po|od|pozniej\s+niz|przed|do|wczesniej\s+niz|sprzed)\s+(?:roku\s+|r\.\s*)?${YEAR}${R}`), (m) => {
+    const y = year(m[2]);
+    const w = m[1] ?? '';
+    if (w === 'po' || w.startsWith('pozniej')) return { from: `${y + 1}-01-01` };
+    if (w === 'od') return { from: `${y}-01-01` };
+    return w === 'do' ? { to: `${y}-12-31` } : { to: `${y - 1}-12-31` };
+  }],
+  // "z marca 2019", "w marcu 2019", "03.2019"
+  [cue(String.raw`${MONTH_WORD}\s+${YEAR}${R}`), (m) => { const mo = monthOf(m[1] ?? ''); return mo ? monthRange(year(m[2]), mo) : null; }],
+  [cue(String.raw`(0?[1-9]|1[0-2])[./]${YEAR}`), (m) => monthRange(year(m[2]), Number(m[1]))],
+  // "w 2016", "z 2016 r.", "2016"
+  [cue(String.raw`(?:w\s+|z\s+)?${YEAR}${R}`), (m) => ({ from: `${year(m[1])}-01-01`, to: `${year(m[1])}-12-31` })],
+];
+
+/** Date cues on folded text with identifiers blanked out; consumed spans are added to `used`. */
+function readPeriods(folded: string, dates: Token[], used: Span[]): Period[] {
+  const out: Period[] = dates.flatMap((d) => (d.value ? [{ from: d.value, to: d.value }] : []));
+  let text = folded;
+  for (const [re, make] of PERIOD_RULES) {
+    for (const m of text.matchAll(re)) {
+      const p = make(m as RegExpExecArray);
+      if (!p) continue;
+      out.push(p);
+      const start = m.index ?? 0;
+      used.push({ start, end: start + m[0].length });
+      text = text.slice(0, start) + ' '.repeat(m[0].length) + text.slice(start + m[0].length);
+    }
+  }
+  return out;
+}
+
+/** One period covering every cue: the earliest start, the latest end (a missing side stays open). */
+function mergePeriods(periods: Period[]): Period {
+  if (periods.length === 0) return {};
+  const froms = periods.map((p) => p.from);
+  const tos = periods.map((p) => p.to);
+  const out: Period = {};
+  if (froms.every((f) => f !== undefined)) out.from = (froms as string[]).sort()[0];
+  if (tos.every((t) => t !== undefined)) out.to = (tos as string[]).sort().at(-1);
+  return out;
+}
+
+// ---------------------------------------------------------------- places and people
+
+const STREET_KEYWORD = /(?<![\p{L}])(?:ul\.?|ulic\p{L}*|al\.|alej\p{L}*|pl\.|plac\p{L}*|os\.|osiedl\p{L}*)\s+/giu;
+
+/** Upper-cases the first letter of up to three words after a street keyword, up to a stop word (same length). */
+function capitaliseStreets(s: string): string {
+  return s.replace(new RegExp(`(${STREET_KEYWORD.source})((?:\\p{L}+\\s+){0,2}\\p{L}+)`, 'giu'), (_m, kw: string, name: string) => {
+    let stop = false;
+    return kw + name.replace(/\p{L}+/gu, (w) => {
+      stop ||= STOP_WORDS.has(fold(w));
+      return stop ? w : w.charAt(0).toUpperCase() + w.slice(1);
+    });
+  });
+}
+
+/** "Kwiatowej" → "Kwiatowa", "Średzkiej" → "Średzka": the nominative of adjectival street names. */
+function streetNominative(value: string): string {
+  return value.replace(/(\p{L}{2,}[kg])iej(?=\s|$)/gu, '$1a').replace(/(\p{L}{3,})ej(?=\s|$)/gu, '$1a');
+}
+
+/** A street name typed without "ul." ("partyzantow 76", "sudecka 128"): adjectival or genitive ending + house number. */
+const BARE_ADDRESS_RE = /(?<![\p{L}\p{N}])(\p{L}{3,}(?:a|ej|ego|ow|ów|ich|ych))\s+(\d{1,3}[a-z]?(?:\/\d{1,3})?)(?![\p{L}\p{N}/.-])/gu;
+
+const PRECINCT_CUE = new Set(['na', 'w', 'we', 'obreb', 'obrebie', 'obrebu', 'obr', 'rejon', 'rejonie', 'okolice', 'okolicy']);
+const OBREB = /^(?:obreb\p{L}*|obr)$/u;
+
+const titleCase = (words: string[]): string => words.map((w) => w.charAt(0).toUpperCase() + w.slice(1)).join(' ');
+
+const LEGAL = String.raw`(?:[Ss]p\.\s?z\s?o\.\s?o\.(?:\s?[Ss]p\.\s?[Kk]\.)?|S\.\s?A\.|[Ss]p\.\s?[JjKk]\.)`;
+/** Up to five words before a legal form; words are checked one by one (a question may be lower case). */
+const COMPANY_RE = new RegExp(String.raw`((?:[\p{L}\d][\p{L}\d&'-]*\s+){1,5})${LEGAL}`, 'gu');
+/** An organisation with a quoted name: Spółdzielnia Mieszkaniowa „Nadodrze”. */
+const QUOTED_RE = /((?:\p{Lu}\p{L}+\s+){1,4})[„"«]([^”"»\n]{1,40})[”"»]/gu;
+const NAME_WORD = String.raw`\p{Lu}\p{Ll}+(?:-\p{Lu}\p{Ll}+)?`;
+const NAME_RE = new RegExp(
+  String.raw`(?<![\p{L}\p{N}])(?:(?:Pan(?:a|u|em|i|ią)?|Państwa)\s+)?(${NAME_WORD})\s+(${NAME_WORD})(?:\s+(${NAME_WORD}))?`,
+  'gu',
+);
+/** Honorifics dropped from a name ("wniosek Pana Jana Kowalskiego"). */
+const HONORIFIC = /^(?:(?:Pan|Pana|Panu|Panem|Pani|Panią|Państwa|P\.)\s+)+/u;
+/** Capitalised words that start sentences or name offices, never an investor. */
+const NOT_NAME = /^(?:wroclaw\p{L}*|prezydent\p{L}*|urzad\p{L}*|urzed\p{L}*|wydzia\p{L}*|prawo|prawa|kodeks\p{L}*|ustaw\p{L}*|gmin\p{L}*|miast\p{L}*|sprawy|spolki|pokaz|prosze|znajdz|szukam|wyszukaj)$/u;
+/** Common Polish first names (folded): a lower-case "jan kowalski" is still a person. */
+const FIRST_NAMES = new Set(
+  ('adam adrian agata agnieszka aleksander aleksandra alicja andrzej aneta anna antoni arkadiusz artur barbara ' +
+    'bartlomiej bartosz beata bogdan boguslaw bozena czeslaw damian daniel danuta dariusz dawid dominik dominika ' +
+    'dorota edward elzbieta emilia ewa ewelina filip franciszek grazyna grzegorz halina hanna henryk helena irena ' +
+    'iwona izabela jacek jadwiga jakub jan janina janusz jaroslaw jerzy joanna jolanta jozef julia julian justyna ' +
+    'kamil kamila karol karolina katarzyna kazimierz kinga klaudia konrad krystyna krzysztof leszek lucyna lukasz ' +
+    'maciej magdalena malgorzata marcin marek maria marian mariusz marta marzena mateusz michal mieczyslaw miroslaw ' +
+    'monika natalia norbert oliwia patryk patrycja paulina pawel piotr przemyslaw radoslaw rafal renata robert roman ' +
+    'ryszard sebastian slawomir stanislaw stefan sylwia szymon tadeusz teresa tomasz urszula wanda weronika wieslaw ' +
+    'wiktor wiktoria wioletta witold wladyslaw wojciech zbigniew zdzislaw zenon zofia zuzanna zaneta').split(' '),
+);
+
+// ---------------------------------------------------------------- document types
+
+const DECISION_QUALIFIED = /^decyzja o /;
+const ISSUED = /^(?:wydan[oaey]|wydal[aoiy]?|zapadl[aoy]|rozstrzygnieto)$/;
+/** "zgoda na rozbudowę", "pozwolenie na nadbudowę": a building permit by another name. */
+const PERMIT_FOR = /(?:^| )(?:zgod|pozwolen)\p{L}* na (?:roz|nad|prze|do)?bud|(?:^| )zgod\p{L}* na (?:zmian|postawien|przerobien|wybudowan)/u;
+
+function docTypesOf(folded: string[]): string[] {
+  const matches = findConcepts(folded);
+  const ids = new Set(matches.map((m) => m.concept.id));
+  if (PERMIT_FOR.test(folded.join(' '))) ids.add('pnb');
+  const typed = matches.filter((m) => m.concept.docType !== undefined);
+  if (ids.has('odmowa')) {
+    if (ids.has('wz')) return ['decyzja o odmowie ustalenia warunków zabudowy'];
+    if (ids.has('pnb') || ids.has('pozwolenie-rozbiorka')) return ['decyzja o odmowie pozwolenia na budowę'];
+    return ['decyzja o odmowie'];
+  }
+  // The head word decides: "wniosek o pozwolenie na budowę" asks for the application, not the permit.
+  const head = typed[0]?.concept;
+  let types = typed.map((m) => m.concept.docType as string);
+  if (ids.has('pnb') && !types.includes('decyzja o pozwoleniu na budowę')) types.push('decyzja o pozwoleniu na budowę');
+  if (head?.docType && !head.docType.startsWith('decyzja') && head.id !== 'sprzeciw') {
+    types = types.filter((t) => !t.startsWith('decyzja'));
+  }
+  // A generic "decyzja" gives way to a qualified one ("decyzje o warunkach zabudowy").
+  if (types.some((t) => DECISION_QUALIFIED.test(t))) types = types.filter((t) => t !== 'decyzja');
+  // "co wydano", "jaka decyzja zapadła": what was issued is a decision.
+  if (types.length === 0 && folded.some((w) => ISSUED.test(w))) return ['decyzja'];
+  return [...new Set(types)].slice(0, 3);
+}
+
+// ---------------------------------------------------------------- whole case and leftovers
+
+const WHOLE_CASE = new RegExp(
+  String.raw`(?:wszystk\p{L}*|cal[aey]\p{L}{0,3}|calosc\p{L}*|komplet\p{L}*|peln[aey]\p{L}{0,2})\s+(?:\p{L}+\s+)?` +
+    String.raw`(?:pism\p{L}*|dokument\p{L}*|akt[ay]?|material\p{L}*|korespondencj\p{L}*|teczk\p{L}*)(?!\p{L})` +
+    String.raw`|(?:wszystk\p{L}*|cal[aey]\p{L}{0,3})\s+spraw\p{L}*|akta\s+sprawy|wszystko\s+(?:w\s+sprawie|dla|o|z)(?!\p{L})`,
+  'u',
+);
+/** Words that only say "documents" in a whole-case question. */
+const CASE_WORDS = /^(?:pism\p{L}*|dokument\p{L}*|akt[ay]?|material\p{L}*|teczk\p{L}*|korespondencj\p{L}*|komplet\p{L}*|cal[aey]\p{L}{0,3}|calosc\p{L}*|peln[aey]\p{L}{0,2})$/u;
+const PARCEL_WORDS = /^(?:dzialk\p{L}*|dzialce|dzialek|dz|nr|numer\p{L}*|ewidencyjn\p{L}*|obreb\p{L}*|obr)$/u;
+const DATE_WORDS = /^(?:roku|rok|lat|lata|latach|dnia|dn)$/u;
+
+function emptyFacts(): QuestionFacts {
+  return { caseNumbers: [], parcels: [], addresses: [], investors: [], docTypes: [], precincts: [], wholeCase: false, words: [] };
+}
+
+/** Identifiers, cues and content words of a clerk's question. Never throws. */
+export function readQuestion(question: string): QuestionFacts {
+  try {
+    return read(typeof question === 'string' ? question.normalize('NFC').slice(0, MAX_CHARS) : '');
+  } catch {
+    return emptyFacts();
+  }
+}
+
+/** What is read so far: facts, and the spans of the question already explained by an identifier. */
+interface Reading {
+  s: string;
+  tokens: Token[];
+  /** Folded words by token (empty for non-words). */
+  words: string[];
+  facts: QuestionFacts;
+  used: Span[];
+  /** Token indexes naming a precinct. */
+  precinctTokens: Set<number>;
+}
+
+const spanOf = (m: RegExpMatchArray, group = 0, offset = 0): Span => {
+  const start = (m.index ?? 0) + offset;
+  return { start, end: start + (m[group] ?? '').length };
+};
+
+function readAddresses(r: Reading): void {
+  const found: Span[] = [];
+  for (const a of safe(() => findAddresses(capitaliseStreets(r.s)))) {
+    if (overlaps(a, r.used)) continue;
+    pushUnique(r.facts.addresses, streetNominative(a.value));
+    found.push(a);
+  }
+  for (const m of r.s.matchAll(BARE_ADDRESS_RE)) {
+    const sp = spanOf(m);
+    const street = fold(m[1] ?? '');
+    if (overlaps(sp, [...r.used, ...found]) || STOP_WORDS.has(street) || findConcepts([street]).length > 0) continue;
+    if (precinctAt([street], 0) || PARCEL_WORDS.test(street)) continue;
+    pushUnique(r.facts.addresses, streetNominative(`${titleCase([m[1] ?? ''])} ${m[2]}`));
+    found.push(sp);
+  }
+  r.used.push(...found);
+}
+
+/** Companies and organisations: named after a trigger word, by a legal form, or by a quoted name. */
+function readOrganisations(r: Reading): void {
+  const found: Span[] = [];
+  const add = (value: string, sp: Span): void => {
+    if (overlaps(sp, [...r.used, ...found])) return;
+    pushUnique(r.facts.investors, value.replace(HONORIFIC, '').replace(/\s+/g, ' ').trim());
+    found.push(sp);
+  };
+  for (const m of r.s.matchAll(COMPANY_RE)) {
+    // Keep the words right before the legal form that are not question words ("sprawy spółki …").
+    const words = (m[1] ?? '').trim().split(/\s+/);
+    let k = words.length;
+    const partOfName = (w: string): boolean =>
+      /^[\p{Lu}\d]/u.test(w) || (!STOP_WORDS.has(fold(w)) && findConcepts([fold(w)]).length === 0);
+    while (k > 0 && partOfName(words[k - 1] ?? '')) k--;
+    // A capitalised first word of the question is no part of the name ("Sprawy Odra …"), a short one may be ("Pod Dębami …").
+    const f = fold(words[k] ?? '');
+    if (k < words.length - 1 && ((STOP_WORDS.has(f) && f.length > 3) || NOT_NAME.test(f) || findConcepts([f]).length > 0)) k++;
+    const name = words.slice(k).join(' ');
+    if (name === '') continue;
+    const start = (m.index ?? 0) + m[0].indexOf(name);
+    add(r.s.slice(start, (m.index ?? 0) + m[0].length), { start, end: (m.index ?? 0) + m[0].length });
+  }
+  for (const m of r.s.matchAll(QUOTED_RE)) add(m[0], spanOf(m));
+  for (const inv of safe(() => findInvestors(r.s))) add(inv.value, inv);
+  r.used.push(...found);
+}
+
+/** Precincts: a known name (capitalised, or after "na"/"w"/"obręb" or a parcel number), or the words after "obręb". */
+function readPrecincts(r: Reading): void {
+  const { tokens, words } = r;
+  for (let i = 0; i < tokens.length; i++) {
+    const t = tokens[i] as Token;
+    if (t.kind !== 'word' || r.precinctTokens.has(i) || overlaps(t, r.used)) continue;
+    const known = precinctAt(words, i);
+    const prev = words[i - 1] ?? '';
+    const afterNumber = /^\d/.test(tokens[i - 1]?.text ?? '');
+    if (known && (/^\p{Lu}/u.test(t.text) || PRECINCT_CUE.has(prev) || afterNumber)) {
+      pushUnique(r.facts.precincts, known.name);
+      for (let j = i; j < i + known.length; j++) r.precinctTokens.add(j);
+    } else if (OBREB.test(prev) && !STOP_WORDS.has(words[i] ?? '')) {
+      const name: string[] = [];
+      for (let j = i; j < Math.min(tokens.length, i + 3); j++) {
+        const w = tokens[j] as Token;
+        if (w.kind !== 'word' || STOP_WORDS.has(words[j] ?? '') || (j > i && !/^\p{Lu}/u.test(w.text))) break;
+        name.push(w.text);
+        r.precinctTokens.add(j);
+      }
+      if (name.length > 0) pushUnique(r.facts.precincts, titleCase(name));
+    }
+  }
+}
+
+function readParcels(r: Reading): void {
+  const single = r.facts.precincts.length === 1 ? r.facts.precincts[0] : undefined;
+  const add = (number: string, sp: Span, obreb?: string): void => {
+    const precinct = single ?? obreb;
+    if (!r.facts.parcels.some((x) => x.number === number)) r.facts.parcels.push(precinct ? { number, precinct } : { number });
+    r.used.push(sp);
+  };
+  for (const p of safe(() => findParcels(r.s))) if (!overlaps(p, r.used)) add(p.value, p, p.obreb);
+  // A bare "45/7" in this archive is a parcel number.
+  for (const t of r.tokens) if (t.kind === 'compound' && /^\d{1,5}\/\d{1,4}$/.test(t.text) && !overlaps(t, r.used)) add(t.text, t);
+}
+
+/** People: capitalised name pairs, or a known first name and the word after it. */
+function readPeople(r: Reading): void {
+  // Precinct names stay content words, but are never a person ("obręb Nowa Wieś").
+  const found: Span[] = [...r.precinctTokens].map((i) => r.tokens[i] as Token);
+  const notName = (w: string): boolean =>
+    STOP_WORDS.has(w) || NOT_NAME.test(w) || monthOf(w) !== null || precinctAt([w], 0) !== null || findConcepts([w]).length > 0;
+  NAME_RE.lastIndex = 0;
+  let m: RegExpExecArray | null;
+  while ((m = NAME_RE.exec(r.s)) !== null) {
+    const sp = spanOf(m);
+    const written = [m[1], m[2], m[3]].filter((x): x is string => Boolean(x));
+    const parts = written.map(fold);
+    if (overlaps(sp, [...r.used, ...found]) || parts.some(notName) || precinctAt(parts, 0) || findConcepts(parts).length > 0) {
+      // Try again from the next word: "na Krzykach Jana Nowaka" holds "Jana Nowaka".
+      NAME_RE.lastIndex = m.index + m[0].indexOf(written[0] ?? '') + 1;
+      continue;
+    }
+    pushUnique(r.facts.investors, written.join(' '));
+    found.push(sp);
+  }
+  for (let i = 0; i + 1 < r.tokens.length; i++) {
+    const [a, b] = [r.tokens[i] as Token, r.tokens[i + 1] as Token];
+    const [fa, fb] = [r.words[i] ?? '', r.words[i + 1] ?? ''];
+    if (!fa || !fb || fb.length < 3 || !FIRST_NAMES.has(fa) || notName(fb) || overlaps({ start: a.start, end: b.end }, [...r.used, ...found])) continue;
+    pushUnique(r.facts.investors, titleCase([a.text, b.text]));
+    found.push({ start: a.start, end: b.end });
+  }
+  r.used.push(...found.filter((sp) => !r.tokens.includes(sp as Token)));
+}
+
+function read(s: string): QuestionFacts {
+  const tokens = tokenize(s);
+  const r: Reading = {
+    s,
+    tokens,
+    words: tokens.map((t) => (t.kind === 'word' ? fold(t.text) : '')),
+    facts: emptyFacts(),
+    used: [],
+    precinctTokens: new Set(),
+  };
+  const { facts } = r;
+  for (const t of tokens.filter((t) => t.kind === 'signature')) {
+    pushUnique(facts.caseNumbers, t.value ?? t.text);
+    r.used.push(t);
+  }
+  readAddresses(r);
+  readOrganisations(r);
+  readPrecincts(r);
+  readParcels(r);
+  readPeople(r);
+
+  const dates = tokens.filter((t) => t.kind === 'date');
+  const period = mergePeriods(readPeriods(blank(fold(s), r.used), dates, r.used));
+  if (period.from) facts.dateFrom = period.from;
+  if (period.to) facts.dateTo = period.to;
+  r.used.push(...dates);
+
+  facts.wholeCase = WHOLE_CASE.test(fold(s));
+  facts.docTypes = docTypesOf(r.words);
+  for (let i = 0; i < tokens.length; i++) {
+    const t = tokens[i] as Token;
+    const w = r.words[i] || fold(t.text);
+    if (overlaps(t, r.used) || t.kind === 'signature' || t.kind === 'date') continue;
+    // A negation stays when a word follows: "brak sprzeciwu" is not "sprzeciw".
+    const negation = NEGATIONS.has(w) && r.words[i + 1] !== undefined && r.words[i + 1] !== '';
+    if (t.kind === 'word' && !negation && (STOP_WORDS.has(w) || w.length < 2 || DATE_WORDS.test(w) || monthOf(w) !== null)) continue;
+    if ((facts.wholeCase && CASE_WORDS.test(w)) || ((facts.parcels.length > 0 || r.precinctTokens.size > 0) && PARCEL_WORDS.test(w))) continue;
+    facts.words.push(t.text);
+  }
+  return facts;
+}
+
+/** The text with the given spans replaced by spaces (same length). */
+function blank(text: string, spans: Span[]): string {
+  let out = text;
+  for (const sp of spans) out = out.slice(0, sp.start) + ' '.repeat(Math.max(0, sp.end - sp.start)) + out.slice(sp.end);
+  return out;
+}
