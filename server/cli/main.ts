@@ -81,6 +81,12 @@ export async function run(argv: string[]): Promise<number> {
     });
 
   program.addCommand(usersCommand((opts) => configWith(opts)));
+  // addCommand does not pass settings down: every command must throw instead of exiting.
+  const inherit = (cmd: Command) => {
+    cmd.exitOverride().configureOutput({ writeErr: (s) => process.stderr.write(s) });
+    cmd.commands.forEach(inherit);
+  };
+  inherit(program);
 
   try {
     await program.parseAsync(argv);
