@@ -94,6 +94,21 @@ describe('selectPassage', () => {
     const p = selectPassage(odd, { start: 0, end: odd.length }, [t('45/7'), t('decyzja')])!;
     expect(p.start).toBeGreaterThanOrEqual(0);
     expect(p.end).toBeLessThanOrEqual(odd.length);
-    expect(odd.slice(p.start, p.end)).toContain('45/7');
+    expect(odd.slice(p.start, p.end)).toMatch(/45\/7|DECYZJA/);
+  });
+
+  it('keeps a passage inside one paragraph, choosing the paragraph with the most terms', () => {
+    const t2 = 'Odwołanie jest zasadne.\n\n(podpis)\n\nZałączniki: kopia zaskarżonej decyzji i odwołanie od decyzji.';
+    const p = selectPassage(t2, { start: 0, end: t2.length }, [t(['odwolan', true]), t(['decyzj', true])])!;
+    expect(t2.slice(p.start, p.end)).toBe('Załączniki: kopia zaskarżonej decyzji i odwołanie od decyzji.');
+  });
+
+  it('skips leading junk lines and short lines when nothing matches', () => {
+    const t3 = '—\n\nPREZYDENT WROCŁAWIA\nWrocław, dnia 6 października 2021 r.\nZnak: WUA-ZRB.6740.1.622.2021\nDECYZJA';
+    const p = selectPassage(t3, { start: 0, end: t3.length }, [])!;
+    const quote = t3.slice(p.start, p.end);
+    expect(quote.startsWith('PREZYDENT WROCŁAWIA')).toBe(true);
+    expect(quote.length).toBeGreaterThanOrEqual(50);
+    expect(selectPassage('— \n –', { start: 0, end: 5 }, [])).toBeNull();
   });
 });

@@ -35,6 +35,8 @@ export function foldSameLength(s: string): string {
 }
 
 const WORD_CHAR = /[\p{L}\p{N}]/u;
+/** Shortest passage worth showing, characters (when the text allows). */
+const MIN_CHARS = 60;
 
 function escapeRe(s: string): string {
   return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
@@ -86,18 +88,40 @@ export function selectPassage(text: string, range: Span, terms: readonly QueryTe
   const maxChars = opts.maxChars ?? 280;
   const lo = Math.max(0, Math.min(range.start, text.length));
   const hi = Math.max(lo, Math.min(range.end, text.length));
-  if (hi - lo === 0 || text.slice(lo, hi).trim() === '') return null;
+  if (!/[\p{L}\p{N}]/u.test(text.slice(lo, hi))) return null;
   const hits = findTerms(text, terms, lo, hi);
 
+  // Passages stay inside one paragraph (blocks separated by a blank line): OCR may order the
+  // blocks of a page differently from how they are printed, so a quote across them reads oddly.
   let core: Span;
+  let para: Span;
   if (opts.anchor && opts.anchor.start >= lo && opts.anchor.end <= hi && opts.anchor.start < opts.anchor.end) {
     core = { start: opts.anchor.start, end: Math.min(opts.anchor.end, opts.anchor.start + maxChars) };
+    para = paragraphAround(text, core, lo, hi);
   } else if (hits.length > 0) {
-    core = densest(hits, maxChars);
+    let best: { core: Span; para: Span; terms: number; count: number } | null = null;
+    for (const p of paragraphs(text, lo, hi)) {
+      const inside = hits.filter((h) => h.start >= p.start && h.end <= p.end);
+      if (inside.length === 0) continue;
+      const d = densest(inside, maxChars);
+      if (!best || d.terms > best.terms || (d.terms === best.terms && d.count > best.count)) best = { core: d.span, para: p, ...d };
+    }
+    if (best) {
+      core = best.core;
+      para = best.para;
+    } else {
+      core = densest(hits, maxChars).span;
+      para = { start: lo, end: hi };
+    }
   } else {
-    core = { start: lo, end: lo };
+    // Nothing to centre on: the first line of the range with real words in it.
+    const first = /[\p{L}\p{N}]{3}/u.exec(text.slice(lo, hi));
+    const at = first ? lo + first.index : lo;
+    const lineStart = text.lastIndexOf('\n', at - 1) + 1;
+    core = { start: Math.max(lo, lineStart), end: Math.max(lo, lineStart) };
+    para = paragraphAround(text, core, lo, hi);
   }
-  const span = widen(text, core, lo, hi, maxChars);
+  const span = widen(text, core, para.start, para.end, maxChars);
   const matches = hits.filter((h) => h.start >= span.start && h.end <= span.end);
   return {
     start: span.start,
@@ -107,7 +131,26 @@ export function selectPassage(text: string, range: Span, terms: readonly QueryTe
   };
 }
 
-function densest(hits: readonly (Span & { term: number })[], maxChars: number): Span {
+const BLANK_LINE = /\n[ \t]*\n/g;
+
+/** Paragraph spans of text[lo, hi), split at blank lines. */
+function paragraphs(text: string, lo: number, hi: number): Span[] {
+  const out: Span[] = [];
+  let start = lo;
+  const slice = text.slice(lo, hi);
+  for (const m of slice.matchAll(BLANK_LINE)) {
+    out.push({ start, end: lo + m.index });
+    start = lo + m.index + m[0].length;
+  }
+  out.push({ start, end: hi });
+  return out.filter((p) => p.end > p.start);
+}
+
+function paragraphAround(text: string, core: Span, lo: number, hi: number): Span {
+  return paragraphs(text, lo, hi).find((p) => p.start <= core.start && core.start <= p.end) ?? { start: lo, end: hi };
+}
+
+function densest(hits: readonly (Span & { term: number })[], maxChars: number): { span: Span; terms: number; count: number } {
   let best: Span = { start: hits[0]!.start, end: hits[0]!.end };
   let bestTerms = 0;
   let bestCount = 0;
@@ -126,7 +169,7 @@ function densest(hits: readonly (Span & { term: number })[], maxChars: number): 
       bestCount = count;
     }
   }
-  return best;
+  return { span: best, terms: bestTerms, count: bestCount };
 }
 
 /** Grows `core` towards sentence boundaries inside [lo, hi) within maxChars, then trims to words. */
@@ -137,7 +180,7 @@ function widen(text: string, core: Span, lo: number, hi: number, maxChars: numbe
   const backLimit = Math.max(lo, core.start - Math.floor(room / 2));
   for (let i = core.start; i > backLimit; i--) {
     const prev = text[i - 1]!;
-    if (prev === '\n' || (/[.!?;:]/.test(text[i - 2] ?? '') && /\s/.test(prev))) {
+    if (prev === '\n' || (/[.!?;]/.test(text[i - 2] ?? '') && /\s/.test(prev))) {
       start = i;
       break;
     }
@@ -157,6 +200,23 @@ function widen(text: string, core: Span, lo: number, hi: number, maxChars: numbe
       sentenceEnd = i;
       break;
     }
+  }
+  // A passage of a few characters (a lone heading, a signature on its own line) says little:
+  // take the following lines too, up to MIN_CHARS.
+  while (sentenceEnd > 0 && sentenceEnd - start < MIN_CHARS && sentenceEnd < endLimit) {
+    let next = -1;
+    for (let i = sentenceEnd + 1; i < endLimit; i++) {
+      if (/[.!?]/.test(text[i]!) && (i + 1 >= text.length || /\s/.test(text[i + 1]!))) {
+        next = i + 1;
+        break;
+      }
+      if (text[i] === '\n') {
+        next = i;
+        break;
+      }
+    }
+    if (next < 0) break;
+    sentenceEnd = next;
   }
   if (sentenceEnd > 0) end = sentenceEnd;
   else {
