@@ -6,7 +6,7 @@
  *   npm run bench                       # everything (the 300-page RSS run takes ~10 min)
  *   npm run bench -- --quick            # RSS on 40 pages instead of 300
  *   npm run bench -- --skip-rss
- *   npm run bench -- --only=scanned|born|rss
+ *   npm run bench -- --only=scanned|born|rss|search
  *
  * Native tools come from Debian, for the comparison only:
  *   apt-get install -y tesseract-ocr tesseract-ocr-pol poppler-utils
@@ -20,6 +20,7 @@ import Database from 'better-sqlite3';
 import { PDFDocument } from 'pdf-lib';
 import sharp from 'sharp';
 import { cer } from '../ingest/text/metrics.js';
+import { benchSearch } from './bench-search.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 const cli = path.join(root, 'bin', 'kwerenda.js');
@@ -231,6 +232,7 @@ async function main() {
   if (!only || only === 'scanned') await benchScanned(lines);
   if (!only || only === 'born') await benchBornDigital(lines);
   if ((!only || only === 'rss') && !args.has('--skip-rss')) await benchRss(lines);
+  if (!only || only === 'search') lines.push(await benchSearch({ sizes: [10_000, 100_000], queries: args.has('--quick') ? 30 : 200 }));
   process.stdout.write(lines.join('\n') + '\n');
   fs.rmSync(tmp, { recursive: true, force: true });
 }

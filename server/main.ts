@@ -144,10 +144,20 @@ function createLlm(config: Readonly<Config>, backend: SearchBackend): AgentDeps[
 }
 
 /** Everything search needs: backend, agent, documents, users; no OCR pool. */
-export async function createSearchRuntime(config: Readonly<Config>, opts: { logger?: Logger } = {}): Promise<SearchRuntime> {
+export async function createSearchRuntime(
+  config: Readonly<Config>,
+  opts: {
+    logger?: Logger;
+    /**
+     * 'auto' keeps an in-memory int8 copy of the vectors (fast kNN for a server, built on first use);
+     * 'vec0' searches sqlite-vec directly (no build cost: right for one question from the command line).
+     */
+    vectorSearch?: 'auto' | 'vec0';
+  } = {},
+): Promise<SearchRuntime> {
   const base = await createRuntime(config);
   const logger = opts.logger ?? createLogger(config.logLevel);
-  const backend = new SqliteSearchBackend(base.db);
+  const backend = new SqliteSearchBackend(base.db, { vectorSearch: opts.vectorSearch ?? 'auto' });
   const searches = new Searches(base.db);
   const pageImages = new PageImageService(base.db, base.config.dataDir, {
     pageTimeoutMs: config.ingest.pageTimeoutMs,
@@ -182,6 +192,8 @@ export async function createSearchRuntime(config: Readonly<Config>, opts: { logg
 
 /** Starts the HTTP API; resolves once it listens. */
 export function createHttpServer(rt: SearchRuntime, host: string, port: number): Promise<http.Server> {
+  // Build the in-memory vector index before the first clerk waits for it.
+  if (rt.backend instanceof SqliteSearchBackend) rt.backend.warmUp();
   const app = createApp({ backend: rt.backend, agent: rt.agent, documents: rt.documents, users: rt.users, logger: rt.logger });
   const server = http.createServer(app);
   server.requestTimeout = 60_000;

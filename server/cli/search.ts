@@ -10,7 +10,7 @@ import { LOCAL_OPERATOR } from '../store/users.js';
 
 export async function searchCommand(config: Readonly<Config>, question: string, opts: { json?: boolean; limit?: number }): Promise<number> {
   // The terminal shows the answer; only warnings go to stderr.
-  const runtime = await createSearchRuntime(config, { logger: createLogger('warn') });
+  const runtime = await createSearchRuntime(config, { logger: createLogger('warn'), vectorSearch: 'vec0' });
   try {
     const res = await runtime.agent.search({ question, ...(opts.limit ? { limit: opts.limit } : {}) }, LOCAL_OPERATOR);
     process.stdout.write(opts.json ? JSON.stringify(res, null, 2) + '\n' : formatResponse(res));

@@ -178,6 +178,11 @@ const MIGRATIONS: string[] = [
   CREATE INDEX searches_user_time ON searches(user_id, created_at);
   CREATE INDEX searches_time ON searches(created_at);
   `,
+  `
+  -- Precinct filters and lookups (server/search/sqlite/filters.ts): distinct precincts, and the
+  -- documents with a parcel in one, without reading every parcel row's JSON.
+  CREATE INDEX metadata_parcel_obreb ON metadata(json_extract(extra, '$.obreb'), document_id) WHERE kind = 'parcel';
+  `,
 ];
 
 export interface OpenOptions {

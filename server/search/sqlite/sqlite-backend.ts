@@ -1,0 +1,300 @@
+/**
+ * SearchBackend on the embedded archive: FTS5 (BM25) for keywords, sqlite-vec or an in-memory
+ * int8 index for vectors, plain tables for metadata, documents and pages. Only documents whose
+ * status is 'ready' are ever seen. Filters are SQL conditions inside each query (never applied
+ * after its LIMIT). Ids are String(rowid); an id that is not a rowid is simply not found.
+ */
+import type Database from 'better-sqlite3';
+import type { MetaKind } from '../../../ingest/types.js';
+import { getSetting, type Db } from '../../store/db.js';
+import type { ArchiveStats, BackendHealth, MetadataQuery, SearchBackend } from '../backend.js';
+import type {
+  ChunkHit,
+  ChunkId,
+  ChunkRecord,
+  DocumentId,
+  DocumentRecord,
+  KeywordQuery,
+  MetadataHit,
+  PageRecord,
+  SearchFilters,
+  SearchOptions,
+} from '../../domain/types.js';
+import { FoldedValues, filterSql, hasFilters, normaliseCase, normaliseParcel, type SqlCondition } from './filters.js';
+import { buildFtsMatch } from './fts-query.js';
+import { newInt8Kernel } from './int8-kernel.js';
+import {
+  chunkRecord,
+  clampLimit,
+  documentRecord,
+  hit,
+  metadataHit,
+  pageRecord,
+  parseId,
+  uniqueIds,
+  type ChunkRow,
+  type DocumentDbRow,
+  type MetadataRow,
+  type PageDbRow,
+} from './rows.js';
+import { Int8VectorIndex } from './vector-index.js';
+import { vec0Search } from './vec0-search.js';
+
+/** Largest `limit` honoured by any method. */
+export const MAX_LIMIT = 1000;
+
+const META_KINDS = new Set<MetaKind>(['caseNumber', 'docType', 'date', 'parcel', 'address', 'investor']);
+const READY = "d.status = 'ready'";
+const CHUNK_COLUMNS = 'c.id, c.document_id AS documentId, c.page, c.start, c.end';
+
+export interface SqliteBackendOptions {
+  /**
+   * 'memory': in-memory int8 index scanned with WebAssembly SIMD (fast; ~D bytes of RAM a chunk);
+   * 'vec0': sqlite-vec kNN on disk; 'auto' (default): memory when the runtime supports it.
+   */
+  vectorSearch?: 'auto' | 'memory' | 'vec0';
+}
+
+export class SqliteSearchBackend implements SearchBackend {
+  readonly id = 'sqlite';
+  private readonly statements = new Map<string, Database.Statement>();
+  private dims: number | null = null;
+  private index: Int8VectorIndex | null | undefined;
+  private readonly values: FoldedValues;
+
+  constructor(
+    private readonly db: Db,
+    private readonly opts: SqliteBackendOptions = {},
+  ) {
+    this.values = new FoldedValues(db);
+  }
+
+  private filters(filters: SearchFilters | undefined): SqlCondition {
+    return filterSql(filters, this.values);
+  }
+
+  /** Cached prepared statement (filters change the SQL text, so there are a few variants). */
+  private stmt(sql: string): Database.Statement {
+    let s = this.statements.get(sql);
+    if (!s) {
+      if (this.statements.size > 200) this.statements.clear();
+      s = this.db.prepare(sql);
+      this.statements.set(sql, s);
+    }
+    return s;
+  }
+
+  async keyword(query: KeywordQuery, opts: SearchOptions): Promise<ChunkHit[]> {
+    const limit = clampLimit(opts?.limit, MAX_LIMIT);
+    const index = query?.index === 'substring' ? 'substring' : 'words';
+    const match = limit > 0 ? buildFtsMatch(query, index) : null;
+    if (match === null) return [];
+    const t = index === 'substring' ? 'chunks_trigram' : 'chunks_fts';
+    const f = this.filters(opts?.filters);
+    type Ranked = ChunkRow & { rank: number };
+    // Rank inside the index first and join only the best: joining every match (tens of thousands
+    // for common words) doubles the cost. Unfiltered, only chunks of documents being re-indexed can
+    // drop out; a filter drops more, so more are ranked. When that leaves the page short, the exact
+    // query below runs instead.
+    const inner = f.sql === '' ? limit + 16 : Math.min(5000, limit * 20);
+    let rows = this.stmt(
+      `SELECT ${CHUNK_COLUMNS}, f.rank FROM (SELECT rowid AS id, bm25(${t}) AS rank FROM ${t} WHERE ${t} MATCH ?
+         ORDER BY rank LIMIT ?) f CROSS JOIN chunks c ON c.id = f.id CROSS JOIN documents d ON d.id = c.document_id
+       WHERE ${READY}${f.sql} ORDER BY f.rank, c.id LIMIT ?`,
+    ).all(match, inner, ...f.params, limit) as Ranked[];
+    if (rows.length < limit) {
+      // CROSS JOIN keeps the full-text index as the outer loop (one MATCH, not one per chunk).
+      rows = this.stmt(
+        `SELECT ${CHUNK_COLUMNS}, bm25(${t}) AS rank FROM ${t} CROSS JOIN chunks c ON c.id = ${t}.rowid
+         CROSS JOIN documents d ON d.id = c.document_id
+         WHERE ${t} MATCH ? AND ${READY}${f.sql} ORDER BY rank, c.id LIMIT ?`,
+      ).all(match, ...f.params, limit) as Ranked[];
+    }
+    return rows.map((r) => hit(r, -r.rank));
+  }
+
+  async vector(embedding: Float32Array, opts: SearchOptions): Promise<ChunkHit[]> {
+    const limit = clampLimit(opts?.limit, MAX_LIMIT);
+    const dims = this.vectorDimensions();
+    if (limit === 0 || dims === null) return [];
+    if (!(embedding instanceof Float32Array) || embedding.length !== dims) {
+      throw new Error(`query embedding must be a Float32Array of ${dims} values (got ${embedding?.length ?? 'none'})`);
+    }
+    const index = this.memoryIndex(dims);
+    if (index === null) return vec0Search(embedding, limit, this.filters(opts?.filters), (sql) => this.stmt(sql));
+    index.sync();
+    let allow: ((doc: number) => boolean) | undefined;
+    if (hasFilters(opts?.filters)) {
+      const ids = new Set(this.filteredDocumentIds(opts?.filters));
+      if (ids.size === 0) return [];
+      allow = (doc) => ids.has(doc);
+    }
+    const matches = index.search(embedding, limit, allow);
+    const rows = this.chunkRows(matches.map((m) => m.chunkId));
+    return matches.flatMap((m) => {
+      const r = rows.get(m.chunkId);
+      return r ? [hit(r, m.similarity)] : [];
+    });
+  }
+
+  /** Builds the in-memory vector index now instead of on the first vector query (3–5 s per 100k chunks). */
+  warmUp(): void {
+    const dims = this.vectorDimensions();
+    if (dims !== null) this.memoryIndex(dims)?.sync();
+  }
+
+  async metadata(query: MetadataQuery, opts: SearchOptions): Promise<MetadataHit[]> {
+    const limit = clampLimit(opts?.limit, MAX_LIMIT);
+    const raw = typeof query?.value === 'string' ? query.value.trim() : '';
+    if (limit === 0 || raw === '' || !META_KINDS.has(query.kind)) return [];
+    let sql = `SELECT m.* FROM metadata m CROSS JOIN documents d ON d.id = m.document_id WHERE m.kind = ? AND `;
+    const params: unknown[] = [query.kind];
+    const signature = query.kind === 'caseNumber' ? normaliseCase(raw) : null;
+    if (signature?.canonical || query.kind === 'parcel' || query.kind === 'date') {
+      // Stored in canonical form by the extractors: an index lookup.
+      sql += 'm.value = ?';
+      params.push(signature?.value ?? (query.kind === 'parcel' ? normaliseParcel(raw) : raw));
+    } else {
+      sql += 'm.value IN (SELECT value FROM json_each(?))';
+      params.push(JSON.stringify(this.values.matching('metadata', raw, { kind: query.kind })));
+    }
+    const precinct = typeof query.precinct === 'string' ? query.precinct.trim() : '';
+    if (query.kind === 'parcel' && precinct !== '') {
+      sql += " AND json_extract(m.extra, '$.obreb') IN (SELECT value FROM json_each(?))";
+      params.push(JSON.stringify(this.values.matching('precinct', precinct)));
+    }
+    const f = this.filters(opts?.filters);
+    const rows = this.stmt(`${sql} AND ${READY}${f.sql} ORDER BY m.document_id, m.id LIMIT ?`).all(
+      ...params,
+      ...f.params,
+      limit,
+    ) as MetadataRow[];
+    return rows.map(metadataHit);
+  }
+
+  async listDocuments(filters: SearchFilters, limit: number): Promise<DocumentId[]> {
+    const n = clampLimit(limit, MAX_LIMIT);
+    if (n === 0) return [];
+    const f = this.filters(filters);
+    const rows = this.stmt(
+      `SELECT d.id FROM documents d WHERE ${READY}${f.sql}
+       ORDER BY d.doc_date IS NULL, d.doc_date DESC, d.id LIMIT ?`,
+    )
+      .pluck()
+      .all(...f.params, n) as number[];
+    return rows.map(String);
+  }
+
+  async chunks(ids: ChunkId[]): Promise<ChunkRecord[]> {
+    const wanted = uniqueIds(ids);
+    const rows = this.chunkRows(wanted, true);
+    return wanted.flatMap((id) => {
+      const r = rows.get(id);
+      return r ? [chunkRecord(r)] : [];
+    });
+  }
+
+  async documentChunks(id: DocumentId, limit: number): Promise<ChunkRecord[]> {
+    const doc = parseId(id);
+    const n = clampLimit(limit, MAX_LIMIT);
+    if (doc === null || n === 0) return [];
+    const rows = this.stmt(
+      `SELECT ${CHUNK_COLUMNS}, c.text FROM chunks c JOIN documents d ON d.id = c.document_id
+       WHERE c.document_id = ? AND ${READY} ORDER BY c.page, c.start, c.id LIMIT ?`,
+    ).all(doc, n) as ChunkRow[];
+    return rows.map(chunkRecord);
+  }
+
+  async document(id: DocumentId): Promise<DocumentRecord | null> {
+    const doc = parseId(id);
+    if (doc === null) return null;
+    return this.loadDocuments([doc])[0] ?? null;
+  }
+
+  async documents(ids: DocumentId[]): Promise<DocumentRecord[]> {
+    return this.loadDocuments(uniqueIds(ids));
+  }
+
+  async page(id: DocumentId, page: number): Promise<PageRecord | null> {
+    const doc = parseId(id);
+    if (doc === null || !Number.isSafeInteger(page) || page < 1) return null;
+    const row = this.stmt(
+      `SELECT p.* FROM pages p JOIN documents d ON d.id = p.document_id WHERE p.document_id = ? AND p.page = ? AND ${READY}`,
+    ).get(doc, page) as PageDbRow | undefined;
+    return row ? pageRecord(row) : null;
+  }
+
+  async health(): Promise<BackendHealth> {
+    try {
+      this.stmt("SELECT id FROM documents WHERE status = 'ready' LIMIT 1").get();
+      this.stmt('SELECT rowid FROM chunks_fts LIMIT 1').get();
+      return { ok: true, backend: this.id };
+    } catch (err) {
+      return { ok: false, backend: this.id, detail: err instanceof Error ? err.message : String(err) };
+    }
+  }
+
+  async stats(): Promise<ArchiveStats> {
+    return this.stmt(
+      `SELECT (SELECT count(*) FROM documents d WHERE ${READY}) AS documents,
+              (SELECT count(*) FROM pages p JOIN documents d ON d.id = p.document_id WHERE ${READY}) AS pages,
+              (SELECT count(*) FROM chunks c JOIN documents d ON d.id = c.document_id WHERE ${READY}) AS chunks`,
+    ).get() as ArchiveStats;
+  }
+
+  /** Ready documents passing `filters` (for filtered vector search). */
+  private filteredDocumentIds(filters: SearchFilters | undefined): number[] {
+    const f = this.filters(filters);
+    return this.stmt(`SELECT d.id FROM documents d WHERE ${READY}${f.sql}`).pluck().all(...f.params) as number[];
+  }
+
+  /** Chunks of ready documents by id (text too when asked). */
+  private chunkRows(ids: number[], withText = false): Map<number, ChunkRow> {
+    if (ids.length === 0) return new Map();
+    const rows = this.stmt(
+      `SELECT ${CHUNK_COLUMNS}${withText ? ', c.text' : ''} FROM chunks c JOIN documents d ON d.id = c.document_id
+       WHERE c.id IN (SELECT value FROM json_each(?)) AND ${READY}`,
+    ).all(JSON.stringify(ids)) as ChunkRow[];
+    return new Map(rows.map((r) => [r.id, r]));
+  }
+
+  private loadDocuments(ids: number[]): DocumentRecord[] {
+    if (ids.length === 0) return [];
+    const json = JSON.stringify(ids);
+    const docs = this.stmt(
+      `SELECT d.* FROM documents d WHERE d.id IN (SELECT value FROM json_each(?)) AND ${READY}`,
+    ).all(json) as DocumentDbRow[];
+    const meta = this.stmt(
+      'SELECT m.* FROM metadata m WHERE m.document_id IN (SELECT value FROM json_each(?)) ORDER BY m.id',
+    ).all(json) as MetadataRow[];
+    const byDoc = new Map<number, MetadataHit[]>();
+    for (const m of meta) {
+      const list = byDoc.get(m.document_id) ?? [];
+      list.push(metadataHit(m));
+      byDoc.set(m.document_id, list);
+    }
+    const byId = new Map(docs.map((d) => [d.id, documentRecord(d, byDoc.get(d.id) ?? [])]));
+    return ids.flatMap((id) => byId.get(id) ?? []);
+  }
+
+  /** Dimensions of the vector table, or null before the first document created it. */
+  private vectorDimensions(): number | null {
+    if (this.dims === null) {
+      const setting = getSetting(this.db, 'embedder');
+      const dims = setting ? Number(setting.slice(setting.lastIndexOf(':') + 1)) : NaN;
+      if (Number.isSafeInteger(dims) && dims > 0) this.dims = dims;
+    }
+    return this.dims;
+  }
+
+  private memoryIndex(dims: number): Int8VectorIndex | null {
+    if (this.index === undefined) {
+      const kernel = (this.opts.vectorSearch ?? 'auto') === 'vec0' ? null : newInt8Kernel();
+      if (kernel === null && this.opts.vectorSearch === 'memory') {
+        throw new Error('vectorSearch "memory" needs WebAssembly SIMD, which this runtime lacks');
+      }
+      this.index = kernel ? new Int8VectorIndex(this.db, kernel, dims) : null;
+    }
+    return this.index;
+  }
+}
