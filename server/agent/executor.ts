@@ -7,6 +7,7 @@
 import type { Embedder } from '../../ingest/embed.js';
 import { normaliseSignature } from '../../ingest/metadata/index.js';
 import type { ChunkHit, DocumentId, KeywordQuery, MetadataHit, QueryTerm, SearchFilters } from '../domain/types.js';
+import { findTerms } from '../domain/passages.js';
 import { rrf, type RankedList } from '../domain/rrf.js';
 import type { SearchBackend } from '../search/backend.js';
 import { addressForms, keywordQuery } from '../search/polish.js';
@@ -216,7 +217,16 @@ export class PlanExecutor {
           ? { terms: [{ forms: addressForms(value) }], match: 'all' }
           : keywordQuery(value, 'all');
     ev.terms.push(...textQuery.terms);
-    const textHits = textQuery.terms.length > 0 ? await backend.keyword(textQuery, { filters, limit: LIST_DEPTH }) : [];
+    const rawHits = textQuery.terms.length > 0 ? await backend.keyword(textQuery, { filters, limit: LIST_DEPTH }) : [];
+    // The word index splits identifiers at "/", "." and "-": the phrase "777/77" also matches
+    // "tel. 71 777 77 62". Keep only chunks where every term occurs exactly as written.
+    const texts = new Map((await backend.chunks(rawHits.map((h) => h.chunkId))).map((c) => [c.chunkId, c.text]));
+    const textHits = rawHits.filter((h) => {
+      const text = texts.get(h.chunkId);
+      if (text === undefined) return false;
+      const seen = new Set(findTerms(text, textQuery.terms).map((m) => m.term));
+      return seen.size === textQuery.terms.length;
+    });
     for (const d of this.addChunkList(`idtext${i}`, textHits, ev, 1.5)) found.add(d);
 
     // 3. A signature is also the case a document is filed under.

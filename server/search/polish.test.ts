@@ -163,3 +163,12 @@ describe('question words', () => {
     }
   });
 });
+
+describe('addressForms declension', () => {
+  it('gives nominative and locative for adjectival street names of any stem', async () => {
+    const { addressForms } = await import('./polish.js');
+    expect(addressForms('Kuźnicza 57c').map((f) => f.text)).toEqual(['kuznicza 57c', 'kuzniczej 57c']);
+    expect(addressForms('przy ul. Średniej 4').map((f) => f.text)).toEqual(['srednia 4', 'sredniej 4']);
+    expect(addressForms('Powstańców Śląskich 44').map((f) => f.text)).toEqual(['powstancow slaskich 44']);
+  });
+});

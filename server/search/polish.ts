@@ -91,6 +91,9 @@ function stemOf(folded: string, minPrefix: number): Stem {
     ending = e;
     break;
   }
+  // Adjectival names and words in -ski/-cki/-dzki (Dąbrowskiej, Dąbrowski, Dąbrowska; Legnickiej):
+  // the "i" belongs to some endings only, so the stem stops before it.
+  if (/(?:sk|ck|dzk)i$/.test(stem) && stem.length - 1 >= minPrefix) stem = stem.slice(0, -1);
   const alternatives: string[] = [];
   if (ending.endsWith('e')) {
     for (const [end, base] of BACK_ALTERNATIONS) {
@@ -204,7 +207,8 @@ export function dateForms(iso: string): TermForm[] {
 function streetWordCases(w: string): string[] {
   const soft = /^(\p{L}{3,}[kg])(?:a|iej)$/u.exec(w);
   if (soft?.[1]) return [`${soft[1]}a`, `${soft[1]}iej`];
-  const hard = /^(\p{L}{3,}(?:ow|n|sk|ck))(?:a|ej)$/u.exec(w);
+  // Any other adjectival name in -a declines to -ej: Kwiatowa/Kwiatowej, Kuźnicza/Kuźniczej, Średnia/Średniej.
+  const hard = /^(\p{L}{3,}[^\p{N}aeiouyąęó])(?:a|ej)$/u.exec(w) ?? /^(\p{L}{3,}i)(?:a|ej)$/u.exec(w);
   if (hard?.[1]) return [`${hard[1]}a`, `${hard[1]}ej`];
   return [w];
 }

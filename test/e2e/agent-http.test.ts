@@ -130,6 +130,10 @@ describe('HTTP API on the ingested sample archive', () => {
     const r = await ask('co wydano dla działki 99/9 obręb Oporów');
     expect(r.notFound).toEqual([{ kind: 'parcel', value: '99/9 (obręb Oporów)' }]);
     for (const res of r.results) expect(res.confidence).toBe('low');
+    // "52/441" is not a parcel anywhere, though the postcode "52-441" has the same two numbers in a row.
+    const r3 = await ask('działka 52/441');
+    expect(r3.notFound).toEqual([{ kind: 'parcel', value: '52/441' }]);
+    for (const res of r3.results) expect(res.confidence).toBe('low');
     const r2 = await ask('decyzja w sprawie WUA-ZRB.6740.1.999.2031');
     expect(r2.notFound).toEqual([{ kind: 'caseNumber', value: 'WUA-ZRB.6740.1.999.2031' }]);
     for (const res of r2.results) expect(res.confidence).toBe('low');
