@@ -93,7 +93,10 @@ const KIND_LABELS: Record<string, string> = {
 export class PlanExecutor {
   constructor(private readonly opts: ExecuteOptions) {}
 
+  private identifierSteps = false;
+
   async run(steps: readonly PlanStep[]): Promise<Evidence> {
+    this.identifierSteps = steps.some((s) => s.type === 'identifier');
     const ev: Evidence = {
       steps: [],
       docLists: [],
@@ -136,8 +139,16 @@ export class PlanExecutor {
         ev.terms.push(...all.terms);
         const docs = new Set<DocumentId>();
         const strict = await this.keyword(`kw${i}`, all, filters, ev, 1, docs);
-        // Too few documents with every word: also rank those with some of them, below.
-        if (strict < 10 && all.terms.length > 1) await this.keyword(`kwany${i}`, { ...all, match: 'any' }, filters, ev, 0.5, docs);
+        // Too few documents with every word: also rank those with some of them, below. Not for a
+        // step the plan narrowed (type, period …): its unnarrowed twin runs the broad query, and an
+        // OR over common words is the most expensive query there is (BENCHMARKS.md).
+        // Nor when the words include an identifier (signature, parcel, date) that the plan also looks
+        // up: that step finds every document naming it, and the rest of an OR would be common words.
+        const narrowed = describeFilters(filters) !== describeFilters(this.opts.filters);
+        const identifier = this.identifierSteps && all.terms.some((t) => t.forms.some((f) => /\d/.test(f.text)));
+        if (strict < 10 && all.terms.length > 1 && !narrowed && !identifier) {
+          await this.keyword(`kwany${i}`, { ...all, match: 'any' }, filters, ev, 0.5, docs);
+        }
         const f = describeFilters(filters);
         return { type: 'keyword', label: `słowa: „${step.query}”${f ? ` (${f})` : ''}`, query: step.query, filters, hits: docs.size };
       }

@@ -97,7 +97,8 @@ export class SqliteSearchBackend implements SearchBackend {
     // drop out; a filter drops more, so more are ranked. When that leaves the page short, the exact
     // query below runs instead.
     const inner = f.sql === '' ? limit + 16 : Math.min(5000, limit * 20);
-    let rows = this.stmt(
+    let rows: Ranked[] = [];
+    if (f.sql === '' || !this.selective(f)) rows = this.stmt(
       `SELECT ${CHUNK_COLUMNS}, f.rank FROM (SELECT rowid AS id, bm25(${t}) AS rank FROM ${t} WHERE ${t} MATCH ?
          ORDER BY rank LIMIT ?) f CROSS JOIN chunks c ON c.id = f.id CROSS JOIN documents d ON d.id = c.document_id
        WHERE ${READY}${f.sql} ORDER BY f.rank, c.id LIMIT ?`,
@@ -240,6 +241,16 @@ export class SqliteSearchBackend implements SearchBackend {
               (SELECT count(*) FROM pages p JOIN documents d ON d.id = p.document_id WHERE ${READY}) AS pages,
               (SELECT count(*) FROM chunks c JOIN documents d ON d.id = c.document_id WHERE ${READY}) AS chunks`,
     ).get() as ArchiveStats;
+  }
+
+  /**
+   * A filter that leaves under a fifth of the documents: the best-ranked chunks of the whole index
+   * would mostly be filtered out, so the exact filtered query is run straight away (one MATCH, not two).
+   */
+  private selective(f: SqlCondition): boolean {
+    const allowed = this.stmt(`SELECT count(*) FROM documents d WHERE ${READY}${f.sql}`).pluck().get(...f.params) as number;
+    const total = this.stmt(`SELECT count(*) FROM documents d WHERE ${READY}`).pluck().get() as number;
+    return allowed < total * 0.2;
   }
 
   /** Ready documents passing `filters` (for filtered vector search). */
