@@ -5,7 +5,7 @@
  * (SQLite integer rowids, Elasticsearch document ids).
  */
 import { z } from 'zod';
-import type { MetaKind } from '../../ingest/types.js';
+import type { MetaValue } from '../../ingest/types.js';
 
 export type DocumentId = string;
 export type ChunkId = string;
@@ -89,16 +89,8 @@ export interface ChunkRecord {
 }
 
 /** A metadata value found in a ready document, with its span when it was read from page text. */
-export interface MetadataHit {
+export interface MetadataHit extends MetaValue {
   documentId: DocumentId;
-  kind: MetaKind;
-  value: string;
-  raw: string;
-  page: number | null;
-  start: number | null;
-  end: number | null;
-  origin: 'text' | 'folder' | 'cli';
-  extra?: Record<string, string>;
 }
 
 export interface DocumentRecord {
