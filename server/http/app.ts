@@ -3,6 +3,9 @@
  * see req/res. Every /api route needs a bearer token. Errors are `{error: {code, message}}`: 4xx for
  * anything the caller sent, 5xx only for our own faults.
  */
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import express, { type NextFunction, type Request, type Response } from 'express';
 import type { Logger } from '../log.js';
 import type { SearchBackend } from '../search/backend.js';
@@ -22,6 +25,18 @@ export interface AppDeps {
   logger: Logger;
   /** Largest JSON body accepted, e.g. "64kb". */
   bodyLimit?: string;
+  /** The built web UI (index.html + ES modules); default dist/web. */
+  webDir?: string;
+}
+
+/** The UI may load only its own scripts and styles, and images from itself or blob: URLs. */
+const UI_CSP = "default-src 'self'; img-src 'self' blob:; object-src 'none'; base-uri 'none'; frame-ancestors 'none'";
+
+/** dist/web next to the compiled server (dist/server/http), or under the repo when run from source. */
+function defaultWebDir(): string {
+  const here = path.dirname(fileURLToPath(import.meta.url));
+  const built = path.resolve(here, '..', '..', 'web');
+  return fs.existsSync(path.join(built, 'index.html')) ? built : path.resolve(here, '..', '..', 'dist', 'web');
 }
 
 export function createApp(deps: AppDeps): express.Express {
@@ -54,6 +69,14 @@ export function createApp(deps: AppDeps): express.Express {
   api.use(documentRoutes(deps.documents));
   api.use(notFoundHandler);
   app.use('/api', api);
+
+  const ui = express.Router();
+  ui.use((_req, res, next) => {
+    res.set('Content-Security-Policy', UI_CSP);
+    next();
+  });
+  ui.use(express.static(deps.webDir ?? defaultWebDir(), { index: 'index.html', dotfiles: 'ignore', fallthrough: true }));
+  app.use('/', ui);
 
   app.use(notFoundHandler);
   app.use(errorHandler(deps.logger));

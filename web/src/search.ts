@@ -1,0 +1,156 @@
+/**
+ * The clerk's search: one question, optional filters, the URL's query string holds both (so a search
+ * can be shared and reopened). Shows only what the response holds: the plan's labels, the mode,
+ * `degraded`, `notFound`, and the ranked documents with their verified citations.
+ */
+import { agentSearch } from './api.js';
+import { append, focusHeading, h, replace } from './dom.js';
+import { showError } from './errors.js';
+import { marked, matchRanges, termsOf } from './highlight.js';
+import { pl } from './i18n/pl.js';
+import { pushUrl } from './nav.js';
+import { FILTER_KEYS, type AgentResponse, type FilterKey, type SearchFilters, type SearchResult } from './types.js';
+
+const FIELDS: { key: FilterKey; label: string; type: string; hint?: string }[] = [
+  { key: 'caseNumber', label: pl.search.caseNumber, type: 'text' },
+  { key: 'docType', label: pl.search.docType, type: 'text', hint: pl.search.docTypeHint },
+  { key: 'dateFrom', label: pl.search.dateFrom, type: 'date' },
+  { key: 'dateTo', label: pl.search.dateTo, type: 'date' },
+  { key: 'precinct', label: pl.search.precinct, type: 'text' },
+  { key: 'parcel', label: pl.search.parcel, type: 'text' },
+];
+
+/** The last response, by query string: going back from the viewer does not search (and log) again. */
+let cache: { key: string; response: AgentResponse } | null = null;
+let inflight: AbortController | null = null;
+
+export function filtersOf(params: URLSearchParams): SearchFilters {
+  const f: SearchFilters = {};
+  for (const k of FILTER_KEYS) {
+    const v = params.get(k)?.trim();
+    if (v) f[k] = v;
+  }
+  return f;
+}
+
+/** Renders the search view for the current URL and runs its search when it has a question. */
+export function renderSearch(root: HTMLElement, params: URLSearchParams, focus: boolean): void {
+  const q = params.get('q') ?? '';
+  const filters = filtersOf(params);
+  const heading = h('h2', { id: 'search-h' }, pl.search.heading);
+  const question = h('input', { id: 'q', name: 'q', type: 'search', value: q, required: true, maxlength: 500, 'aria-describedby': 'q-hint', autocomplete: 'off' });
+  const form = h('form', { role: 'search', 'aria-labelledby': 'search-h', class: 'search-form' },
+    h('div', { class: 'question-row' },
+      h('label', { for: 'q' }, pl.search.question),
+      question,
+      h('button', { type: 'submit', class: 'primary' }, pl.search.submit)),
+    h('p', { id: 'q-hint', class: 'hint' }, pl.search.questionHint),
+    filterControls(filters));
+  const status = h('div', { id: 'search-status', role: 'status', 'aria-live': 'polite' });
+  const results = h('section', { id: 'results', 'aria-labelledby': 'results-h' });
+  replace(root, h('section', { 'aria-labelledby': 'search-h', class: 'search' }, heading, form), status, results);
+
+  form.addEventListener('submit', (ev) => {
+    ev.preventDefault();
+    const next = new URLSearchParams();
+    const text = question.value.trim();
+    if (!text) {
+      replace(status, h('p', { class: 'error', role: 'alert' }, pl.search.emptyQuestion));
+      question.focus();
+      return;
+    }
+    next.set('q', text);
+    for (const { key } of FIELDS) {
+      const v = (form.elements.namedItem(key) as HTMLInputElement | null)?.value.trim();
+      if (v) next.set(key, v);
+    }
+    pushUrl(`${location.pathname}?${next.toString()}`);
+    void run(next, status, results, true);
+  });
+
+  if (q.trim()) void run(params, status, results, false);
+  else if (focus) question.focus();
+}
+
+function filterControls(filters: SearchFilters): HTMLElement {
+  const grid = h('div', { class: 'filter-grid' });
+  for (const f of FIELDS) {
+    const id = `f-${f.key}`;
+    append(grid, h('div', { class: 'field' },
+      h('label', { for: id }, f.label),
+      h('input', { id, name: f.key, type: f.type, value: filters[f.key] ?? '', autocomplete: 'off', ...(f.hint ? { 'aria-describedby': `${id}-hint` } : {}) }),
+      f.hint ? h('span', { id: `${id}-hint`, class: 'hint' }, f.hint) : null));
+  }
+  const clear = h('button', { type: 'button', class: 'secondary' }, pl.search.clear);
+  clear.addEventListener('click', () => {
+    for (const input of grid.querySelectorAll('input')) input.value = '';
+  });
+  const open = Object.keys(filters).length > 0;
+  return h('details', { class: 'filters', open }, h('summary', {}, pl.search.filters), h('fieldset', {}, h('legend', { class: 'visually-hidden' }, pl.search.filters), grid, clear));
+}
+
+async function run(params: URLSearchParams, status: HTMLElement, results: HTMLElement, focusResults: boolean): Promise<void> {
+  const key = params.toString();
+  inflight?.abort();
+  if (cache?.key === key) {
+    showResults(cache.response, results, focusResults);
+    return;
+  }
+  const ctl = new AbortController();
+  inflight = ctl;
+  replace(status, h('p', {}, pl.search.searching));
+  results.setAttribute('aria-busy', 'true');
+  try {
+    const response = await agentSearch(params.get('q') ?? '', filtersOf(params), ctl.signal);
+    if (ctl.signal.aborted) return;
+    cache = { key, response };
+    status.replaceChildren();
+    showResults(response, results, focusResults);
+  } catch (err) {
+    if (!ctl.signal.aborted) showError(err, status);
+  } finally {
+    results.removeAttribute('aria-busy');
+  }
+}
+
+function showResults(r: AgentResponse, root: HTMLElement, focus: boolean): void {
+  const heading = h('h2', { id: 'results-h' }, pl.results.heading);
+  const summary = h('div', { class: 'summary' },
+    h('p', { class: 'count' }, pl.results.count(r.results.length)),
+    h('p', { class: 'mode' }, h('span', { class: 'label' }, pl.results.mode), ' ', pl.results.modes[r.mode] ?? r.mode),
+    h('div', { class: 'plan' }, h('span', { class: 'label', id: 'plan-h' }, pl.results.searched),
+      h('ul', { 'aria-labelledby': 'plan-h' }, ...r.plan.map((s) => h('li', {}, s.label, ' ', h('span', { class: 'hits' }, pl.results.hits(s.hits)))))));
+  if (r.degraded) {
+    append(summary, h('p', { class: 'notice degraded' }, h('strong', {}, pl.results.degraded), ' ', pl.results.degradedReason, ' ', r.degraded.reason));
+  }
+  for (const nf of r.notFound ?? []) {
+    append(summary, h('p', { class: 'notice not-found' }, `${pl.results.notFound} ${pl.results.notFoundPrefix[nf.kind] ?? ''}${nf.value}`));
+  }
+  const terms = termsOf(r.plan);
+  const list = r.results.length
+    ? h('ol', { class: 'results' }, ...r.results.map((res) => resultItem(res, terms)))
+    : h('p', { class: 'empty' }, pl.results.none);
+  replace(root, heading, summary, list);
+  if (focus) focusHeading(heading);
+}
+
+function resultItem(res: SearchResult, terms: string[]): HTMLElement {
+  const d = res.document;
+  const titleId = `doc-${d.id}-t`;
+  const meta = h('dl', { class: 'meta' },
+    h('div', {}, h('dt', {}, pl.results.caseNumber), h('dd', {}, d.caseNumber ?? pl.results.unknown)),
+    h('div', {}, h('dt', {}, pl.results.docType), h('dd', {}, d.docType ?? pl.results.unknown)),
+    h('div', {}, h('dt', {}, pl.results.date), h('dd', {}, d.date ? h('time', { datetime: d.date }, d.date) : pl.results.unknown)),
+    h('div', {}, h('dt', {}, pl.results.confidence), h('dd', { class: `confidence ${res.confidence}` }, pl.results.confidenceWords[res.confidence] ?? res.confidence)));
+  const cites = h('ul', { class: 'citations', 'aria-label': pl.results.citations },
+    ...res.citations.map((c) => h('li', {},
+      h('a', {
+        href: `#/documents/${encodeURIComponent(d.id)}/pages/${c.page}?start=${c.start}&end=${c.end}`,
+        class: 'citation',
+        title: pl.results.openCitation,
+      }, h('span', { class: 'page' }, pl.results.page(c.page)), ' ', h('q', {}, ...marked(c.quote, matchRanges(c.quote, terms)))))));
+  return h('li', { class: 'result' },
+    h('article', { 'aria-labelledby': titleId },
+      h('h3', { id: titleId }, h('span', { class: 'rank' }, h('span', { class: 'visually-hidden' }, `${pl.results.rank} `), `${res.rank}.`), ' ', d.title ?? pl.results.noTitle),
+      meta, cites));
+}

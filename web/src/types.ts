@@ -1,0 +1,81 @@
+/**
+ * The API's response shapes as the browser sees them (mirrors server/services/agent.service.ts
+ * `AgentResponse`, server/services/document.service.ts `PageView`, server/domain/types.ts).
+ */
+export interface Box {
+  x0: number;
+  y0: number;
+  x1: number;
+  y1: number;
+}
+
+export interface SearchFilters {
+  caseNumber?: string;
+  docType?: string;
+  dateFrom?: string;
+  dateTo?: string;
+  precinct?: string;
+  parcel?: string;
+}
+
+export const FILTER_KEYS = ['caseNumber', 'docType', 'dateFrom', 'dateTo', 'precinct', 'parcel'] as const;
+export type FilterKey = (typeof FILTER_KEYS)[number];
+
+export interface Citation {
+  page: number;
+  quote: string;
+  start: number;
+  end: number;
+  boxes?: Box[];
+}
+
+export interface ResultDocument {
+  id: string;
+  title: string | null;
+  caseNumber: string | null;
+  docType: string | null;
+  date: string | null;
+  source: { filename: string; sha256: string };
+  pageCount: number;
+}
+
+export interface SearchResult {
+  rank: number;
+  score: number;
+  confidence: 'high' | 'medium' | 'low';
+  document: ResultDocument;
+  citations: Citation[];
+}
+
+export interface PlanStepView {
+  type: string;
+  label: string;
+  query?: string;
+  kind?: string;
+  value?: string;
+  hits: number;
+}
+
+export interface AgentResponse {
+  id: string;
+  question: string;
+  mode: string;
+  degraded?: { reason: string };
+  plan: PlanStepView[];
+  notFound?: { kind: string; value: string }[];
+  results: SearchResult[];
+}
+
+export interface DocumentRecord extends ResultDocument {
+  metadata: { kind?: string; value?: string; raw?: string; page?: number | null; start?: number | null; end?: number | null; origin?: string }[];
+}
+
+export interface PageView {
+  documentId: string;
+  page: number;
+  pageCount: number;
+  text: string;
+  words: { start: number; end: number; box: Box }[];
+  width: number;
+  height: number;
+}
