@@ -19,9 +19,11 @@ import { DocumentService } from './services/document.service.js';
 import { PageImageService } from './services/page-image.service.js';
 import { Searches } from './store/searches.js';
 import { Users } from './store/users.js';
+import { Verdicts } from './store/verdicts.js';
 import { SqliteQueue } from './queue/sqlite-queue.js';
 import type { JobQueue } from './queue/queue.js';
 import { IngestService } from './services/ingest.service.js';
+import { UploadService, type UploadLimits } from './services/upload.service.js';
 import { Archive } from './store/archive.js';
 import { ensureVectorTable, openDb, type Db } from './store/db.js';
 import { Ledger } from './store/ledger.js';
@@ -127,6 +129,8 @@ export interface SearchRuntime extends Runtime {
   users: Users;
   searches: Searches;
   logger: Logger;
+  /** Web uploads; its ingest workers start on the first upload and stop with the runtime. */
+  uploads: UploadService;
 }
 
 /** The LLM side of the agent, when LLM_BASE_URL is configured. */
@@ -153,6 +157,7 @@ export async function createSearchRuntime(
      * 'vec0' searches sqlite-vec directly (no build cost: right for one question from the command line).
      */
     vectorSearch?: 'auto' | 'vec0';
+    uploadLimits?: Partial<UploadLimits>;
   } = {},
 ): Promise<SearchRuntime> {
   const base = await createRuntime(config);
@@ -175,6 +180,13 @@ export async function createSearchRuntime(
     logger,
     budgetMs: config.search.budgetMs,
   });
+  const uploads = new UploadService({
+    dataDir: config.dataDir,
+    ledger: base.ledger,
+    startWorkers: () => createIngestRuntime(config),
+    limits: opts.uploadLimits,
+    logger,
+  });
   return {
     ...base,
     backend,
@@ -183,7 +195,9 @@ export async function createSearchRuntime(
     users: new Users(base.db),
     searches,
     logger,
+    uploads,
     close: async () => {
+      await uploads.close();
       await pageImages.close();
       await base.close();
     },
@@ -194,9 +208,19 @@ export async function createSearchRuntime(
 export function createHttpServer(rt: SearchRuntime, host: string, port: number): Promise<http.Server> {
   // Build the in-memory vector index before the first clerk waits for it.
   if (rt.backend instanceof SqliteSearchBackend) rt.backend.warmUp();
-  const app = createApp({ backend: rt.backend, agent: rt.agent, documents: rt.documents, users: rt.users, logger: rt.logger });
+  const app = createApp({
+    backend: rt.backend,
+    agent: rt.agent,
+    documents: rt.documents,
+    users: rt.users,
+    logger: rt.logger,
+    uploads: rt.uploads,
+    audit: { searches: rt.searches, verdicts: new Verdicts(rt.db), users: rt.users },
+  });
   const server = http.createServer(app);
-  server.requestTimeout = 60_000;
+  // Uploads of scanned case files may take long on a slow network; a stalled client is still cut
+  // off by headersTimeout (headers) and keepAliveTimeout, and /api authenticates before reading a body.
+  server.requestTimeout = 30 * 60_000;
   server.headersTimeout = 15_000;
   return new Promise((resolve, reject) => {
     server.once('error', reject);

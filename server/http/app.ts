@@ -15,6 +15,9 @@ import type { Users } from '../store/users.js';
 import { authenticate } from './auth.js';
 import { errorHandler, notFoundHandler } from './errors.js';
 import { agentRoutes } from './routes/agent.js';
+import { auditRoutes, type AuditDeps } from './routes/audit.js';
+import { ingestRoutes } from './routes/ingest.js';
+import type { UploadService } from '../services/upload.service.js';
 import { documentRoutes } from './routes/documents.js';
 
 export interface AppDeps {
@@ -23,6 +26,10 @@ export interface AppDeps {
   documents: DocumentService;
   users: Users;
   logger: Logger;
+  /** Past searches and verdicts for supervisors (`/api/audit/...`); without it those routes are absent. */
+  audit?: AuditDeps;
+  /** Upload and ingest progress for records staff (`/api/ingest/...`); without it those routes are absent. */
+  uploads?: UploadService;
   /** Largest JSON body accepted, e.g. "64kb". */
   bodyLimit?: string;
   /** The built web UI (index.html + ES modules); default dist/web. */
@@ -67,6 +74,8 @@ export function createApp(deps: AppDeps): express.Express {
   api.use(express.json({ limit: deps.bodyLimit ?? '64kb', strict: true }));
   api.use(agentRoutes(deps.agent));
   api.use(documentRoutes(deps.documents));
+  if (deps.audit) api.use(auditRoutes(deps.audit));
+  if (deps.uploads) api.use(ingestRoutes(deps.uploads));
   api.use(notFoundHandler);
   app.use('/api', api);
 

@@ -183,6 +183,22 @@ const MIGRATIONS: string[] = [
   -- documents with a parcel in one, without reading every parcel row's JSON.
   CREATE INDEX metadata_parcel_obreb ON metadata(json_extract(extra, '$.obreb'), document_id) WHERE kind = 'parcel';
   `,
+  `
+  -- Supervisors' verdicts on what a search showed (server/store/verdicts.ts). Append-only: a newer
+  -- verdict on the same (search, rank) supersedes the older one; the triggers refuse edits and deletes.
+  CREATE TABLE verdicts (
+    id INTEGER PRIMARY KEY,
+    search_id TEXT NOT NULL REFERENCES searches(id),
+    rank INTEGER NOT NULL,
+    document_id TEXT NOT NULL,
+    verdict TEXT NOT NULL CHECK (verdict IN ('relevant', 'not_relevant', 'citation_wrong')),
+    user_id INTEGER REFERENCES users(id),
+    created_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ','now'))
+  );
+  CREATE INDEX verdicts_search ON verdicts(search_id, rank, id);
+  CREATE TRIGGER verdicts_no_update BEFORE UPDATE ON verdicts BEGIN SELECT RAISE(ABORT, 'verdicts are append-only'); END;
+  CREATE TRIGGER verdicts_no_delete BEFORE DELETE ON verdicts BEGIN SELECT RAISE(ABORT, 'verdicts are append-only'); END;
+  `,
 ];
 
 export interface OpenOptions {

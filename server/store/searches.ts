@@ -16,6 +16,28 @@ export interface StoredSearch {
   response: unknown;
 }
 
+/** One line of the supervisors' list of past searches (no response body). */
+export interface SearchListItem {
+  id: string;
+  userId: number | null;
+  /** null for the local command line. */
+  userName: string | null;
+  createdAt: string;
+  question: string;
+  mode: string;
+  degraded: string | null;
+  resultCount: number;
+}
+
+/** Filters for `Searches.list`; `from`/`to` are inclusive calendar days (YYYY-MM-DD, UTC). */
+export interface SearchListQuery {
+  userName?: string;
+  from?: string;
+  to?: string;
+  limit: number;
+  offset: number;
+}
+
 export class Searches {
   constructor(private readonly db: Db) {}
 
@@ -47,6 +69,48 @@ export class Searches {
       degraded: r.degraded,
       resultCount: r.result_count,
       response: JSON.parse(r.response),
+    };
+  }
+
+  /** Past searches, newest first, with the total matching the filters (for paging). */
+  list(q: SearchListQuery): { total: number; items: SearchListItem[] } {
+    const where: string[] = [];
+    const args: (string | number)[] = [];
+    if (q.userName !== undefined) {
+      where.push('u.name = ?');
+      args.push(q.userName);
+    }
+    if (q.from !== undefined) {
+      where.push('s.created_at >= ?');
+      args.push(q.from);
+    }
+    if (q.to !== undefined) {
+      // created_at is an ISO timestamp: everything before the next day's midnight.
+      where.push("s.created_at < strftime('%Y-%m-%dT%H:%M:%fZ', ?, '+1 day')");
+      args.push(q.to);
+    }
+    const from = `FROM searches s LEFT JOIN users u ON u.id = s.user_id${where.length ? ' WHERE ' + where.join(' AND ') : ''}`;
+    const total = (this.db.prepare(`SELECT COUNT(*) AS n ${from}`).get(...args) as { n: number }).n;
+    const rows = this.db
+      .prepare(
+        `SELECT s.id, s.user_id, u.name AS user_name, s.created_at, s.question, s.mode, s.degraded, s.result_count ${from}
+         ORDER BY s.created_at DESC, s.rowid DESC LIMIT ? OFFSET ?`,
+      )
+      .all(...args, q.limit, q.offset) as {
+      id: string; user_id: number | null; user_name: string | null; created_at: string; question: string; mode: string; degraded: string | null; result_count: number;
+    }[];
+    return {
+      total,
+      items: rows.map((r) => ({
+        id: r.id,
+        userId: r.user_id,
+        userName: r.user_name,
+        createdAt: r.created_at,
+        question: r.question,
+        mode: r.mode,
+        degraded: r.degraded,
+        resultCount: r.result_count,
+      })),
     };
   }
 }

@@ -3,13 +3,17 @@
  * (`?q=…&caseNumber=…`); the hash opens the viewer (`#/documents/:id/pages/:n?start=&end=`).
  */
 import { clearToken, getToken, setToken } from './api.js';
+import { renderAudit } from './audit.js';
 import { focusHeading, h, replace } from './dom.js';
 import { setAuthFailureHandler } from './errors.js';
 import { pl } from './i18n/pl.js';
+import { renderIngest } from './ingest.js';
 import { nav } from './nav.js';
 import { renderSearch } from './search.js';
 import { leaveViewer, renderViewer } from './viewer.js';
 
+const AUDIT = /^#\/audit(?:\/([A-Za-z0-9-]{1,64}))?\/?(?:\?(.*))?$/;
+const INGEST = /^#\/ingest(?:\/batches\/(\d{1,12}))?\/?$/;
 const VIEWER = /^#\/documents\/([A-Za-z0-9_-]{1,128})\/pages\/(\d{1,6})(?:\?(.*))?$/;
 
 function main(): HTMLElement {
@@ -27,7 +31,7 @@ function chrome(): void {
     });
     replace(header,
       h('p', { class: 'brand' }, h('a', { href: location.pathname }, pl.appName), ' ', h('span', { class: 'subtitle' }, pl.appSubtitle)),
-      h('nav', { 'aria-label': pl.nav }, logout));
+      h('nav', { 'aria-label': pl.nav }, h('a', { href: '#/audit', class: 'nav-audit' }, pl.audit.nav), ' ', h('a', { href: '#/ingest', class: 'nav-ingest' }, pl.ingest.nav), ' ', logout));
   }
   const footer = document.getElementById('contentinfo');
   if (footer) replace(footer, h('p', {}, pl.footer));
@@ -69,8 +73,16 @@ function route(focus = false): void {
   // hashchange and popstate can both fire for one navigation: render once.
   if (location.href === nav.rendered) return;
   nav.rendered = location.href;
+  const a = AUDIT.exec(location.hash);
   const m = VIEWER.exec(location.hash);
-  if (m) {
+  const ing = INGEST.exec(location.hash);
+  if (ing) {
+    leaveViewer();
+    renderIngest(main(), ing[1] ? Number(ing[1]) : null);
+  } else if (a) {
+    leaveViewer();
+    renderAudit(main(), a[1] ?? null, new URLSearchParams(a[2] ?? ''));
+  } else if (m) {
     const params = new URLSearchParams(m[3] ?? '');
     const start = Number(params.get('start'));
     const end = Number(params.get('end'));

@@ -1,0 +1,123 @@
+/**
+ * The supervisors' audit API: past searches exactly as they were shown (stored, never re-run), and
+ * verdicts on their results. Supervisor and admin only — a clerk or records user reading the audit
+ * log would be a leak of who asked what.
+ */
+import { Router, type NextFunction, type Request, type Response } from 'express';
+import { z } from 'zod';
+import { DomainError } from '../../errors.js';
+import type { Searches } from '../../store/searches.js';
+import type { Role, Users } from '../../store/users.js';
+import { VERDICTS, type Verdicts } from '../../store/verdicts.js';
+import { actorOf } from '../auth.js';
+
+/** The stores the audit API reads and appends to. */
+export interface AuditDeps {
+  searches: Searches;
+  verdicts: Verdicts;
+  users: Users;
+}
+
+const AUDIT_ROLES: readonly Role[] = ['supervisor', 'admin'];
+const DAY = /^\d{4}-\d{2}-\d{2}$/;
+const MAX_PAGE = 200;
+
+const zVerdictBody = z
+  .object({
+    rank: z.number({ error: 'pozycja (rank) musi być liczbą' }).int().min(1),
+    verdict: z.enum(VERDICTS, { error: `ocena musi być jedną z: ${VERDICTS.join(', ')}` }),
+  })
+  .strict();
+
+const zListQuery = z
+  .object({
+    user: z.string().trim().min(1).max(64).optional(),
+    dateFrom: z.string().regex(DAY, 'data w formacie RRRR-MM-DD').optional(),
+    dateTo: z.string().regex(DAY, 'data w formacie RRRR-MM-DD').optional(),
+    limit: z.coerce.number().int().min(1).max(MAX_PAGE).default(50),
+    offset: z.coerce.number().int().min(0).max(1_000_000).default(0),
+  })
+  .strict();
+
+function firstIssue(e: z.ZodError): string {
+  const i = e.issues[0]!;
+  return `nieprawidłowe pole ${i.path.join('.') || 'żądania'}: ${i.message}`;
+}
+
+function requireAuditRole(_req: Request, res: Response, next: NextFunction): void {
+  if (!AUDIT_ROLES.includes(actorOf(res).role)) {
+    throw new DomainError('forbidden', 'brak uprawnień: dziennik wyszukiwań mogą przeglądać tylko osoby nadzorujące i administratorzy', 403);
+  }
+  next();
+}
+
+interface StoredResponse {
+  results?: { rank: number; document: { id: string } }[];
+}
+
+export function auditRoutes(deps: AuditDeps): Router {
+  const r = Router();
+  r.use('/audit', requireAuditRole);
+
+  const stored = (req: Request) => {
+    const id = String(req.params.id ?? '');
+    const s = /^[0-9a-f-]{1,64}$/i.test(id) ? deps.searches.get(id) : null;
+    if (!s) throw new DomainError('search_not_found', 'nie ma takiego wyszukiwania w dzienniku', 404);
+    return s;
+  };
+
+  r.get('/audit/searches', (req, res) => {
+    const q = zListQuery.safeParse(req.query);
+    if (!q.success) throw new DomainError('invalid_request', firstIssue(q.error));
+    const { user, dateFrom, dateTo, limit, offset } = q.data;
+    if (dateFrom && dateTo && dateFrom > dateTo) throw new DomainError('invalid_request', 'data początkowa jest późniejsza niż końcowa');
+    const page = deps.searches.list({
+      limit,
+      offset,
+      ...(user !== undefined ? { userName: user } : {}),
+      ...(dateFrom !== undefined ? { from: dateFrom } : {}),
+      ...(dateTo !== undefined ? { to: dateTo } : {}),
+    });
+    res.json({ total: page.total, limit, offset, searches: page.items });
+  });
+
+  /** The stored response exactly as the clerk received it, beside who asked, and its verdicts. */
+  r.get('/audit/searches/:id', (req, res) => {
+    const s = stored(req);
+    res.json({
+      id: s.id,
+      userId: s.userId,
+      userName: s.userId === null ? null : (deps.users.byId(s.userId)?.name ?? null),
+      createdAt: s.createdAt,
+      question: s.question,
+      mode: s.mode,
+      degraded: s.degraded,
+      resultCount: s.resultCount,
+      response: s.response,
+      verdicts: deps.verdicts.current(s.id),
+      history: deps.verdicts.history(s.id),
+    });
+  });
+
+  r.post('/audit/searches/:id/verdicts', (req, res) => {
+    const s = stored(req);
+    const body = zVerdictBody.safeParse(req.body);
+    if (!body.success) throw new DomainError('invalid_verdict', firstIssue(body.error));
+    const result = (s.response as StoredResponse).results?.find((x) => x.rank === body.data.rank);
+    if (!result) throw new DomainError('invalid_verdict', `wyszukiwanie nie pokazało wyniku na pozycji ${body.data.rank}`);
+    const v = deps.verdicts.record({
+      searchId: s.id,
+      rank: body.data.rank,
+      documentId: result.document.id,
+      verdict: body.data.verdict,
+      userId: actorOf(res).userId,
+    });
+    res.status(201).json(v);
+  });
+
+  r.get('/audit/verdicts/summary', (_req, res) => {
+    res.json({ weeks: deps.verdicts.summary() });
+  });
+
+  return r;
+}

@@ -1,0 +1,148 @@
+/**
+ * Upload and ingest progress for records staff. `POST /api/ingest` streams a multipart body (busboy)
+ * file by file to a staging folder — never the whole body in memory — and answers 202 `{batchId}`
+ * as soon as the batch is queued; progress is polled from `GET /api/ingest/batches/:id`.
+ */
+import fs from 'node:fs';
+import { Transform } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import busboy from 'busboy';
+import { Router, type Request, type Response } from 'express';
+import { isIgnored } from '../../../ingest/walk.js';
+import { DomainError } from '../../errors.js';
+import type { UploadService } from '../../services/upload.service.js';
+import type { Role } from '../../store/users.js';
+import { actorOf } from '../auth.js';
+
+const UPLOADERS: readonly Role[] = ['records', 'admin'];
+const READERS: readonly Role[] = ['records', 'admin', 'supervisor'];
+
+function requireRole(res: Response, roles: readonly Role[], message: string): void {
+  if (!roles.includes(actorOf(res).role)) throw new DomainError('forbidden', message, 403);
+}
+
+function idParam(v: unknown): number {
+  const n = Number(v);
+  if (typeof v !== 'string' || !/^\d{1,12}$/.test(v) || !Number.isSafeInteger(n)) {
+    throw new DomainError('invalid_request', 'nieprawidłowy identyfikator', 400);
+  }
+  return n;
+}
+
+const tooLarge = (what: string) => new DomainError('payload_too_large', what, 413);
+
+/** Streams every file part to the staging folder; resolves with the staged paths. */
+function receive(req: Request, uploads: UploadService): Promise<{ staging: ReturnType<UploadService['createStaging']>; files: string[] }> {
+  const { maxFileBytes, maxRequestBytes, maxFiles } = uploads.limits;
+  const mb = (n: number) => `${Math.floor(n / 1024 ** 2)} MB`;
+  const declared = Number(req.get('content-length') ?? NaN);
+  if (declared > maxRequestBytes) throw tooLarge(`przesyłka jest za duża (limit ${mb(maxRequestBytes)})`);
+  if (!/^multipart\/form-data/i.test(req.get('content-type') ?? '')) {
+    throw new DomainError('invalid_request', 'oczekiwano formularza multipart/form-data z plikami', 415);
+  }
+  let bb: busboy.Busboy;
+  try {
+    bb = busboy({
+      headers: req.headers,
+      preservePath: true, // folder uploads send "folder/sub/file.pdf"
+      defParamCharset: 'utf8', // browsers send file names as raw UTF-8 (busboy assumes latin1)
+      limits: { fileSize: maxFileBytes, files: maxFiles, fields: 20, fieldSize: 1024, parts: maxFiles + 20 },
+    });
+  } catch {
+    throw new DomainError('invalid_request', 'nieprawidłowy formularz multipart', 400);
+  }
+  const staging = uploads.createStaging();
+  const files: string[] = [];
+  const writes: Promise<void>[] = [];
+  let total = 0;
+  let failure: DomainError | null = null;
+  const fail = (e: DomainError) => {
+    failure ??= e;
+  };
+
+  return new Promise((resolve, reject) => {
+    bb.on('file', (_field, stream, info) => {
+      const name = info.filename ?? '';
+      const base = name.split(/[/\\]/).pop() ?? '';
+      if (failure || !name || isIgnored(base)) {
+        stream.resume(); // system clutter of a folder upload (Thumbs.db, .DS_Store) is not staged
+        return;
+      }
+      const target = staging.pathFor(name);
+      files.push(target);
+      stream.on('limit', () => fail(tooLarge(`plik „${base}” jest za duży (limit ${mb(maxFileBytes)})`)));
+      const count = new Transform({
+        transform(chunk: Buffer, _enc, cb) {
+          total += chunk.length;
+          if (total > maxRequestBytes) {
+            fail(tooLarge(`przesyłka jest za duża (limit ${mb(maxRequestBytes)})`));
+            cb(); // keep reading (and dropping) the body so the answer reaches the browser
+            return;
+          }
+          cb(null, failure ? undefined : chunk);
+        },
+      });
+      writes.push(pipeline(stream, count, fs.createWriteStream(target)));
+    });
+    bb.on('filesLimit', () => fail(tooLarge(`za dużo plików w jednej przesyłce (limit ${maxFiles})`)));
+    bb.on('partsLimit', () => fail(tooLarge('za dużo części formularza')));
+    let finished = false;
+    const finish = (err: DomainError | null) => {
+      if (finished) return;
+      finished = true;
+      Promise.allSettled(writes).then((results) => {
+        const bad = results.find((r) => r.status === 'rejected');
+        const e = err ?? failure ?? (bad ? new DomainError('upload_failed', 'nie udało się zapisać przesłanego pliku', 500) : null);
+        if (e) {
+          staging.discard();
+          reject(e);
+        } else resolve({ staging, files });
+      }, reject);
+    };
+    bb.on('close', () => finish(null));
+    bb.on('error', () => {
+      req.unpipe(bb);
+      req.resume();
+      finish(new DomainError('invalid_request', 'nieprawidłowy lub przerwany formularz multipart', 400));
+    });
+    req.on('aborted', () => finish(new DomainError('request_aborted', 'przesyłanie przerwane', 400)));
+    req.pipe(bb);
+  });
+}
+
+export function ingestRoutes(uploads: UploadService): Router {
+  const r = Router();
+
+  r.post('/ingest', async (req, res) => {
+    requireRole(res, UPLOADERS, 'przesyłać pliki do archiwum mogą tylko pracownicy archiwum (rola records) i administratorzy');
+    let received: Awaited<ReturnType<typeof receive>>;
+    try {
+      received = await receive(req, uploads);
+    } catch (err) {
+      // The body may be unread: close the connection after answering rather than read gigabytes.
+      if (err instanceof DomainError && err.status === 413) res.set('Connection', 'close');
+      throw err;
+    }
+    const batchId = await uploads.startBatch(received.staging, received.files);
+    res.status(202).json({ batchId });
+  });
+
+  r.get('/ingest/batches', (req, res) => {
+    requireRole(res, READERS, 'podgląd przyjęć jest dostępny dla pracowników archiwum, nadzoru i administratorów');
+    const limit = req.query.limit === undefined ? 20 : Number(req.query.limit);
+    if (!Number.isInteger(limit) || limit < 1 || limit > 100) throw new DomainError('invalid_request', 'limit musi być liczbą od 1 do 100');
+    res.json({ batches: uploads.batches(limit) });
+  });
+
+  r.get('/ingest/batches/:id', (req, res) => {
+    requireRole(res, READERS, 'podgląd przyjęć jest dostępny dla pracowników archiwum, nadzoru i administratorów');
+    res.json(uploads.batch(idParam(req.params.id)));
+  });
+
+  r.post('/ingest/files/:id/retry', async (req, res) => {
+    requireRole(res, UPLOADERS, 'ponawiać przyjęcie plików mogą tylko pracownicy archiwum (rola records) i administratorzy');
+    res.status(202).json(await uploads.retry(idParam(req.params.id)));
+  });
+
+  return r;
+}

@@ -1,0 +1,304 @@
+/**
+ * Files uploaded through the web UI: staged in the data dir, then ingested as one batch by the
+ * existing ingest service, in this process. Progress is read from the ledger (the same rows the CLI
+ * reads); a failed file can be re-queued while its staged copy is still on disk.
+ */
+import { randomUUID } from 'node:crypto';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { DomainError, ingestMessage, type IngestFailureCode } from '../errors.js';
+import type { Logger } from '../log.js';
+import type { JobQueue } from '../queue/queue.js';
+import { write } from '../store/db.js';
+import type { BatchSummary, FileStatus, Ledger, LedgerFile } from '../store/ledger.js';
+import type { IngestService } from './ingest.service.js';
+
+/** Upload limits; beyond them the HTTP layer answers 413. */
+export interface UploadLimits {
+  maxFileBytes: number;
+  maxRequestBytes: number;
+  maxFiles: number;
+}
+
+/** Sane defaults for scans: one file up to 2 GiB, one request up to 20 GiB and 10 000 files. */
+export const DEFAULT_UPLOAD_LIMITS: Readonly<UploadLimits> = Object.freeze({
+  maxFileBytes: 2 * 1024 ** 3,
+  maxRequestBytes: 20 * 1024 ** 3,
+  maxFiles: 10_000,
+});
+
+/** What the upload service needs of an ingest runtime (see `createIngestRuntime`). */
+export interface IngestWorkers {
+  ingest: IngestService;
+  queue: JobQueue;
+  config: { ingest: { attempts: number } };
+  close(): Promise<void>;
+}
+
+/** A folder for the files of one upload request. */
+export interface Staging {
+  dir: string;
+  /** A fresh path for a file the browser called `name` (may hold a relative folder path). */
+  pathFor(name: string): string;
+  discard(): void;
+}
+
+export interface BatchView {
+  id: number;
+  startedAt: string;
+  finishedAt: string | null;
+  /** 'running' only while the process running it is alive. */
+  status: 'running' | 'done' | 'interrupted';
+  summary: BatchSummary;
+}
+
+export interface FileView {
+  id: number;
+  /** Path inside the upload (folder uploads keep their folders); the full path for CLI batches. */
+  name: string;
+  size: number | null;
+  status: FileStatus;
+  stage: string;
+  pagesDone: number;
+  pagesTotal: number | null;
+  detected: string | null;
+  documentId: number | null;
+  error: { code: string; reason: string } | null;
+}
+
+export class UploadService {
+  readonly limits: UploadLimits;
+  private workers: Promise<IngestWorkers> | null = null;
+  private readonly activeBatches = new Set<number>();
+  /** Batches reopened for retries here, with the number of retried files still in flight. */
+  private readonly retrying = new Map<number, number>();
+  private readonly stagingRoot: string;
+  private closed = false;
+
+  constructor(
+    private readonly deps: {
+      dataDir: string;
+      /** Reads progress (and reopens a batch for a retry). */
+      ledger: Ledger;
+      /** Starts the ingest workers; called once, on the first upload or retry. */
+      startWorkers: () => Promise<IngestWorkers>;
+      limits?: Partial<UploadLimits>;
+      logger?: Logger;
+    },
+  ) {
+    this.limits = { ...DEFAULT_UPLOAD_LIMITS, ...deps.limits };
+    this.stagingRoot = path.join(deps.dataDir, 'staging');
+  }
+
+  private start(): Promise<IngestWorkers> {
+    if (this.closed) throw new DomainError('shutting_down', 'serwer jest zatrzymywany; spróbuj za chwilę', 503);
+    this.workers ??= this.deps.startWorkers().catch((err: unknown) => {
+      this.workers = null;
+      throw err;
+    });
+    return this.workers;
+  }
+
+  createStaging(): Staging {
+    const dir = path.join(this.stagingRoot, randomUUID());
+    fs.mkdirSync(dir, { recursive: true });
+    let n = 0;
+    return {
+      dir,
+      pathFor: (name) => {
+        n++;
+        const rel = safeRelative(name) ?? `plik-${n}`;
+        let target = path.join(dir, rel);
+        const ext = path.extname(target);
+        const stem = target.slice(0, target.length - ext.length);
+        for (let i = 2; fs.existsSync(target); i++) target = `${stem} (${i})${ext}`;
+        fs.mkdirSync(path.dirname(target), { recursive: true });
+        return target;
+      },
+      discard: () => fs.rmSync(dir, { recursive: true, force: true }),
+    };
+  }
+
+  /** Starts a batch over the staged files; resolves with its id once every file is queued. */
+  async startBatch(staging: Staging, files: string[]): Promise<number> {
+    if (!files.length) {
+      staging.discard();
+      throw new DomainError('no_files', 'nie przesłano żadnego pliku', 400);
+    }
+    const w = await this.start();
+    return new Promise<number>((resolve, reject) => {
+      let batchId: number | null = null;
+      const run = w.ingest.run({
+        paths: files,
+        caseOverride: null,
+        onProgress: (id) => {
+          if (batchId !== null) return;
+          batchId = id;
+          this.activeBatches.add(id);
+          resolve(id);
+        },
+      });
+      run
+        .then((r) => {
+          resolve(r.batchId);
+          this.removeDone(r.batchId);
+        })
+        .catch((err: unknown) => {
+          reject(err);
+          this.deps.logger?.error('upload_batch_failed', { error: err instanceof Error ? err.message.slice(0, 200) : String(err) });
+        })
+        .finally(() => {
+          if (batchId !== null) this.activeBatches.delete(batchId);
+        });
+    });
+  }
+
+  /** Staged copies of files now in the archive are no longer needed (the archive keeps the original). */
+  private removeDone(batchId: number): void {
+    for (const f of this.deps.ledger.files(batchId)) {
+      if ((f.status === 'ingested' || f.status === 'present') && this.isStaged(f.path)) {
+        fs.rmSync(f.path, { force: true });
+        this.removeEmptyParents(path.dirname(f.path));
+      }
+    }
+  }
+
+  private removeEmptyParents(dir: string): void {
+    for (let d = dir; this.isStaged(d); d = path.dirname(d)) {
+      try {
+        fs.rmdirSync(d); // fails (and stops) at the first folder still holding a file
+      } catch {
+        return;
+      }
+    }
+  }
+
+  private isStaged(p: string): boolean {
+    return p.startsWith(this.stagingRoot + path.sep);
+  }
+
+  /** Latest batches first. */
+  batches(limit = 20): BatchView[] {
+    const rows = this.deps.ledger.db
+      .prepare('SELECT id FROM batches ORDER BY id DESC LIMIT ?')
+      .pluck()
+      .all(Math.min(Math.max(1, limit), 100)) as number[];
+    return rows.map((id) => this.batchView(id)!);
+  }
+
+  batch(id: number): { batch: BatchView; files: FileView[] } {
+    let batch = this.batchView(id);
+    if (batch?.status === 'interrupted' && batch.summary.queued + batch.summary.running > 0) {
+      // Its process died (kill -9, restart): record its unfinished files as interrupted, so they can be retried.
+      this.deps.ledger.closeDeadBatches();
+      batch = this.batchView(id);
+    }
+    if (!batch) throw new DomainError('batch_not_found', 'nie ma takiej partii', 404);
+    return { batch, files: this.deps.ledger.files(id).map((f) => this.fileView(f)) };
+  }
+
+  private batchView(id: number): BatchView | undefined {
+    const b = this.deps.ledger.db.prepare('SELECT id, started_at, finished_at, status FROM batches WHERE id = ?').get(id) as
+      | { id: number; started_at: string; finished_at: string | null; status: BatchView['status'] }
+      | undefined;
+    if (!b) return undefined;
+    const status = b.status === 'running' && !this.deps.ledger.batchLive(id) ? 'interrupted' : b.status;
+    return { id: b.id, startedAt: b.started_at, finishedAt: b.finished_at, status, summary: this.deps.ledger.summary(id) };
+  }
+
+  private fileView(f: LedgerFile): FileView {
+    const staged = this.isStaged(f.path);
+    // Staged files live in staging/<upload>/<name as uploaded>.
+    const name = staged ? path.relative(this.stagingRoot, f.path).split(path.sep).slice(1).join('/') : f.path;
+    return {
+      id: f.id,
+      name,
+      size: f.size,
+      status: f.status,
+      stage: f.stage,
+      pagesDone: f.pages_done,
+      pagesTotal: f.pages_total,
+      detected: f.detected,
+      documentId: f.document_id,
+      error:
+        f.status === 'failed'
+          ? { code: f.error_code ?? 'internal', reason: f.error ?? ingestMessage((f.error_code ?? 'internal') as IngestFailureCode) }
+          : null,
+    };
+  }
+
+  /** Re-queues a failed file in its own batch; resolves once it is queued. */
+  async retry(fileId: number): Promise<{ batchId: number; fileId: number }> {
+    const f = this.deps.ledger.db.prepare('SELECT * FROM ingest_files WHERE id = ?').get(fileId) as LedgerFile | undefined;
+    if (!f) throw new DomainError('file_not_found', 'nie ma takiego pliku w rejestrze przyjęć', 404);
+    if (f.status !== 'failed') throw new DomainError('not_failed', 'ponowić można tylko plik zakończony błędem', 409);
+    const ownRetry = this.retrying.has(f.batch_id);
+    if (this.activeBatches.has(f.batch_id) || (!ownRetry && this.deps.ledger.batchLive(f.batch_id))) {
+      throw new DomainError('batch_running', 'partia jest jeszcze przetwarzana; ponów po jej zakończeniu', 409);
+    }
+    if (!fs.existsSync(f.path)) {
+      throw new DomainError('file_gone', 'pliku nie ma już na serwerze; prześlij go ponownie', 409);
+    }
+    const w = await this.start();
+    const db = this.deps.ledger.db;
+    // The job handler skips files of batches that are not live: reopen the batch under this process.
+    write(db, () => {
+      db.prepare("UPDATE batches SET status = 'running', finished_at = NULL, owner_pid = ?, owner_host = ? WHERE id = ?").run(
+        process.pid,
+        os.hostname(),
+        f.batch_id,
+      );
+      db.prepare(
+        `UPDATE ingest_files SET status = 'queued', stage = 'queued', error = NULL, error_code = NULL,
+           updated_at = strftime('%Y-%m-%dT%H:%M:%fZ','now') WHERE id = ?`,
+      ).run(fileId);
+    });
+    const batchId = f.batch_id;
+    this.retrying.set(batchId, (this.retrying.get(batchId) ?? 0) + 1);
+    // The batch closes when the last of its retried files has settled.
+    const settle = () => {
+      const left = (this.retrying.get(batchId) ?? 1) - 1;
+      if (left > 0) {
+        this.retrying.set(batchId, left);
+        return;
+      }
+      this.retrying.delete(batchId);
+      this.deps.ledger.finishBatch(batchId);
+      this.removeDone(batchId);
+    };
+    const jobId = `ingest-file:${fileId}`; // the id IngestService gives a file's job
+    try {
+      await w.queue.add('ingest-file', { fileId }, { jobId, attempts: w.config.ingest.attempts });
+    } catch (err) {
+      settle();
+      throw err;
+    }
+    void w.queue
+      .settled([jobId])
+      .then(settle)
+      .catch(() => undefined); // the database may be closed by a shutdown meanwhile
+    return { batchId, fileId };
+  }
+
+  /**
+   * Stops the workers; waits for the files being processed. Files still queued are marked
+   * "interrupted" by the next start and can then be retried from the UI (their staged copies stay).
+   */
+  async close(): Promise<void> {
+    this.closed = true;
+    const w = await this.workers?.catch(() => null);
+    await w?.close();
+  }
+}
+
+/** A browser-given file name as a safe relative path: no absolute paths, no `..`, no control characters. */
+export function safeRelative(name: string): string | null {
+  const parts = name
+    .split(/[/\\]+/)
+    .map((s) => s.replace(/[\u0000-\u001f\u007f:*?"<>|]/g, '_').trim())
+    .filter((s) => s && s !== '.' && s !== '..')
+    .map((s) => (Buffer.byteLength(s) > 200 ? s.slice(0, 100) : s))
+    .slice(-16);
+  return parts.length ? parts.join(path.sep) : null;
+}

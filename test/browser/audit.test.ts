@@ -1,0 +1,173 @@
+/**
+ * The supervisor's audit screens in a real browser (Debian Chromium) against a real server on the
+ * ingested sample archive: a clerk's past search is listed, opened with the keyboard and shows
+ * exactly the stored results; a verdict is marked with the keyboard and shown with who and when;
+ * a citation opens on its page in the viewer; a clerk is refused; axe-core finds no violations.
+ */
+import fs from 'node:fs';
+import http from 'node:http';
+import path from 'node:path';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadConfig } from '../../server/config.js';
+import { createApp } from '../../server/http/app.js';
+import { silentLogger } from '../../server/log.js';
+import { createSearchRuntime, type SearchRuntime } from '../../server/main.js';
+import type { AgentResponse } from '../../server/services/agent.service.js';
+import { Verdicts } from '../../server/store/verdicts.js';
+import { repoRoot } from '../helpers/paths.js';
+import { sampleArchiveCopy } from '../helpers/sample-archive.js';
+import { CHROMIUM_ARGS, artifactsDir, axeViolations, enterToken, tabTo } from './harness.js';
+
+/* eslint-disable @typescript-eslint/no-explicit-any */
+declare const document: any;
+
+const QUESTION = 'Jaka decyzja zapadła w sprawie WUA-ZRB.6740.1.786.2019?';
+
+describe('supervisor: past searches and verdicts in Chromium', () => {
+  let dataDir: string;
+  let rt: SearchRuntime;
+  let server: http.Server;
+  let browser: Browser;
+  let base: string;
+  let clerk: string;
+  let supervisor: string;
+  let shown: AgentResponse;
+  const pageErrors: string[] = [];
+
+  beforeAll(async () => {
+    if (!fs.existsSync(path.join(repoRoot, 'dist', 'web', 'audit.js'))) throw new Error('dist/web is not built: run `npm run build` first');
+    dataDir = await sampleArchiveCopy('browser-audit');
+    rt = await createSearchRuntime(loadConfig({ KWERENDA_DATA_DIR: dataDir }), { logger: silentLogger });
+    clerk = rt.users.add('ewa', 'clerk').token;
+    supervisor = rt.users.add('sonia', 'supervisor').token;
+    // createHttpServer (server/main.ts) does not pass the audit stores yet: wire them as it should.
+    server = http.createServer(createApp({
+      backend: rt.backend, agent: rt.agent, documents: rt.documents, users: rt.users, logger: rt.logger,
+      audit: { searches: rt.searches, verdicts: new Verdicts(rt.db), users: rt.users },
+    }));
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    const addr = server.address();
+    base = `http://127.0.0.1:${typeof addr === 'object' && addr ? addr.port : 0}`;
+    const res = await fetch(`${base}/api/agent/search`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${clerk}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ question: QUESTION }),
+    });
+    shown = (await res.json()) as AgentResponse;
+    expect(shown.results.length).toBeGreaterThan(1);
+    browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
+    fs.mkdirSync(artifactsDir, { recursive: true });
+  }, 600_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    server?.closeAllConnections();
+    await new Promise((r) => server?.close(r));
+    await rt?.close();
+    fs.rmSync(dataDir, { recursive: true, force: true });
+    expect(pageErrors).toEqual([]);
+  });
+
+  async function open(token: string, hash: string, bypassCSP = false): Promise<Page> {
+    const page = await browser.newPage({ viewport: { width: 1280, height: 900 }, locale: 'pl-PL', bypassCSP });
+    page.on('pageerror', (e) => pageErrors.push(e.message));
+    page.on('console', (m) => {
+      if (m.type() === 'error' && /Content Security Policy/i.test(m.text())) pageErrors.push(m.text());
+    });
+    await page.goto(`${base}/${hash}`);
+    await enterToken(page, token);
+    return page;
+  }
+  const shot = (page: Page, name: string) => page.screenshot({ path: path.join(artifactsDir, `${name}.png`), fullPage: true });
+  const focusedText = (page: Page) => page.evaluate(() => document.activeElement?.textContent ?? null);
+
+  it('keyboard only: list, open the stored search, mark a verdict, open a citation on its page', async () => {
+    const page = await open(supervisor, '#/audit');
+    const row = page.locator('table.audit-list tbody tr').filter({ hasText: QUESTION });
+    await row.waitFor();
+    expect(await row.locator('td').allTextContents()).toEqual([
+      expect.any(String), 'ewa', QUESTION, 'plan regułowy', String(shown.results.length),
+    ]);
+    await shot(page, 'audit-list');
+
+    await tabTo(page, `a[href="#/audit/${shown.id}"]`);
+    await page.keyboard.press('Enter');
+    await page.locator('ol.results').waitFor();
+    expect(page.url()).toContain(`#/audit/${shown.id}`);
+    // Exactly what the clerk was shown: titles in rank order, quotes verbatim.
+    expect(await page.locator('ol.results h3').allTextContents()).toEqual(shown.results.map((x) => `Pozycja ${x.rank}. ${x.document.title}`));
+    expect(await page.locator('ol.results > li:first-child a.citation q').allTextContents()).toEqual(shown.results[0]!.citations.map((c) => c.quote));
+    expect(await page.locator('.audit-detail .question').textContent()).toBe(QUESTION);
+    expect(await page.locator('ol.results > li:first-child .verdict-state').textContent()).toBe('Jeszcze nieoceniony.');
+
+    await tabTo(page, 'ol.results > li:first-child button[data-verdict="relevant"]');
+    await page.keyboard.press('Enter');
+    const first = page.locator('ol.results > li:first-child');
+    await expect.poll(() => first.locator('.verdict-state').textContent()).toMatch(/^Ocena: Trafny — sonia, /);
+    expect(await first.locator('button[data-verdict="relevant"]').getAttribute('aria-pressed')).toBe('true');
+    expect(await first.locator('button[data-verdict="not_relevant"]').getAttribute('aria-pressed')).toBe('false');
+    expect(await focusedText(page)).toBe('Trafny');
+
+    // A change of mind with the Space key supersedes the first verdict.
+    await page.keyboard.press('Tab');
+    await page.keyboard.press('Tab');
+    expect(await focusedText(page)).toBe('Błędny cytat');
+    await page.keyboard.press('Space');
+    await expect.poll(() => first.locator('.verdict-state').textContent()).toMatch(/^Ocena: Błędny cytat — sonia, /);
+    const stored = (await (await fetch(`${base}/api/audit/searches/${shown.id}`, { headers: { authorization: `Bearer ${supervisor}` } })).json()) as {
+      verdicts: { rank: number; verdict: string }[]; history: unknown[];
+    };
+    expect(stored.verdicts.map((v) => [v.rank, v.verdict])).toEqual([[1, 'citation_wrong']]);
+    expect(stored.history).toHaveLength(2);
+    await shot(page, 'audit-search');
+
+    const c = shown.results[0]!.citations[0]!;
+    await tabTo(page, 'ol.results > li:first-child a.citation');
+    await page.keyboard.press('Enter');
+    await page.locator('.hl-box').first().waitFor();
+    expect(page.url()).toContain(`#/documents/${shown.results[0]!.document.id}/pages/${c.page}?start=${c.start}&end=${c.end}`);
+    expect(await page.locator('#cited').textContent()).toBe(c.quote);
+
+    // Back in the audit view, the verdict read from the server is still there.
+    await page.goBack();
+    await expect.poll(() => page.locator('ol.results > li:first-child .verdict-state').textContent()).toMatch(/^Ocena: Błędny cytat — sonia, /);
+    await page.close();
+  });
+
+  it('shows the weekly summary and filters the list by user', async () => {
+    const page = await open(supervisor, '#/audit');
+    await page.locator('table.verdict-summary tbody tr').first().waitFor();
+    const cells = await page.locator('table.verdict-summary tbody tr').first().locator('th, td').allTextContents();
+    expect(cells.slice(1)).toEqual(['0', '0', '1', '1', '0%']);
+
+    await page.locator('#a-user').fill('sonia');
+    await page.locator('#a-user').press('Enter');
+    await page.locator('.audit p.empty').waitFor();
+    expect(page.url()).toContain('#/audit?user=sonia');
+    await page.locator('#a-user').fill('ewa');
+    await page.locator('#a-user').press('Enter');
+    await page.locator('table.audit-list tbody tr').first().waitFor();
+    expect(await page.locator('table.audit-list tbody tr').count()).toBe(1);
+    await page.close();
+  });
+
+  it('a clerk opening the audit is refused with a Polish message', async () => {
+    const page = await open(clerk, '#/audit');
+    const alert = page.locator('[role="alert"]');
+    await alert.waitFor();
+    expect(await alert.textContent()).toMatch(/brak uprawnień/);
+    expect(await page.locator('table.audit-list').count()).toBe(0);
+    await page.close();
+  });
+
+  it('axe-core finds no WCAG 2.1 A/AA violations in the list and the search view', async () => {
+    const page = await open(supervisor, '#/audit', true);
+    await page.locator('table.audit-list').waitFor();
+    expect(await axeViolations(page)).toEqual([]);
+    await page.goto(`${base}/#/audit/${shown.id}`);
+    await page.locator('ol.results').waitFor();
+    expect(await axeViolations(page)).toEqual([]);
+    await page.close();
+  });
+});
