@@ -20,6 +20,7 @@ import { PageImageService } from './services/page-image.service.js';
 import { Searches } from './store/searches.js';
 import { Users } from './store/users.js';
 import { Verdicts } from './store/verdicts.js';
+import { OverviewService } from './services/overview.service.js';
 import { SqliteQueue } from './queue/sqlite-queue.js';
 import type { JobQueue } from './queue/queue.js';
 import { IngestService } from './services/ingest.service.js';
@@ -216,6 +217,7 @@ export function createHttpServer(rt: SearchRuntime, host: string, port: number):
     logger: rt.logger,
     uploads: rt.uploads,
     audit: { searches: rt.searches, verdicts: new Verdicts(rt.db), users: rt.users },
+    overview: new OverviewService(rt.db),
   });
   const server = http.createServer(app);
   // Uploads of scanned case files may take long on a slow network; a stalled client is still cut

@@ -16,7 +16,8 @@ import { authenticate } from './auth.js';
 import { errorHandler, notFoundHandler } from './errors.js';
 import { agentRoutes } from './routes/agent.js';
 import { auditRoutes, type AuditDeps } from './routes/audit.js';
-import { ingestRoutes } from './routes/ingest.js';
+import { ingestRoutes, overviewRoutes } from './routes/ingest.js';
+import type { OverviewService } from '../services/overview.service.js';
 import type { UploadService } from '../services/upload.service.js';
 import { documentRoutes } from './routes/documents.js';
 
@@ -30,6 +31,7 @@ export interface AppDeps {
   audit?: AuditDeps;
   /** Upload and ingest progress for records staff (`/api/ingest/...`); without it those routes are absent. */
   uploads?: UploadService;
+  overview?: OverviewService;
   /** Largest JSON body accepted, e.g. "64kb". */
   bodyLimit?: string;
   /** The built web UI (index.html + ES modules); default dist/web. */
@@ -76,6 +78,7 @@ export function createApp(deps: AppDeps): express.Express {
   api.use(documentRoutes(deps.documents));
   if (deps.audit) api.use(auditRoutes(deps.audit));
   if (deps.uploads) api.use(ingestRoutes(deps.uploads));
+  if (deps.overview) api.use(overviewRoutes(deps.overview));
   api.use(notFoundHandler);
   app.use('/api', api);
 

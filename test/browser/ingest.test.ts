@@ -78,6 +78,9 @@ describe('records staff upload in Chromium', () => {
     await expect.poll(() => page.locator('#ingest-status').textContent()).toContain('dodano 1, już w archiwum 0, błędy 1');
     // The list of last batches follows without a reload.
     await expect.poll(() => page.locator('#batches table').textContent()).toContain('zakończona2 plików: dodano 1, już w archiwum 0, błędy 1');
+    // The archive overview below counts the new document and the failed file.
+    await expect.poll(() => page.locator('#overview').textContent()).toContain('Dokumentów: 1');
+    expect(await page.locator('#overview').textContent()).toContain('Plików z błędem: 1');
     await page.screenshot({ path: path.join(artifactsDir, 'ingest-batch.png'), fullPage: true });
 
     // The retry button is reachable with the keyboard and puts the file back through the pipeline.

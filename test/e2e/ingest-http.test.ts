@@ -94,6 +94,12 @@ describe('POST /api/ingest and batch status', () => {
     const second = await finished(((await again.json()) as { batchId: number }).batchId);
     expect(second.batch.summary).toMatchObject({ files: 3, present: 2, failed: 1, ingested: 0 });
 
+    // The archive overview counts what is in the archive: two born-digital documents, one file failed.
+    const overview = (await (await get('/api/archive/overview')).json()) as Record<string, unknown>;
+    expect(overview).toMatchObject({ documents: 2, scannedPages: 0, failedFiles: 1, batches: 2 });
+    expect(overview.bornDigitalPages).toBe(overview.pages);
+    expect((await get('/api/archive/overview', 'clerk')).status).toBe(403);
+
     // Latest batch first in the list.
     const list = (await (await get('/api/ingest/batches', 'supervisor')).json()) as { batches: BatchView[] };
     expect(list.batches.map((b) => b.id)).toEqual([second.batch.id, batchId]);

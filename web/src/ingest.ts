@@ -110,7 +110,8 @@ export function renderIngest(root: HTMLElement, batchId: number | null): void {
   const form = h('form', { 'aria-labelledby': 'ingest-h', class: 'ingest-form' }, zone, h('div', { class: 'toolbar' }, send, clear, progress));
   const batchBox = h('section', { id: 'batch', 'aria-live': 'off' });
   const history = h('section', { id: 'batches', 'aria-labelledby': 'batches-h' });
-  replace(root, h('section', { 'aria-labelledby': 'ingest-h', class: 'ingest' }, heading, form), status, batchBox, history);
+  const overview = h('section', { id: 'overview', 'aria-labelledby': 'overview-h' });
+  replace(root, h('section', { 'aria-labelledby': 'ingest-h', class: 'ingest' }, heading, form), status, batchBox, history, overview);
 
   const choose = (files: File[]) => {
     chosen = files;
@@ -160,9 +161,37 @@ export function renderIngest(root: HTMLElement, batchId: number | null): void {
     );
   });
 
-  refreshHistory = () => void showHistory(gen, history, status);
+  refreshHistory = () => {
+    void showHistory(gen, history, status);
+    void showOverview(gen, overview);
+  };
   if (batchId !== null) void poll(gen, batchId, batchBox, status, true);
   refreshHistory();
+}
+
+interface Overview {
+  documents: number;
+  pages: number;
+  scannedPages: number;
+  bornDigitalPages: number;
+  emptyPages: number;
+  failedFiles: number;
+  batches: number;
+  lastBatchAt: string | null;
+}
+
+/** The archive at a glance; silent when the role may not see it. */
+async function showOverview(gen: number, box: HTMLElement): Promise<void> {
+  let o: Overview;
+  try {
+    o = await api('/api/archive/overview');
+  } catch {
+    return;
+  }
+  if (gen !== generation) return;
+  const items = pl.ingest.overviewItems(o).map((t) => h('li', {}, t));
+  if (o.lastBatchAt) items.push(h('li', {}, pl.ingest.lastBatchAt(new Date(o.lastBatchAt).toLocaleString('pl-PL'))));
+  replace(box, h('h2', { id: 'overview-h' }, pl.ingest.overviewHeading), h('ul', { class: 'overview' }, ...items));
 }
 
 /** Polls one batch until nothing in it is queued or running; `note` stays in front of the counts. */

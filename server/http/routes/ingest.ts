@@ -10,6 +10,7 @@ import busboy from 'busboy';
 import { Router, type Request, type Response } from 'express';
 import { isIgnored } from '../../../ingest/walk.js';
 import { DomainError } from '../../errors.js';
+import type { OverviewService } from '../../services/overview.service.js';
 import type { UploadService } from '../../services/upload.service.js';
 import type { Role } from '../../store/users.js';
 import { actorOf } from '../auth.js';
@@ -144,5 +145,15 @@ export function ingestRoutes(uploads: UploadService): Router {
     res.status(202).json(await uploads.retry(idParam(req.params.id)));
   });
 
+  return r;
+}
+
+/** `GET /api/archive/overview`: counts for the records staff's screen (records, supervisor, admin). */
+export function overviewRoutes(overview: OverviewService): Router {
+  const r = Router();
+  r.get('/archive/overview', (_req, res) => {
+    requireRole(res, READERS, 'przegląd archiwum jest dostępny dla pracowników archiwum, osób nadzorujących i administratorów');
+    res.json(overview.overview());
+  });
   return r;
 }

@@ -103,6 +103,14 @@ export const pl = {
   ingest: {
     nav: 'Przyjmowanie plików',
     heading: 'Przyjmowanie plików do archiwum',
+    overviewHeading: 'Archiwum',
+    overviewItems: (o: { documents: number; pages: number; scannedPages: number; bornDigitalPages: number; emptyPages: number; failedFiles: number; batches: number }) => [
+      `Dokumentów: ${o.documents}`,
+      `Stron: ${o.pages} (skanów: ${o.scannedPages}, cyfrowych: ${o.bornDigitalPages}, pustych: ${o.emptyPages})`,
+      `Plików z błędem: ${o.failedFiles}`,
+      `Partii: ${o.batches}`,
+    ],
+    lastBatchAt: (when: string) => `Ostatnia partia: ${when}`,
     dropZone: 'Pliki do przyjęcia',
     dropHint: 'Przeciągnij tu pliki lub foldery albo wybierz je poniżej. Skany TIFF, JPEG, PNG i pliki PDF.',
     files: 'Wybierz pliki',

@@ -1,0 +1,65 @@
+/**
+ * The archive at a glance for records staff: documents, pages (scanned vs born-digital), files that
+ * failed and are still failed (the last outcome per path), and when the last batch ran.
+ */
+import type { Db } from '../store/db.js';
+
+export interface ArchiveOverview {
+  documents: number;
+  pages: number;
+  /** Pages read by OCR. */
+  scannedPages: number;
+  /** Pages taken from a PDF text layer. */
+  bornDigitalPages: number;
+  /** Pages with no text at all (blank, or unreadable). */
+  emptyPages: number;
+  /** Files whose latest attempt failed. */
+  failedFiles: number;
+  batches: number;
+  lastBatchAt: string | null;
+}
+
+export class OverviewService {
+  constructor(private readonly db: Db) {}
+
+  overview(): ArchiveOverview {
+    const docs = this.db
+      .prepare(
+        `SELECT count(*) AS documents FROM documents WHERE status = 'ready'`,
+      )
+      .get() as { documents: number };
+    const pages = this.db
+      .prepare(
+        `SELECT count(*) AS pages,
+                coalesce(sum(p.source = 'ocr'), 0) AS scanned,
+                coalesce(sum(p.source = 'text-layer'), 0) AS digital,
+                coalesce(sum(p.source = 'empty'), 0) AS empty
+         FROM pages p JOIN documents d ON d.id = p.document_id WHERE d.status = 'ready'`,
+      )
+      .get() as { pages: number; scanned: number; digital: number; empty: number };
+    // A file is its bytes (uploads land in a new staging folder each time): only the newest row for
+    // the same content counts, so a file retried with success, or uploaded twice, is counted once.
+    const failed = this.db
+      .prepare(
+        `SELECT count(*) AS n FROM (
+           SELECT f.status FROM ingest_files f
+           WHERE f.id IN (SELECT max(id) FROM ingest_files GROUP BY coalesce(sha256, path))
+         ) WHERE status = 'failed'`,
+      )
+      .get() as { n: number };
+    const batches = this.db.prepare('SELECT count(*) AS n, max(started_at) AS last FROM batches').get() as {
+      n: number;
+      last: string | null;
+    };
+    return {
+      documents: docs.documents,
+      pages: pages.pages,
+      scannedPages: pages.scanned,
+      bornDigitalPages: pages.digital,
+      emptyPages: pages.empty,
+      failedFiles: failed.n,
+      batches: batches.n,
+      lastBatchAt: batches.last,
+    };
+  }
+}
