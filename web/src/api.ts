@@ -23,7 +23,8 @@ export function clearToken(): void {
   sessionStorage.removeItem(TOKEN_KEY);
 }
 
-async function call(path: string, init: RequestInit = {}): Promise<Response> {
+/** A request with the bearer token; 401 clears the token (AuthError), other failures throw ApiError. */
+export async function call(path: string, init: RequestInit = {}): Promise<Response> {
   const token = getToken();
   if (!token) throw new AuthError('no token');
   let res: Response;
@@ -49,6 +50,16 @@ async function call(path: string, init: RequestInit = {}): Promise<Response> {
     throw new ApiError(code, message, res.status);
   }
   return res;
+}
+
+/** GET (no body) or POST of a JSON body; the JSON answer. */
+export async function callJson<T>(path: string, body?: unknown): Promise<T> {
+  const res = await call(path, body === undefined ? {} : {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(body),
+  });
+  return (await res.json()) as T;
 }
 
 export async function agentSearch(question: string, filters: SearchFilters, signal?: AbortSignal): Promise<AgentResponse> {

@@ -3,7 +3,7 @@
  * the weekly verdict summary; `#/audit/:id` shows one search exactly as stored (never re-run), each
  * citation linked to its page in the viewer, with verdict buttons per result.
  */
-import { ApiError, AuthError, clearToken, getToken } from './api.js';
+import { callJson } from './api.js';
 import { append, focusHeading, h, replace } from './dom.js';
 import { showError } from './errors.js';
 import { marked, matchRanges, termsOf } from './highlight.js';
@@ -19,30 +19,7 @@ interface Verdict { rank: number; verdict: string; userName: string | null; crea
 interface StoredSearch { id: string; userName: string | null; createdAt: string; question: string; mode: string; resultCount: number; response: AgentResponse; verdicts: Verdict[] }
 interface Week { weekStart: string; relevant: number; notRelevant: number; citationWrong: number; total: number; precision: number }
 
-/** The audit API (api.ts's calls are for the clerk's screens; same token, same error handling). */
-async function call<T>(path: string, body?: unknown): Promise<T> {
-  const token = getToken();
-  if (!token) throw new AuthError('no token');
-  let res: Response;
-  try {
-    res = await fetch(path, {
-      method: body === undefined ? 'GET' : 'POST',
-      headers: { authorization: `Bearer ${token}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
-      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-    });
-  } catch {
-    throw new ApiError('network', '', 0);
-  }
-  if (res.status === 401) {
-    clearToken();
-    throw new AuthError('unauthorised');
-  }
-  if (!res.ok) {
-    const e = (await res.json().catch(() => ({}))) as { error?: { code?: string; message?: string } };
-    throw new ApiError(e.error?.code ?? `http_${res.status}`, e.error?.message ?? '', res.status);
-  }
-  return (await res.json()) as T;
-}
+const call = callJson;
 
 const when = (iso: string) => new Date(iso).toLocaleString('pl-PL', { dateStyle: 'short', timeStyle: 'short' });
 const timeEl = (iso: string) => h('time', { datetime: iso }, when(iso));

@@ -3,7 +3,7 @@
  * batch live — per file stage, pages, status and the failure reason, with a retry button — by polling
  * the ingest ledger through the API. `#/ingest` or `#/ingest/batches/:id`.
  */
-import { ApiError, AuthError, clearToken, getToken } from './api.js';
+import { ApiError, AuthError, call, clearToken, getToken } from './api.js';
 import { append, focusHeading, h, replace } from './dom.js';
 import { showError } from './errors.js';
 import { pl } from './i18n/pl.js';
@@ -22,21 +22,7 @@ let generation = 0;
 let refreshHistory: () => void = () => undefined;
 
 async function api<T>(path: string, init: RequestInit = {}): Promise<T> {
-  const token = getToken();
-  if (!token) throw new AuthError('no token');
-  let res: Response;
-  try {
-    res = await fetch(path, { ...init, headers: { authorization: `Bearer ${token}` } });
-  } catch {
-    throw new ApiError('network', '', 0);
-  }
-  if (res.status === 401) {
-    clearToken();
-    throw new AuthError('unauthorised');
-  }
-  const body = (await res.json().catch(() => ({}))) as T & { error?: { code?: string; message?: string } };
-  if (!res.ok) throw new ApiError(body.error?.code ?? `http_${res.status}`, body.error?.message ?? '', res.status);
-  return body;
+  return (await (await call(path, init)).json()) as T;
 }
 
 /** multipart upload with progress (fetch cannot report upload progress). */
