@@ -92,7 +92,10 @@ export class AgentService {
     const timer = setTimeout(() => budget.abort(), this.deps.budgetMs);
     try {
       const facts = readQuestion(req.question);
-      const planned = await this.plan(req.question, req.filters, strategy, budget.signal);
+      // Planning may use at most half the budget, so that the rules planner and the searches that
+      // follow a model that timed out still have time.
+      const planSignal = AbortSignal.any([budget.signal, AbortSignal.timeout(Math.max(1, Math.floor(this.deps.budgetMs / 2)))]);
+      const planned = await this.plan(req.question, req.filters, strategy, planSignal);
       const steps = strategy === 'agent' ? withQuestionIdentifiers(planned.plan.steps, facts) : planned.plan.steps;
       const evidence = await new PlanExecutor({
         backend: this.deps.backend,

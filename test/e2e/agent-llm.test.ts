@@ -168,6 +168,28 @@ describe('the agent with a misbehaving model server', () => {
     expect(stub.requests.filter(isRerankCall)).toHaveLength(0);
   });
 
+  it('keeps the question within its time budget: a slow model gets half of it, the rules planner the rest', async () => {
+    const budgeted = await createSearchRuntime(
+      loadConfig({
+        KWERENDA_DATA_DIR: dataDir,
+        LLM_BASE_URL: stub.baseUrl,
+        LLM_MODEL: 'bielik',
+        LLM_TIMEOUT_MS: '60000',
+        KWERENDA_SEARCH_BUDGET_MS: '1000',
+      }),
+      { logger: silentLogger },
+    );
+    try {
+      stub.setFallback((req) => (isPlanCall(req) ? reply.hang() : undefined));
+      const r = await budgeted.agent.search({ question: `Jaka decyzja zapadła w sprawie ${SIGNATURE}?` }, LOCAL_OPERATOR);
+      expect(r.mode).toBe('rules');
+      expect(r.degraded?.reason.length).toBeGreaterThan(0);
+      expect(r.results[0]!.document.source.sha256).toBe(shaOf(DECISION));
+    } finally {
+      await budgeted.close();
+    }
+  });
+
   it('asks the model to repair invalid output exactly once', async () => {
     stub.setFallback((req) => (isPlanCall(req) ? reply.invalidJson() : undefined));
     const r = await ask(`decyzja ${SIGNATURE}`);
