@@ -24,6 +24,11 @@ export interface RunOptions {
   onWalkError?: (path: string, err: Error) => void;
 }
 
+/** The queue job id of a ledger file: deterministic, so a file is never queued twice. */
+export function ingestJobId(fileId: number): string {
+  return `ingest-file:${fileId}`;
+}
+
 export class IngestService {
   private readonly contexts = new Map<number, PipelineContext>();
 
@@ -81,7 +86,7 @@ export class IngestService {
     const enqueue = async (files: FoundFile[]) => {
       for (const f of files) {
         const id = this.ledger.addFile(batchId, f.path, f.size);
-        const jobId = `ingest-file:${id}`;
+        const jobId = ingestJobId(id);
         jobIds.push(jobId);
         await this.queue.add('ingest-file', { fileId: id }, { jobId, attempts: this.attempts });
       }

@@ -5,14 +5,12 @@
  */
 import { randomUUID } from 'node:crypto';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { DomainError, ingestMessage, type IngestFailureCode } from '../errors.js';
 import type { Logger } from '../log.js';
 import type { JobQueue } from '../queue/queue.js';
-import { write } from '../store/db.js';
 import type { BatchSummary, FileStatus, Ledger, LedgerFile } from '../store/ledger.js';
-import type { IngestService } from './ingest.service.js';
+import { ingestJobId, type IngestService } from './ingest.service.js';
 
 /** Upload limits; beyond them the HTTP layer answers 413. */
 export interface UploadLimits {
@@ -230,7 +228,7 @@ export class UploadService {
 
   /** Re-queues a failed file in its own batch; resolves once it is queued. */
   async retry(fileId: number): Promise<{ batchId: number; fileId: number }> {
-    const f = this.deps.ledger.db.prepare('SELECT * FROM ingest_files WHERE id = ?').get(fileId) as LedgerFile | undefined;
+    const f = this.deps.ledger.get(fileId) as LedgerFile | undefined;
     if (!f) throw new DomainError('file_not_found', 'nie ma takiego pliku w rejestrze przyjęć', 404);
     if (f.status !== 'failed') throw new DomainError('not_failed', 'ponowić można tylko plik zakończony błędem', 409);
     const ownRetry = this.retrying.has(f.batch_id);
@@ -241,19 +239,7 @@ export class UploadService {
       throw new DomainError('file_gone', 'pliku nie ma już na serwerze; prześlij go ponownie', 409);
     }
     const w = await this.start();
-    const db = this.deps.ledger.db;
-    // The job handler skips files of batches that are not live: reopen the batch under this process.
-    write(db, () => {
-      db.prepare("UPDATE batches SET status = 'running', finished_at = NULL, owner_pid = ?, owner_host = ? WHERE id = ?").run(
-        process.pid,
-        os.hostname(),
-        f.batch_id,
-      );
-      db.prepare(
-        `UPDATE ingest_files SET status = 'queued', stage = 'queued', error = NULL, error_code = NULL,
-           updated_at = strftime('%Y-%m-%dT%H:%M:%fZ','now') WHERE id = ?`,
-      ).run(fileId);
-    });
+    this.deps.ledger.reopenFile(fileId);
     const batchId = f.batch_id;
     this.retrying.set(batchId, (this.retrying.get(batchId) ?? 0) + 1);
     // The batch closes when the last of its retried files has settled.
@@ -267,7 +253,7 @@ export class UploadService {
       this.deps.ledger.finishBatch(batchId);
       this.removeDone(batchId);
     };
-    const jobId = `ingest-file:${fileId}`; // the id IngestService gives a file's job
+    const jobId = ingestJobId(fileId);
     try {
       await w.queue.add('ingest-file', { fileId }, { jobId, attempts: w.config.ingest.attempts });
     } catch (err) {

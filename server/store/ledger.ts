@@ -102,6 +102,25 @@ export class Ledger {
     );
   }
 
+  /**
+   * Puts a failed file back in the queue of its batch, reopened under this process (the job handler
+   * skips files of batches that are not live).
+   */
+  reopenFile(fileId: number): void {
+    write(this.db, () => {
+      const f = this.get(fileId);
+      this.db
+        .prepare("UPDATE batches SET status = 'running', finished_at = NULL, owner_pid = ?, owner_host = ? WHERE id = ?")
+        .run(process.pid, os.hostname(), f.batch_id);
+      this.db
+        .prepare(
+          `UPDATE ingest_files SET status = 'queued', stage = 'queued', error = NULL, error_code = NULL,
+             updated_at = strftime('%Y-%m-%dT%H:%M:%fZ','now') WHERE id = ?`,
+        )
+        .run(fileId);
+    });
+  }
+
   /** Adds a file to the batch; returns its row id. */
   addFile(batchId: number, filePath: string, size: number): number {
     return write(this.db, () =>
