@@ -84,6 +84,9 @@ describe('parcels, precincts, addresses, investors', () => {
     expect(readQuestion('Sprawy Odra Development Sp. z o.o.').investors).toEqual(['Odra Development Sp. z o.o.']);
     expect(readQuestion('Spółdzielnia Mieszkaniowa „Nadodrze”').investors).toEqual(['Spółdzielnia Mieszkaniowa „Nadodrze”']);
     expect(readQuestion('Jaka Decyzja Prezydenta Wrocławia').investors).toEqual([]);
+    // Two capitalised words with no sign of a person are not an investor.
+    expect(readQuestion('Morze Aralskie').investors).toEqual([]);
+    expect(readQuestion('Kodeks Cywilny').investors).toEqual([]);
     expect(readQuestion('samowola na Krzykach Jana Nowaka').investors).toEqual(['Jana Nowaka']);
   });
 });

@@ -325,6 +325,17 @@ function readParcels(r: Reading): void {
   for (const t of r.tokens) if (t.kind === 'compound' && /^\d{1,5}\/\d{1,4}$/.test(t.text) && !overlaps(t, r.used)) add(t.text, t);
 }
 
+/** Adjectival surnames in any case: -ski/-cki/-dzki and -ska/-cka, -skiego, -skiej, -skim, -ską … */
+const SURNAME_END = /(?:sk|ck|dzk)(?:i|a|iego|iej|im|iemu|ą)$/u;
+
+/** A known first name in any case form: same first four letters and a length close to the nominative. */
+function isFirstName(w: string): boolean {
+  if (FIRST_NAMES.has(w)) return true;
+  if (w.length < 4) return false;
+  for (const n of FIRST_NAMES) if (w.startsWith(n.slice(0, 4)) && Math.abs(n.length - w.length) <= 3) return true;
+  return false;
+}
+
 /** People: capitalised name pairs, or a known first name and the word after it. */
 function readPeople(r: Reading): void {
   // Precinct names stay content words, but are never a person ("obręb Nowa Wieś").
@@ -337,7 +348,11 @@ function readPeople(r: Reading): void {
     const sp = spanOf(m);
     const written = [m[1], m[2], m[3]].filter((x): x is string => Boolean(x));
     const parts = written.map(fold);
-    if (overlaps(sp, [...r.used, ...found]) || parts.some(notName) || precinctAt(parts, 0) || findConcepts(parts).length > 0) {
+    // Two capitalised words are a person only with some sign of one: "Pan/Pani …", a known first name
+    // (any case: "Doroty", "Jadwigi"), or a surname-like ending ("Dąbrowska"). "Morze Aralskie" is not.
+    const honorific = /^(?:Pan|Państw)/u.test(m[0]);
+    const personLike = honorific || parts.some(isFirstName) || parts.some((w) => SURNAME_END.test(w));
+    if (!personLike || overlaps(sp, [...r.used, ...found]) || parts.some(notName) || precinctAt(parts, 0) || findConcepts(parts).length > 0) {
       // Try again from the next word: "na Krzykach Jana Nowaka" holds "Jana Nowaka".
       NAME_RE.lastIndex = m.index + m[0].indexOf(written[0] ?? '') + 1;
       continue;
