@@ -150,15 +150,8 @@ export interface CitationCandidate {
 
 export type Confidence = 'high' | 'medium' | 'low';
 
-export interface ResultDocument {
-  id: DocumentId;
-  title: string | null;
-  caseNumber: string | null;
-  docType: string | null;
-  date: string | null;
-  source: { filename: string; sha256: string };
-  pageCount: number;
-}
+/** What a result shows of its document (the response contract in DESIGN.md). */
+export type ResultDocument = Pick<DocumentRecord, 'id' | 'title' | 'caseNumber' | 'docType' | 'date' | 'source' | 'pageCount'>;
 
 export interface SearchResult {
   rank: number;
