@@ -23,8 +23,9 @@ import { SqliteSearchBackend } from '../server/search/sqlite/sqlite-backend.js';
 import { RulesPlanner } from '../server/agent/rules-planner.js';
 import { silentLogger } from '../server/log.js';
 import { AgentService } from '../server/services/agent.service.js';
+import { AuditLog } from '../server/store/audit-log.js';
 import { Searches } from '../server/store/searches.js';
-import { LOCAL_OPERATOR } from '../server/store/users.js';
+import { cliOperator } from '../server/store/users.js';
 import { Archive } from '../server/store/archive.js';
 import { ensureVectorTable, openDb, type Db } from '../server/store/db.js';
 
@@ -218,7 +219,7 @@ async function benchSize(size: number, queries: number, log: (s: string) => void
     },
   });
   const agent = new AgentService({
-    backend: timedBackend, embedder, rules: new RulesPlanner(), searches: new Searches(db), logger: silentLogger, budgetMs: 10_000,
+    backend: timedBackend, embedder, rules: new RulesPlanner(), searches: new Searches(db, new AuditLog(db)), logger: silentLogger, budgetMs: 10_000,
   });
   const sample = db.prepare(
     `SELECT d.case_number AS sig, m.value AS parcel, json_extract(m.extra, '$.obreb') AS obreb
@@ -236,7 +237,7 @@ async function benchSize(size: number, queries: number, log: (s: string) => void
     const q = questions[i % questions.length]!;
     inBackend = 0;
     const t0 = performance.now();
-    await agent.search({ question: q }, LOCAL_OPERATOR);
+    await agent.search({ question: q }, cliOperator());
     const total = performance.now() - t0;
     if (i >= 5) {
       for (const [name, ms] of [['agent request, rules planner (no LLM), whole', total], ['agent overhead beyond backend calls (plan, fusion, passages, scores, verification, record)', total - inBackend]] as const) {

@@ -58,6 +58,24 @@ const envSchema = z.object({
   KWERENDA_HOST: z.string().default('127.0.0.1'),
   KWERENDA_PORT: int(0, 65535).default(3000),
   KWERENDA_PROGRESS: z.enum(['auto', 'bar', 'lines', 'none']).default('auto'),
+  /** Browser session: minutes without a request before it ends, and hours after login before it ends regardless. */
+  KWERENDA_SESSION_IDLE_MIN: int(1, 24 * 60).default(30),
+  KWERENDA_SESSION_MAX_HOURS: int(1, 24 * 30).default(10),
+  /** Failed logins of one name before it is locked; the first lock in seconds (doubling after each further failure, up to an hour). */
+  KWERENDA_LOGIN_MAX_FAILURES: int(1, 100).default(5),
+  KWERENDA_LOGIN_LOCK_S: int(1, 3600).default(60),
+  /** Requests per minute: logins per client address, searches per user. */
+  KWERENDA_RATE_LOGIN_PER_MIN: int(1, 10_000).default(20),
+  KWERENDA_RATE_SEARCH_PER_MIN: int(1, 100_000).default(120),
+  /**
+   * Behind the city's reverse proxy: which proxies to trust for the client address and TLS
+   * (Express "trust proxy": e.g. `loopback`, `10.0.0.0/8`, or a hop count). Empty: none.
+   */
+  KWERENDA_TRUST_PROXY: z.string().trim().max(500).default(''),
+  /** Upload limits for the web ingest. */
+  KWERENDA_UPLOAD_MAX_FILE_MB: int(1, 100_000).default(2048),
+  KWERENDA_UPLOAD_MAX_REQUEST_MB: int(1, 1_000_000).default(20_480),
+  KWERENDA_UPLOAD_MAX_FILES: int(1, 1_000_000).default(10_000),
 });
 
 export type Env = z.infer<typeof envSchema>;
@@ -98,7 +116,16 @@ export interface Config {
     rerank: boolean;
   };
   search: { budgetMs: number };
-  http: { host: string; port: number };
+  http: { host: string; port: number; trustProxy: string | number | false };
+  security: {
+    sessionIdleMinutes: number;
+    sessionMaxHours: number;
+    loginMaxFailures: number;
+    loginLockSeconds: number;
+    loginPerMinute: number;
+    searchPerMinute: number;
+  };
+  uploads: { maxFileBytes: number; maxRequestBytes: number; maxFiles: number };
   progress: 'auto' | 'bar' | 'lines' | 'none';
 }
 
@@ -172,10 +199,29 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       rerank: e.LLM_RERANK,
     },
     search: { budgetMs: e.KWERENDA_SEARCH_BUDGET_MS },
-    http: { host: e.KWERENDA_HOST, port: e.KWERENDA_PORT },
+    http: { host: e.KWERENDA_HOST, port: e.KWERENDA_PORT, trustProxy: trustProxy(e.KWERENDA_TRUST_PROXY) },
+    security: {
+      sessionIdleMinutes: e.KWERENDA_SESSION_IDLE_MIN,
+      sessionMaxHours: e.KWERENDA_SESSION_MAX_HOURS,
+      loginMaxFailures: e.KWERENDA_LOGIN_MAX_FAILURES,
+      loginLockSeconds: e.KWERENDA_LOGIN_LOCK_S,
+      loginPerMinute: e.KWERENDA_RATE_LOGIN_PER_MIN,
+      searchPerMinute: e.KWERENDA_RATE_SEARCH_PER_MIN,
+    },
+    uploads: {
+      maxFileBytes: e.KWERENDA_UPLOAD_MAX_FILE_MB * 1024 ** 2,
+      maxRequestBytes: e.KWERENDA_UPLOAD_MAX_REQUEST_MB * 1024 ** 2,
+      maxFiles: e.KWERENDA_UPLOAD_MAX_FILES,
+    },
     progress: e.KWERENDA_PROGRESS,
   };
   return deepFreeze(config);
+}
+
+/** Express "trust proxy": a hop count, or a comma-separated list of names/addresses/subnets. */
+function trustProxy(v: string): string | number | false {
+  if (v === '' || v === 'false') return false;
+  return /^\d{1,2}$/.test(v) ? Number(v) : v;
 }
 
 function isOptionalNumeric(key: string): boolean {

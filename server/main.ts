@@ -6,7 +6,7 @@ import { HashingEmbedder, HttpEmbedder, type Embedder } from '../ingest/embed.js
 import { TesseractPool } from '../ingest/extract/tesseract-pool.js';
 import { RulesPlanner } from './agent/rules-planner.js';
 import type { Config } from './config.js';
-import { createApp } from './http/app.js';
+import { createApp, type AppDeps } from './http/app.js';
 import { createLlmClient } from './llm/client.js';
 import { groundPlan } from './llm/grounding.js';
 import { LlmPlanner } from './llm/llm-planner.js';
@@ -17,7 +17,9 @@ import { SqliteSearchBackend } from './search/sqlite/sqlite-backend.js';
 import { AgentService, type AgentDeps } from './services/agent.service.js';
 import { DocumentService } from './services/document.service.js';
 import { PageImageService } from './services/page-image.service.js';
+import { AuditLog } from './store/audit-log.js';
 import { Searches } from './store/searches.js';
+import { Sessions } from './store/sessions.js';
 import { Users } from './store/users.js';
 import { Verdicts } from './store/verdicts.js';
 import { OverviewService } from './services/overview.service.js';
@@ -129,6 +131,10 @@ export interface SearchRuntime extends Runtime {
   documents: DocumentService;
   users: Users;
   searches: Searches;
+  verdicts: Verdicts;
+  sessions: Sessions;
+  /** The tamper-evident audit trail. */
+  auditLog: AuditLog;
   logger: Logger;
   /** Web uploads; its ingest workers start on the first upload and stop with the runtime. */
   uploads: UploadService;
@@ -164,7 +170,8 @@ export async function createSearchRuntime(
   const base = await createRuntime(config);
   const logger = opts.logger ?? createLogger(config.logLevel);
   const backend = new SqliteSearchBackend(base.db, { vectorSearch: opts.vectorSearch ?? 'auto' });
-  const searches = new Searches(base.db);
+  const auditLog = new AuditLog(base.db);
+  const searches = new Searches(base.db, auditLog);
   const pageImages = new PageImageService(base.db, base.config.dataDir, {
     pageTimeoutMs: config.ingest.pageTimeoutMs,
     pdfWorkerMemoryMb: config.ingest.pdfWorkerMemoryMb,
@@ -185,7 +192,7 @@ export async function createSearchRuntime(
     dataDir: config.dataDir,
     ledger: base.ledger,
     startWorkers: () => createIngestRuntime(config),
-    limits: opts.uploadLimits,
+    limits: { ...config.uploads, ...opts.uploadLimits },
     logger,
   });
   return {
@@ -193,8 +200,15 @@ export async function createSearchRuntime(
     backend,
     agent,
     documents: new DocumentService(backend, base.db, config.dataDir, pageImages),
-    users: new Users(base.db),
+    users: new Users(base.db, auditLog),
     searches,
+    verdicts: new Verdicts(base.db, auditLog),
+    sessions: new Sessions(
+      base.db,
+      { idleMinutes: config.security.sessionIdleMinutes, maxHours: config.security.sessionMaxHours },
+      { maxFailures: config.security.loginMaxFailures, lockSeconds: config.security.loginLockSeconds, maxLockSeconds: 3600 },
+    ),
+    auditLog,
     logger,
     uploads,
     close: async () => {
@@ -205,20 +219,33 @@ export async function createSearchRuntime(
   };
 }
 
-/** Starts the HTTP API; resolves once it listens. */
-export function createHttpServer(rt: SearchRuntime, host: string, port: number): Promise<http.Server> {
-  // Build the in-memory vector index before the first clerk waits for it.
-  if (rt.backend instanceof SqliteSearchBackend) rt.backend.warmUp();
-  const app = createApp({
+/** Everything the HTTP app needs, from a search runtime. */
+export function appDeps(rt: SearchRuntime): AppDeps {
+  return {
     backend: rt.backend,
     agent: rt.agent,
     documents: rt.documents,
     users: rt.users,
     logger: rt.logger,
     uploads: rt.uploads,
-    audit: { searches: rt.searches, verdicts: new Verdicts(rt.db), users: rt.users },
+    audit: { searches: rt.searches, verdicts: rt.verdicts, users: rt.users, log: rt.auditLog },
     overview: new OverviewService(rt.db),
-  });
+    security: {
+      sessions: rt.sessions,
+      audit: rt.auditLog,
+      sessionMaxHours: rt.config.security.sessionMaxHours,
+      loginPerMinute: rt.config.security.loginPerMinute,
+      searchPerMinute: rt.config.security.searchPerMinute,
+      trustProxy: rt.config.http.trustProxy,
+    },
+  };
+}
+
+/** Starts the HTTP API; resolves once it listens. */
+export function createHttpServer(rt: SearchRuntime, host: string, port: number): Promise<http.Server> {
+  // Build the in-memory vector index before the first clerk waits for it.
+  if (rt.backend instanceof SqliteSearchBackend) rt.backend.warmUp();
+  const app = createApp(appDeps(rt));
   const server = http.createServer(app);
   // Uploads of scanned case files may take long on a slow network; a stalled client is still cut
   // off by headersTimeout (headers) and keepAliveTimeout, and /api authenticates before reading a body.

@@ -7,7 +7,7 @@ import { loadConfig } from '../../server/config.js';
 import { silentLogger } from '../../server/log.js';
 import { createSearchRuntime } from '../../server/main.js';
 import type { AgentResponse, Strategy } from '../../server/services/agent.service.js';
-import { LOCAL_OPERATOR } from '../../server/store/users.js';
+import { cliOperator } from '../../server/store/users.js';
 import type { EvalAnswer, EvalSearcher } from './runner.js';
 
 export interface ProductSearchers {
@@ -32,7 +32,7 @@ export async function productSearchers(dataDir: string): Promise<ProductSearcher
   const searcher =
     (strategy: Strategy): EvalSearcher =>
     async (question) =>
-      toAnswer(await rt.agent.search({ question, limit: 10 }, LOCAL_OPERATOR, strategy));
+      toAnswer(await rt.agent.search({ question, limit: 10 }, cliOperator(), strategy));
   return {
     searchers: {
       keyword: searcher('keyword'),

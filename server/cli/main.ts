@@ -2,6 +2,7 @@
  * `kwerenda` command line. Messages for records staff are Polish; exit codes are the contract:
  * `ingest` exits 0 only when every file was ingested or already present.
  */
+import { cliOperator } from '../store/users.js';
 import path from 'node:path';
 import { Command, CommanderError, InvalidArgumentError } from 'commander';
 import { ConfigError, loadConfig } from '../config.js';
@@ -10,6 +11,7 @@ import { createIngestRuntime } from '../main.js';
 import { createReporter, statusWord } from './progress.js';
 import { searchCommand } from './search.js';
 import { serveCommand } from './serve.js';
+import { auditCommand } from './audit.js';
 import { usersCommand } from './users.js';
 
 /** Configuration from the environment, with command-line options taking precedence. */
@@ -81,6 +83,7 @@ export async function run(argv: string[]): Promise<number> {
     });
 
   program.addCommand(usersCommand((opts) => configWith(opts)));
+  program.addCommand(auditCommand((opts) => configWith(opts), (code) => (exitCode = code)));
   // addCommand does not pass settings down: every command must throw instead of exiting.
   const inherit = (cmd: Command) => {
     cmd.exitOverride().configureOutput({ writeErr: (s) => process.stderr.write(s) });
@@ -137,6 +140,7 @@ async function ingestCommand(
     const result = await runtime.ingest.run({
       paths: paths.map((p) => path.resolve(p)),
       caseOverride,
+      by: cliOperator(),
       watch: opts.watch
         ? { intervalMs: config.ingest.watchIntervalMs, settleMs: config.ingest.watchSettleMs, signal: abort.signal }
         : undefined,

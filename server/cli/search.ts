@@ -6,13 +6,13 @@ import type { Config } from '../config.js';
 import { createLogger } from '../log.js';
 import { createSearchRuntime } from '../main.js';
 import type { AgentResponse } from '../services/agent.service.js';
-import { LOCAL_OPERATOR } from '../store/users.js';
+import { cliOperator } from '../store/users.js';
 
 export async function searchCommand(config: Readonly<Config>, question: string, opts: { json?: boolean; limit?: number }): Promise<number> {
   // The terminal shows the answer; only warnings go to stderr.
   const runtime = await createSearchRuntime(config, { logger: createLogger('warn'), vectorSearch: 'vec0' });
   try {
-    const res = await runtime.agent.search({ question, ...(opts.limit ? { limit: opts.limit } : {}) }, LOCAL_OPERATOR);
+    const res = await runtime.agent.search({ question, ...(opts.limit ? { limit: opts.limit } : {}) }, cliOperator());
     process.stdout.write(opts.json ? JSON.stringify(res, null, 2) + '\n' : formatResponse(res));
     return 0;
   } finally {

@@ -1,25 +1,46 @@
 /**
  * The HTTP API (Express 5). Routes validate, call a service and shape the response; services never
- * see req/res. Every /api route needs a bearer token. Errors are `{error: {code, message}}`: 4xx for
- * anything the caller sent, 5xx only for our own faults.
+ * see req/res. Every route is registered through `route()` with its rule from the permission table
+ * (server/security/permissions.ts); callers are identified by bearer token (scripts) or session
+ * cookie + CSRF token (the browser). Errors are `{error: {code, message}}`: 4xx for anything the
+ * caller sent, 5xx only for our own faults, never with a stack trace.
  */
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import express, { type NextFunction, type Request, type Response } from 'express';
+import express, { type NextFunction, type Request, type RequestHandler, type Response } from 'express';
+import { ipKeyGenerator, rateLimit } from 'express-rate-limit';
+import helmet from 'helmet';
+import { DomainError } from '../errors.js';
 import type { Logger } from '../log.js';
 import type { SearchBackend } from '../search/backend.js';
 import type { AgentService } from '../services/agent.service.js';
 import type { DocumentService } from '../services/document.service.js';
-import type { Users } from '../store/users.js';
-import { authenticate } from './auth.js';
+import type { OverviewService } from '../services/overview.service.js';
+import type { UploadService } from '../services/upload.service.js';
+import type { AuditLog } from '../store/audit-log.js';
+import type { Sessions } from '../store/sessions.js';
+import type { Actor, Users } from '../store/users.js';
+import { identify } from './auth.js';
 import { errorHandler, notFoundHandler } from './errors.js';
 import { agentRoutes } from './routes/agent.js';
 import { auditRoutes, type AuditDeps } from './routes/audit.js';
-import { ingestRoutes, overviewRoutes } from './routes/ingest.js';
-import type { OverviewService } from '../services/overview.service.js';
-import type { UploadService } from '../services/upload.service.js';
+import { authRoutes } from './routes/auth.js';
 import { documentRoutes } from './routes/documents.js';
+import { ingestRoutes, overviewRoutes } from './routes/ingest.js';
+import { userRoutes } from './routes/users.js';
+
+export interface SecurityDeps {
+  sessions: Sessions;
+  audit: AuditLog;
+  sessionMaxHours: number;
+  /** Login attempts per client address per minute. */
+  loginPerMinute: number;
+  /** Searches per user per minute. */
+  searchPerMinute: number;
+  /** Express "trust proxy" (false: the socket address is the client). */
+  trustProxy: string | number | false;
+}
 
 export interface AppDeps {
   backend: SearchBackend;
@@ -27,6 +48,7 @@ export interface AppDeps {
   documents: DocumentService;
   users: Users;
   logger: Logger;
+  security: SecurityDeps;
   /** Past searches and verdicts for supervisors (`/api/audit/...`); without it those routes are absent. */
   audit?: AuditDeps;
   /** Upload and ingest progress for records staff (`/api/ingest/...`); without it those routes are absent. */
@@ -39,7 +61,17 @@ export interface AppDeps {
 }
 
 /** The UI may load only its own scripts and styles, and images from itself or blob: URLs. */
-const UI_CSP = "default-src 'self'; img-src 'self' blob:; object-src 'none'; base-uri 'none'; frame-ancestors 'none'";
+const UI_CSP = {
+  defaultSrc: ["'self'"],
+  imgSrc: ["'self'", 'blob:'],
+  objectSrc: ["'none'"],
+  baseUri: ["'none'"],
+  frameAncestors: ["'none'"],
+  formAction: ["'self'"],
+  scriptSrc: ["'self'"],
+  styleSrc: ["'self'"],
+  upgradeInsecureRequests: null,
+};
 
 /** dist/web next to the compiled server (dist/server/http), or under the repo when run from source. */
 function defaultWebDir(): string {
@@ -48,18 +80,32 @@ function defaultWebDir(): string {
   return fs.existsSync(path.join(built, 'index.html')) ? built : path.resolve(here, '..', '..', 'dist', 'web');
 }
 
+function limiter(perMinute: number, key: (req: Request, res: Response) => string, message: string): RequestHandler {
+  return rateLimit({
+    windowMs: 60_000,
+    limit: perMinute,
+    standardHeaders: 'draft-7',
+    legacyHeaders: false,
+    keyGenerator: key,
+    handler: (_req, _res, next) => next(new DomainError('rate_limited', message, 429)),
+  });
+}
+
+const ipKey = (req: Request) => ipKeyGenerator(req.ip ?? req.socket.remoteAddress ?? 'unknown');
+
 export function createApp(deps: AppDeps): express.Express {
   const app = express();
   app.disable('x-powered-by');
   app.set('query parser', 'simple');
-  app.use((_req: Request, res: Response, next: NextFunction) => {
-    res.set({
-      'X-Content-Type-Options': 'nosniff',
-      'Referrer-Policy': 'no-referrer',
-      'X-Frame-Options': 'DENY',
-    });
-    next();
-  });
+  app.set('trust proxy', deps.security.trustProxy);
+  app.use(
+    helmet({
+      contentSecurityPolicy: { useDefaults: false, directives: UI_CSP },
+      crossOriginEmbedderPolicy: false,
+      referrerPolicy: { policy: 'no-referrer' },
+      strictTransportSecurity: false, // set by the city's TLS proxy, which knows whether TLS is there
+    }),
+  );
 
   app.get('/healthz', async (_req, res) => {
     const h = await deps.backend.health().catch((e: unknown) => ({ ok: false, backend: deps.backend.id, detail: String(e) }));
@@ -72,23 +118,30 @@ export function createApp(deps: AppDeps): express.Express {
     res.set('Cache-Control', 'no-store');
     next();
   });
-  api.use(authenticate(deps.users));
-  api.use(express.json({ limit: deps.bodyLimit ?? '64kb', strict: true }));
-  api.use(agentRoutes(deps.agent));
-  api.use(documentRoutes(deps.documents));
+  api.use(identify(deps.users, deps.security.sessions));
+  // Bodies are read only for a known caller, or for the sign-in itself.
+  const json = express.json({ limit: deps.bodyLimit ?? '64kb', strict: true });
+  api.use((req, res, next) => (res.locals.actor || req.path.startsWith('/auth/') ? json(req, res, next) : next()));
+
+  const loginLimiter = limiter(deps.security.loginPerMinute, ipKey, 'zbyt wiele prób logowania z tego adresu; spróbuj ponownie za minutę');
+  const searchLimiter = limiter(
+    deps.security.searchPerMinute,
+    (req, res) => (res.locals.actor as Actor | undefined)?.name ?? ipKey(req),
+    'zbyt wiele wyszukiwań w krótkim czasie; spróbuj ponownie za minutę',
+  );
+  api.use(
+    authRoutes({ users: deps.users, sessions: deps.security.sessions, audit: deps.security.audit, loginLimiter, sessionMaxHours: deps.security.sessionMaxHours }),
+  );
+  api.use(agentRoutes(deps.agent, searchLimiter));
+  api.use(documentRoutes(deps.documents, deps.security.audit));
   if (deps.audit) api.use(auditRoutes(deps.audit));
   if (deps.uploads) api.use(ingestRoutes(deps.uploads));
   if (deps.overview) api.use(overviewRoutes(deps.overview));
+  api.use(userRoutes(deps.users));
   api.use(notFoundHandler);
   app.use('/api', api);
 
-  const ui = express.Router();
-  ui.use((_req, res, next) => {
-    res.set('Content-Security-Policy', UI_CSP);
-    next();
-  });
-  ui.use(express.static(deps.webDir ?? defaultWebDir(), { index: 'index.html', dotfiles: 'ignore', fallthrough: true }));
-  app.use('/', ui);
+  app.use(express.static(deps.webDir ?? defaultWebDir(), { index: 'index.html', dotfiles: 'ignore', fallthrough: true }));
 
   app.use(notFoundHandler);
   app.use(errorHandler(deps.logger));

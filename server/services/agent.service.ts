@@ -141,15 +141,18 @@ export class AgentService {
         ...(notFound.length > 0 ? { notFound } : {}),
         results,
       };
-      this.deps.searches.record({
-        id: response.id,
-        userId: actor.userId,
-        question: req.question,
-        mode: response.mode,
-        degraded: degraded?.reason,
-        resultCount: results.length,
-        response,
-      });
+      this.deps.searches.record(
+        {
+          id: response.id,
+          question: req.question,
+          mode: response.mode,
+          degraded: degraded?.reason,
+          resultCount: results.length,
+          resultIds: results.map((r) => r.document.id),
+          response,
+        },
+        actor,
+      );
       this.deps.logger.info('search', {
         id: response.id,
         user: actor.name,

@@ -2,6 +2,7 @@
  * Runs ingest batches: lists files in the ledger, queues one job per file, and reports progress
  * from the ledger. The same handler runs under the embedded queue and (later) BullMQ.
  */
+import type { Actor } from '../store/users.js';
 import fs from 'node:fs';
 import { IngestError, toIngestError } from '../errors.js';
 import { ingestFile, type PipelineContext } from '../../ingest/pipeline.js';
@@ -22,6 +23,8 @@ export interface RunOptions {
   /** Called on every stored page and finished file. */
   onProgress?: (batchId: number) => void;
   onWalkError?: (path: string, err: Error) => void;
+  /** Who started the batch (the audit trail records it); the system when absent. */
+  by?: Actor;
 }
 
 /** The queue job id of a ledger file: deterministic, so a file is never queued twice. */
@@ -76,7 +79,7 @@ export class IngestService {
 
   async run(opts: RunOptions): Promise<BatchResult> {
     this.ledger.closeDeadBatches();
-    const batchId = this.ledger.createBatch(opts.paths, opts.caseOverride);
+    const batchId = this.ledger.createBatch(opts.paths, opts.caseOverride, opts.by);
     this.contexts.set(batchId, {
       ...this.baseContext,
       caseOverride: opts.caseOverride,

@@ -3,6 +3,7 @@
  * existing ingest service, in this process. Progress is read from the ledger (the same rows the CLI
  * reads); a failed file can be re-queued while its staged copy is still on disk.
  */
+import type { Actor } from '../store/users.js';
 import { randomUUID } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -119,7 +120,7 @@ export class UploadService {
   }
 
   /** Starts a batch over the staged files; resolves with its id once every file is queued. */
-  async startBatch(staging: Staging, files: string[]): Promise<number> {
+  async startBatch(staging: Staging, files: string[], by: Actor): Promise<number> {
     if (!files.length) {
       staging.discard();
       throw new DomainError('no_files', 'nie przesłano żadnego pliku', 400);
@@ -130,6 +131,7 @@ export class UploadService {
       const run = w.ingest.run({
         paths: files,
         caseOverride: null,
+        by,
         onProgress: (id) => {
           if (batchId !== null) return;
           batchId = id;
@@ -227,7 +229,7 @@ export class UploadService {
   }
 
   /** Re-queues a failed file in its own batch; resolves once it is queued. */
-  async retry(fileId: number): Promise<{ batchId: number; fileId: number }> {
+  async retry(fileId: number, by: Actor): Promise<{ batchId: number; fileId: number }> {
     const f = this.deps.ledger.get(fileId) as LedgerFile | undefined;
     if (!f) throw new DomainError('file_not_found', 'nie ma takiego pliku w rejestrze przyjęć', 404);
     if (f.status !== 'failed') throw new DomainError('not_failed', 'ponowić można tylko plik zakończony błędem', 409);
@@ -239,7 +241,7 @@ export class UploadService {
       throw new DomainError('file_gone', 'pliku nie ma już na serwerze; prześlij go ponownie', 409);
     }
     const w = await this.start();
-    this.deps.ledger.reopenFile(fileId);
+    this.deps.ledger.reopenFile(fileId, by);
     const batchId = f.batch_id;
     this.retrying.set(batchId, (this.retrying.get(batchId) ?? 0) + 1);
     // The batch closes when the last of its retried files has settled.

@@ -199,6 +199,56 @@ const MIGRATIONS: string[] = [
   CREATE TRIGGER verdicts_no_update BEFORE UPDATE ON verdicts BEGIN SELECT RAISE(ABORT, 'verdicts are append-only'); END;
   CREATE TRIGGER verdicts_no_delete BEFORE DELETE ON verdicts BEGIN SELECT RAISE(ABORT, 'verdicts are append-only'); END;
   `,
+  `
+  -- Security (server/security, server/store/sessions.ts, server/store/audit-log.ts).
+  ALTER TABLE users ADD COLUMN password_hash TEXT;
+  ALTER TABLE users ADD COLUMN password_changed_at TEXT;
+  -- The identity provider's subject for single sign-on users (OpenID Connect "sub").
+  ALTER TABLE users ADD COLUMN oidc_subject TEXT;
+  CREATE UNIQUE INDEX users_oidc_subject ON users(oidc_subject) WHERE oidc_subject IS NOT NULL;
+
+  -- Browser sessions: only the SHA-256 of the cookie value is stored.
+  CREATE TABLE sessions (
+    id_hash TEXT PRIMARY KEY,
+    user_id INTEGER NOT NULL REFERENCES users(id),
+    csrf TEXT NOT NULL,
+    via TEXT NOT NULL,
+    created_at TEXT NOT NULL,
+    last_seen_at TEXT NOT NULL,
+    expires_at TEXT NOT NULL
+  );
+  CREATE INDEX sessions_user ON sessions(user_id);
+
+  -- Failed logins per user name (known or not): lockout with growing back-off.
+  CREATE TABLE login_attempts (
+    name TEXT PRIMARY KEY,
+    failures INTEGER NOT NULL,
+    locked_until TEXT,
+    last_failure_at TEXT NOT NULL
+  );
+
+  -- The audit trail: append-only, each entry carries the hash of the previous one.
+  CREATE TABLE audit_events (
+    seq INTEGER PRIMARY KEY,
+    at TEXT NOT NULL,
+    actor_id INTEGER,
+    actor_name TEXT,
+    actor_role TEXT,
+    action TEXT NOT NULL,
+    target TEXT,
+    details TEXT NOT NULL,
+    ip TEXT,
+    prev_hash TEXT NOT NULL,
+    hash TEXT NOT NULL UNIQUE
+  );
+  CREATE INDEX audit_events_time ON audit_events(at);
+  CREATE INDEX audit_events_action ON audit_events(action, at);
+  CREATE INDEX audit_events_actor ON audit_events(actor_name, at);
+  CREATE TRIGGER audit_events_no_update BEFORE UPDATE ON audit_events BEGIN SELECT RAISE(ABORT, 'the audit trail is append-only'); END;
+  CREATE TRIGGER audit_events_no_delete BEFORE DELETE ON audit_events BEGIN SELECT RAISE(ABORT, 'the audit trail is append-only'); END;
+  CREATE TRIGGER searches_no_update BEFORE UPDATE ON searches BEGIN SELECT RAISE(ABORT, 'searches are append-only'); END;
+  CREATE TRIGGER searches_no_delete BEFORE DELETE ON searches BEGIN SELECT RAISE(ABORT, 'searches are append-only'); END;
+  `,
 ];
 
 export interface OpenOptions {

@@ -3,7 +3,9 @@
  * read from here by the CLI (and later the API and UI), never from the queue.
  */
 import os from 'node:os';
+import { AuditLog } from './audit-log.js';
 import { write, type Db } from './db.js';
+import { SYSTEM_ACTOR, type Actor } from './users.js';
 
 export type FileStatus = 'queued' | 'running' | 'ingested' | 'present' | 'failed';
 
@@ -48,8 +50,14 @@ export function processAlive(pid: number | null, host: string | null): boolean {
   }
 }
 
+const FINAL: ReadonlySet<string> = new Set(['ingested', 'present', 'failed']);
+
 export class Ledger {
-  constructor(readonly db: Db) {}
+  private readonly audit: AuditLog;
+
+  constructor(readonly db: Db) {
+    this.audit = new AuditLog(db);
+  }
 
   /** Batches whose process died (kill -9, power loss) are closed as interrupted. */
   closeDeadBatches(): number {
@@ -84,31 +92,42 @@ export class Ledger {
     return b !== undefined && b.status === 'running' && processAlive(b.owner_pid, b.owner_host);
   }
 
-  createBatch(roots: string[], caseOverride: string | null): number {
-    return write(this.db, () =>
-      Number(
+  /** Opens a batch; `by` is who started it (the audit trail records it), the system by default. */
+  createBatch(roots: string[], caseOverride: string | null, by: Actor = SYSTEM_ACTOR): number {
+    return write(this.db, () => {
+      const id = Number(
         this.db
           .prepare('INSERT INTO batches(roots, case_override, owner_pid, owner_host) VALUES (?, ?, ?, ?)')
           .run(JSON.stringify(roots), caseOverride, process.pid, os.hostname()).lastInsertRowid,
-      ),
-    );
+      );
+      this.audit.append({ actor: by, action: 'ingest.batch', target: `batch:${id}`, details: { status: 'started', roots: roots.length, caseOverride } });
+      return id;
+    });
   }
 
   finishBatch(batchId: number): void {
-    write(this.db, () =>
+    write(this.db, () => {
       this.db
         .prepare("UPDATE batches SET status = 'done', finished_at = strftime('%Y-%m-%dT%H:%M:%fZ','now') WHERE id = ?")
-        .run(batchId),
-    );
+        .run(batchId);
+      const sum = this.summary(batchId);
+      this.audit.append({
+        actor: SYSTEM_ACTOR,
+        action: 'ingest.batch',
+        target: `batch:${batchId}`,
+        details: { status: 'done', files: sum.files, ingested: sum.ingested, present: sum.present, failed: sum.failed },
+      });
+    });
   }
 
   /**
    * Puts a failed file back in the queue of its batch, reopened under this process (the job handler
    * skips files of batches that are not live).
    */
-  reopenFile(fileId: number): void {
+  reopenFile(fileId: number, by: Actor = SYSTEM_ACTOR): void {
     write(this.db, () => {
       const f = this.get(fileId);
+      this.audit.append({ actor: by, action: 'ingest.file', target: `file:${fileId}`, details: { batchId: f.batch_id, status: 'retry' } });
       this.db
         .prepare("UPDATE batches SET status = 'running', finished_at = NULL, owner_pid = ?, owner_host = ? WHERE id = ?")
         .run(process.pid, os.hostname(), f.batch_id);
@@ -140,11 +159,22 @@ export class Ledger {
     const keys = Object.keys(fields);
     if (!keys.length) return;
     const sets = keys.map((k) => `${k} = @${k}`).join(', ');
-    write(this.db, () =>
+    write(this.db, () => {
       this.db
         .prepare(`UPDATE ingest_files SET ${sets}, updated_at = strftime('%Y-%m-%dT%H:%M:%fZ','now') WHERE id = @id`)
-        .run({ ...fields, id: fileId }),
-    );
+        .run({ ...fields, id: fileId });
+      // Each outcome of a file goes to the audit trail (ids and codes only, not the path: folder
+      // names can hold personal data).
+      if (fields.status && FINAL.has(fields.status)) {
+        const f = this.get(fileId);
+        this.audit.append({
+          actor: SYSTEM_ACTOR,
+          action: 'ingest.file',
+          target: `file:${fileId}`,
+          details: { batchId: f.batch_id, status: f.status, sha256: f.sha256, documentId: f.document_id, errorCode: f.error_code },
+        });
+      }
+    });
   }
 
   files(batchId: number): LedgerFile[] {

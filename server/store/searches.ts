@@ -3,7 +3,9 @@
  * Supervisors reopen it from here (stored, never re-run).
  */
 import { randomUUID } from 'node:crypto';
+import { sha256, type AuditLog } from './audit-log.js';
 import { write, type Db } from './db.js';
+import type { Actor } from './users.js';
 
 export interface StoredSearch {
   id: string;
@@ -39,19 +41,43 @@ export interface SearchListQuery {
 }
 
 export class Searches {
-  constructor(private readonly db: Db) {}
+  constructor(
+    private readonly db: Db,
+    private readonly audit: AuditLog,
+  ) {}
 
   newId(): string {
     return randomUUID();
   }
 
-  record(s: { id: string; userId: number | null; question: string; mode: string; degraded?: string; resultCount: number; response: unknown }): void {
+  /**
+   * Stores the response as shown and, in the same transaction, its audit entry (who, the question,
+   * mode, result ids and the hash of the stored response, so a later edit of the row is detectable).
+   */
+  record(
+    s: { id: string; question: string; mode: string; degraded?: string; resultCount: number; resultIds: string[]; response: unknown },
+    actor: Actor,
+  ): void {
+    const json = JSON.stringify(s.response);
     write(this.db, () => {
       this.db
         .prepare(
           'INSERT INTO searches(id, user_id, question, mode, degraded, result_count, response) VALUES (?, ?, ?, ?, ?, ?, ?)',
         )
-        .run(s.id, s.userId, s.question, s.mode, s.degraded ?? null, s.resultCount, JSON.stringify(s.response));
+        .run(s.id, actor.userId, s.question, s.mode, s.degraded ?? null, s.resultCount, json);
+      this.audit.append({
+        actor,
+        action: 'search',
+        target: `search:${s.id}`,
+        details: {
+          searchId: s.id,
+          question: s.question,
+          mode: s.mode,
+          ...(s.degraded ? { degraded: s.degraded } : {}),
+          resultIds: s.resultIds,
+          responseSha256: sha256(json),
+        },
+      });
     });
   }
 

@@ -3,7 +3,9 @@
  * UPDATE and DELETE): a newer verdict on the same result supersedes the older one, and the history
  * stays readable, so a change of mind is visible rather than quiet.
  */
+import type { AuditLog } from './audit-log.js';
 import { write, type Db } from './db.js';
+import type { Actor } from './users.js';
 
 export const VERDICTS = ['relevant', 'not_relevant', 'citation_wrong'] as const;
 export type VerdictKind = (typeof VERDICTS)[number];
@@ -57,16 +59,28 @@ const toVerdict = (r: Row): Verdict => ({
 const SELECT = 'SELECT v.*, u.name AS user_name FROM verdicts v LEFT JOIN users u ON u.id = v.user_id';
 
 export class Verdicts {
-  constructor(private readonly db: Db) {}
+  constructor(
+    private readonly db: Db,
+    private readonly audit: AuditLog,
+  ) {}
 
-  /** Appends a verdict; the caller has checked that `rank` exists in the stored response. */
-  record(v: { searchId: string; rank: number; documentId: string; verdict: VerdictKind; userId: number | null }): Verdict {
+  /**
+   * Appends a verdict and its audit entry in one transaction; the caller has checked that `rank`
+   * exists in the stored response.
+   */
+  record(v: { searchId: string; rank: number; documentId: string; verdict: VerdictKind }, actor: Actor): Verdict {
     return write(this.db, () => {
       const id = Number(
         this.db
           .prepare('INSERT INTO verdicts(search_id, rank, document_id, verdict, user_id) VALUES (?, ?, ?, ?, ?)')
-          .run(v.searchId, v.rank, v.documentId, v.verdict, v.userId).lastInsertRowid,
+          .run(v.searchId, v.rank, v.documentId, v.verdict, actor.userId).lastInsertRowid,
       );
+      this.audit.append({
+        actor,
+        action: 'verdict',
+        target: `search:${v.searchId}`,
+        details: { verdictId: id, searchId: v.searchId, rank: v.rank, documentId: v.documentId, verdict: v.verdict },
+      });
       return toVerdict(this.db.prepare(`${SELECT} WHERE v.id = ?`).get(id) as Row);
     });
   }

@@ -12,9 +12,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../server/config.js';
 import { createApp } from '../../server/http/app.js';
 import { silentLogger } from '../../server/log.js';
-import { createSearchRuntime, type SearchRuntime } from '../../server/main.js';
+import { appDeps, createSearchRuntime, type SearchRuntime } from '../../server/main.js';
 import type { AgentResponse } from '../../server/services/agent.service.js';
-import { Verdicts } from '../../server/store/verdicts.js';
 import { repoRoot } from '../helpers/paths.js';
 import { sampleArchiveCopy } from '../helpers/sample-archive.js';
 import { CHROMIUM_ARGS, artifactsDir, axeViolations, enterToken, tabTo } from './harness.js';
@@ -41,11 +40,7 @@ describe('supervisor: past searches and verdicts in Chromium', () => {
     rt = await createSearchRuntime(loadConfig({ KWERENDA_DATA_DIR: dataDir }), { logger: silentLogger });
     clerk = rt.users.add('ewa', 'clerk').token;
     supervisor = rt.users.add('sonia', 'supervisor').token;
-    // createHttpServer (server/main.ts) does not pass the audit stores yet: wire them as it should.
-    server = http.createServer(createApp({
-      backend: rt.backend, agent: rt.agent, documents: rt.documents, users: rt.users, logger: rt.logger,
-      audit: { searches: rt.searches, verdicts: new Verdicts(rt.db), users: rt.users },
-    }));
+    server = http.createServer(createApp(appDeps(rt)));
     await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
     const addr = server.address();
     base = `http://127.0.0.1:${typeof addr === 'object' && addr ? addr.port : 0}`;

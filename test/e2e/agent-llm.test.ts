@@ -13,7 +13,7 @@ import { loadConfig } from '../../server/config.js';
 import { silentLogger } from '../../server/log.js';
 import { createSearchRuntime, type SearchRuntime } from '../../server/main.js';
 import type { AgentResponse } from '../../server/services/agent.service.js';
-import { LOCAL_OPERATOR } from '../../server/store/users.js';
+import { cliOperator } from '../../server/store/users.js';
 import { blockNetwork, reply, startOpenAiStub, type OpenAiStub, type RecordedRequest } from '../helpers/openai-stub.js';
 import { tempDir } from '../helpers/paths.js';
 import { ingestRuntime } from '../helpers/runtime.js';
@@ -66,7 +66,7 @@ describe('the agent with a misbehaving model server', () => {
   const shaOf = (p: string) => sampleFile(p).sha256;
   let injectionSha = '';
 
-  const ask = (question: string) => rt.agent.search({ question }, LOCAL_OPERATOR);
+  const ask = (question: string) => rt.agent.search({ question }, cliOperator());
 
   beforeAll(async () => {
     dataDir = await sampleArchiveCopy('llm');
@@ -181,7 +181,7 @@ describe('the agent with a misbehaving model server', () => {
     );
     try {
       stub.setFallback((req) => (isPlanCall(req) ? reply.hang() : undefined));
-      const r = await budgeted.agent.search({ question: `Jaka decyzja zapadła w sprawie ${SIGNATURE}?` }, LOCAL_OPERATOR);
+      const r = await budgeted.agent.search({ question: `Jaka decyzja zapadła w sprawie ${SIGNATURE}?` }, cliOperator());
       expect(r.mode).toBe('rules');
       expect(r.degraded?.reason.length).toBeGreaterThan(0);
       expect(r.results[0]!.document.source.sha256).toBe(shaOf(DECISION));

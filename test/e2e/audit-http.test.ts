@@ -10,9 +10,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../server/config.js';
 import { createApp } from '../../server/http/app.js';
 import { silentLogger } from '../../server/log.js';
-import { createSearchRuntime, type SearchRuntime } from '../../server/main.js';
+import { appDeps, createSearchRuntime, type SearchRuntime } from '../../server/main.js';
 import type { AgentResponse } from '../../server/services/agent.service.js';
-import { Verdicts } from '../../server/store/verdicts.js';
 import { sampleArchiveCopy } from '../helpers/sample-archive.js';
 
 const QUESTION = 'Jaka decyzja zapadła w sprawie WUA-ZRB.6740.1.786.2019?';
@@ -55,10 +54,7 @@ describe('audit API: past searches and verdicts', () => {
     tokens.records = rt.users.add('rafal', 'records').token;
     tokens.supervisor = rt.users.add('sonia', 'supervisor').token;
     tokens.admin = rt.users.add('adam', 'admin').token;
-    const app = createApp({
-      backend: rt.backend, agent: rt.agent, documents: rt.documents, users: rt.users, logger: rt.logger,
-      audit: { searches: rt.searches, verdicts: new Verdicts(rt.db), users: rt.users },
-    });
+    const app = createApp(appDeps(rt));
     server = http.createServer(app);
     await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
     const addr = server.address();

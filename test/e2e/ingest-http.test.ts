@@ -171,7 +171,7 @@ describe('POST /api/ingest and batch status', () => {
     expect(clerk.status).toBe(403);
     const body = (await clerk.json()) as { error: { code: string; message: string } };
     expect(body.error.code).toBe('forbidden');
-    expect(body.error.message).toContain('pracownicy archiwum');
+    expect(body.error.message).toContain('pracownik archiwum');
     expect((await get('/api/ingest/batches', 'clerk')).status).toBe(403);
 
     expect((await upload(form(), null)).status).toBe(401);

@@ -1,19 +1,20 @@
-import { Router } from 'express';
+import { Router, type RequestHandler } from 'express';
 import { DomainError } from '../../errors.js';
 import type { AgentService } from '../../services/agent.service.js';
 import { actorOf } from '../auth.js';
+import { route } from '../route.js';
 
 const FILTER_KEYS = ['caseNumber', 'docType', 'dateFrom', 'dateTo', 'precinct', 'parcel'] as const;
 
-export function agentRoutes(agent: AgentService): Router {
+export function agentRoutes(agent: AgentService, limiter: RequestHandler): Router {
   const r = Router();
 
-  r.post('/agent/search', async (req, res) => {
+  route(r, 'POST', '/agent/search', limiter, async (req, res) => {
     res.json(await agent.search(req.body, actorOf(res), 'agent'));
   });
 
   /** Direct hybrid search (keyword + vector, fused) without the planner. */
-  r.get('/search', async (req, res) => {
+  route(r, 'GET', '/search', limiter, async (req, res) => {
     const q = req.query.q;
     if (typeof q !== 'string') throw new DomainError('invalid_question', 'brak parametru q (jeden tekst)');
     const body: Record<string, unknown> = { question: q };

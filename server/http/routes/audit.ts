@@ -6,19 +6,21 @@
 import { Router, type NextFunction, type Request, type Response } from 'express';
 import { z } from 'zod';
 import { DomainError } from '../../errors.js';
+import { AUDIT_ACTIONS, type AuditLog } from '../../store/audit-log.js';
 import type { Searches } from '../../store/searches.js';
 import type { Role, Users } from '../../store/users.js';
 import { VERDICTS, type Verdicts } from '../../store/verdicts.js';
 import { actorOf } from '../auth.js';
+import { route } from '../route.js';
 
 /** The stores the audit API reads and appends to. */
 export interface AuditDeps {
   searches: Searches;
   verdicts: Verdicts;
   users: Users;
+  log: AuditLog;
 }
 
-const AUDIT_ROLES: readonly Role[] = ['supervisor', 'admin'];
 const DAY = /^\d{4}-\d{2}-\d{2}$/;
 const MAX_PAGE = 200;
 
@@ -39,16 +41,23 @@ const zListQuery = z
   })
   .strict();
 
+const EVENT_GROUPS = ['auth', 'ingest', 'document'] as const;
+
+const zEventsQuery = z
+  .object({
+    action: z.enum([...AUDIT_ACTIONS, ...EVENT_GROUPS], { error: `rodzaj zdarzenia: jeden z ${[...EVENT_GROUPS, ...AUDIT_ACTIONS].join(', ')}` }).optional(),
+    user: z.string().trim().min(1).max(80).optional(),
+    target: z.string().trim().min(1).max(200).optional(),
+    dateFrom: z.string().regex(DAY, 'data w formacie RRRR-MM-DD').optional(),
+    dateTo: z.string().regex(DAY, 'data w formacie RRRR-MM-DD').optional(),
+    limit: z.coerce.number().int().min(1).max(MAX_PAGE).default(50),
+    offset: z.coerce.number().int().min(0).max(1_000_000).default(0),
+  })
+  .strict();
+
 function firstIssue(e: z.ZodError): string {
   const i = e.issues[0]!;
   return `nieprawidłowe pole ${i.path.join('.') || 'żądania'}: ${i.message}`;
-}
-
-function requireAuditRole(_req: Request, res: Response, next: NextFunction): void {
-  if (!AUDIT_ROLES.includes(actorOf(res).role)) {
-    throw new DomainError('forbidden', 'brak uprawnień: dziennik wyszukiwań mogą przeglądać tylko osoby nadzorujące i administratorzy', 403);
-  }
-  next();
 }
 
 interface StoredResponse {
@@ -57,7 +66,6 @@ interface StoredResponse {
 
 export function auditRoutes(deps: AuditDeps): Router {
   const r = Router();
-  r.use('/audit', requireAuditRole);
 
   const stored = (req: Request) => {
     const id = String(req.params.id ?? '');
@@ -66,7 +74,7 @@ export function auditRoutes(deps: AuditDeps): Router {
     return s;
   };
 
-  r.get('/audit/searches', (req, res) => {
+  route(r, 'GET', '/audit/searches', (req, res) => {
     const q = zListQuery.safeParse(req.query);
     if (!q.success) throw new DomainError('invalid_request', firstIssue(q.error));
     const { user, dateFrom, dateTo, limit, offset } = q.data;
@@ -82,7 +90,7 @@ export function auditRoutes(deps: AuditDeps): Router {
   });
 
   /** The stored response exactly as the clerk received it, beside who asked, and its verdicts. */
-  r.get('/audit/searches/:id', (req, res) => {
+  route(r, 'GET', '/audit/searches/:id', (req, res) => {
     const s = stored(req);
     res.json({
       id: s.id,
@@ -99,24 +107,39 @@ export function auditRoutes(deps: AuditDeps): Router {
     });
   });
 
-  r.post('/audit/searches/:id/verdicts', (req, res) => {
+  route(r, 'POST', '/audit/searches/:id/verdicts', (req, res) => {
     const s = stored(req);
     const body = zVerdictBody.safeParse(req.body);
     if (!body.success) throw new DomainError('invalid_verdict', firstIssue(body.error));
     const result = (s.response as StoredResponse).results?.find((x) => x.rank === body.data.rank);
     if (!result) throw new DomainError('invalid_verdict', `wyszukiwanie nie pokazało wyniku na pozycji ${body.data.rank}`);
-    const v = deps.verdicts.record({
-      searchId: s.id,
-      rank: body.data.rank,
-      documentId: result.document.id,
-      verdict: body.data.verdict,
-      userId: actorOf(res).userId,
-    });
+    const v = deps.verdicts.record(
+      { searchId: s.id, rank: body.data.rank, documentId: result.document.id, verdict: body.data.verdict },
+      actorOf(res),
+    );
     res.status(201).json(v);
   });
 
-  r.get('/audit/verdicts/summary', (_req, res) => {
+  route(r, 'GET', '/audit/verdicts/summary', (_req, res) => {
     res.json({ weeks: deps.verdicts.summary() });
+  });
+
+  /** Everything else in the trail: logins, document views, ingest outcomes, user changes. */
+  route(r, 'GET', '/audit/events', (req, res) => {
+    const q = zEventsQuery.safeParse(req.query);
+    if (!q.success) throw new DomainError('invalid_request', firstIssue(q.error));
+    const { action, user, target, dateFrom, dateTo, limit, offset } = q.data;
+    if (dateFrom && dateTo && dateFrom > dateTo) throw new DomainError('invalid_request', 'data początkowa jest późniejsza niż końcowa');
+    const page = deps.log.list({
+      limit,
+      offset,
+      ...(action !== undefined ? { action } : {}),
+      ...(user !== undefined ? { actor: user } : {}),
+      ...(target !== undefined ? { target } : {}),
+      ...(dateFrom !== undefined ? { from: dateFrom } : {}),
+      ...(dateTo !== undefined ? { to: dateTo } : {}),
+    });
+    res.json({ total: page.total, limit, offset, events: page.items });
   });
 
   return r;

@@ -1,5 +1,8 @@
-import { Router, type Request } from 'express';
+import { Router, type Request, type Response } from 'express';
 import { DomainError } from '../../errors.js';
+import type { AuditAction, AuditLog } from '../../store/audit-log.js';
+import { actorOf } from '../auth.js';
+import { route } from '../route.js';
 import type { DocumentService } from '../../services/document.service.js';
 
 function pageNumber(req: Request): number {
@@ -14,22 +17,32 @@ function docId(req: Request): string {
   return raw;
 }
 
-export function documentRoutes(docs: DocumentService): Router {
+/** Every read of a document, a page, a page image or the original file is in the audit trail. */
+export function documentRoutes(docs: DocumentService, audit: AuditLog): Router {
   const r = Router();
-  r.get('/documents/:id', async (req, res) => {
-    res.json(await docs.document(docId(req)));
+  const seen = (res: Response, action: AuditAction, id: string, page?: number) =>
+    audit.append({ actor: actorOf(res), action, target: id, details: page === undefined ? {} : { page } });
+
+  route(r, 'GET', '/documents/:id', async (req, res) => {
+    const doc = await docs.document(docId(req));
+    seen(res, 'document.view', doc.id);
+    res.json(doc);
   });
-  r.get('/documents/:id/pages/:n', async (req, res) => {
-    res.json(await docs.page(docId(req), pageNumber(req)));
+  route(r, 'GET', '/documents/:id/pages/:n', async (req, res) => {
+    const page = await docs.page(docId(req), pageNumber(req));
+    seen(res, 'page.view', docId(req), pageNumber(req));
+    res.json(page);
   });
-  r.get('/documents/:id/pages/:n/image', async (req, res) => {
+  route(r, 'GET', '/documents/:id/pages/:n/image', async (req, res) => {
     const img = await docs.image(docId(req), pageNumber(req));
+    seen(res, 'page.image', docId(req), pageNumber(req));
     res.type(img.contentType);
     res.set('Cache-Control', 'private, max-age=3600');
     await sendFile(res, img.path);
   });
-  r.get('/documents/:id/file', async (req, res) => {
+  route(r, 'GET', '/documents/:id/file', async (req, res) => {
     const f = await docs.original(docId(req));
+    seen(res, 'file.download', docId(req));
     res.type(f.contentType);
     res.attachment(f.filename);
     await sendFile(res, f.path);

@@ -12,15 +12,8 @@ import { isIgnored } from '../../../ingest/walk.js';
 import { DomainError } from '../../errors.js';
 import type { OverviewService } from '../../services/overview.service.js';
 import type { UploadService } from '../../services/upload.service.js';
-import type { Role } from '../../store/users.js';
 import { actorOf } from '../auth.js';
-
-const UPLOADERS: readonly Role[] = ['records', 'admin'];
-const READERS: readonly Role[] = ['records', 'admin', 'supervisor'];
-
-function requireRole(res: Response, roles: readonly Role[], message: string): void {
-  if (!roles.includes(actorOf(res).role)) throw new DomainError('forbidden', message, 403);
-}
+import { route } from '../route.js';
 
 function idParam(v: unknown): number {
   const n = Number(v);
@@ -114,8 +107,7 @@ function receive(req: Request, uploads: UploadService): Promise<{ staging: Retur
 export function ingestRoutes(uploads: UploadService): Router {
   const r = Router();
 
-  r.post('/ingest', async (req, res) => {
-    requireRole(res, UPLOADERS, 'przesyłać pliki do archiwum mogą tylko pracownicy archiwum (rola records) i administratorzy');
+  route(r, 'POST', '/ingest', async (req, res) => {
     let received: Awaited<ReturnType<typeof receive>>;
     try {
       received = await receive(req, uploads);
@@ -124,25 +116,22 @@ export function ingestRoutes(uploads: UploadService): Router {
       if (err instanceof DomainError && err.status === 413) res.set('Connection', 'close');
       throw err;
     }
-    const batchId = await uploads.startBatch(received.staging, received.files);
+    const batchId = await uploads.startBatch(received.staging, received.files, actorOf(res));
     res.status(202).json({ batchId });
   });
 
-  r.get('/ingest/batches', (req, res) => {
-    requireRole(res, READERS, 'podgląd przyjęć jest dostępny dla pracowników archiwum, nadzoru i administratorów');
+  route(r, 'GET', '/ingest/batches', (req, res) => {
     const limit = req.query.limit === undefined ? 20 : Number(req.query.limit);
     if (!Number.isInteger(limit) || limit < 1 || limit > 100) throw new DomainError('invalid_request', 'limit musi być liczbą od 1 do 100');
     res.json({ batches: uploads.batches(limit) });
   });
 
-  r.get('/ingest/batches/:id', (req, res) => {
-    requireRole(res, READERS, 'podgląd przyjęć jest dostępny dla pracowników archiwum, nadzoru i administratorów');
+  route(r, 'GET', '/ingest/batches/:id', (req, res) => {
     res.json(uploads.batch(idParam(req.params.id)));
   });
 
-  r.post('/ingest/files/:id/retry', async (req, res) => {
-    requireRole(res, UPLOADERS, 'ponawiać przyjęcie plików mogą tylko pracownicy archiwum (rola records) i administratorzy');
-    res.status(202).json(await uploads.retry(idParam(req.params.id)));
+  route(r, 'POST', '/ingest/files/:id/retry', async (req, res) => {
+    res.status(202).json(await uploads.retry(idParam(req.params.id), actorOf(res)));
   });
 
   return r;
@@ -151,8 +140,7 @@ export function ingestRoutes(uploads: UploadService): Router {
 /** `GET /api/archive/overview`: counts for the records staff's screen (records, supervisor, admin). */
 export function overviewRoutes(overview: OverviewService): Router {
   const r = Router();
-  r.get('/archive/overview', (_req, res) => {
-    requireRole(res, READERS, 'przegląd archiwum jest dostępny dla pracowników archiwum, osób nadzorujących i administratorów');
+  route(r, 'GET', '/archive/overview', (_req, res) => {
     res.json(overview.overview());
   });
   return r;
