@@ -12,7 +12,7 @@ import { createReporter, statusWord } from './progress.js';
 import { searchCommand } from './search.js';
 import { serveCommand } from './serve.js';
 import { auditCommand } from './audit.js';
-import { usersCommand } from './users.js';
+import { requireCli, usersCommand } from './users.js';
 
 /** Configuration from the environment, with command-line options taking precedence. */
 function configWith(opts: { data?: string; port?: number; host?: string }) {
@@ -58,6 +58,7 @@ export async function run(argv: string[]): Promise<number> {
     .option('--watch', 'obserwuj foldery i dodawaj nowe pliki')
     .option('--json', 'podsumowanie w formacie JSON na standardowym wyjściu')
     .action(async (paths: string[], opts: { data?: string; case?: string; workers?: number; watch?: boolean; json?: boolean }) => {
+      requireCli('ingest.write');
       exitCode = await ingestCommand(paths, opts);
     });
 
@@ -79,6 +80,7 @@ export async function run(argv: string[]): Promise<number> {
     .option('--limit <n>', 'liczba wyników (1–50)', limit)
     .option('--json', 'odpowiedź w formacie JSON (jak POST /api/agent/search)')
     .action(async (question: string, opts: { data?: string; json?: boolean; limit?: number }) => {
+      requireCli('search');
       exitCode = await searchCommand(configWith(opts), question, opts);
     });
 
