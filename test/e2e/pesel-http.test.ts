@@ -1,0 +1,232 @@
+/**
+ * PESEL and identity-card numbers over HTTP. The sample archive holds none, so a small born-digital
+ * application naming an investor by PESEL and ID card is ingested into a fresh archive with
+ * `kwerenda ingest`. A clerk finds it but sees `•` in place of the numbers — in quotes, the page text,
+ * the title, the metadata and the file name — with offsets that still line up; asking by the number
+ * is refused. A supervisor sees the numbers, finds the document by them, and reopening the clerk's
+ * search sees exactly what the clerk saw. On the page image the numbers are covered for the clerk.
+ * KWERENDA_PESEL_VISIBLE_ROLES decides who sees them.
+ */
+import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import type { Server } from 'node:http';
+import path from 'node:path';
+import fontkit from '@pdf-lib/fontkit';
+import { PDFDocument, rgb } from 'pdf-lib';
+import sharp from 'sharp';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { fontBytes } from '../../fixtures/fonts.js';
+import { ConfigError, loadConfig } from '../../server/config.js';
+import { silentLogger } from '../../server/log.js';
+import { createHttpServer, createSearchRuntime, type SearchRuntime } from '../../server/main.js';
+import type { AgentResponse } from '../../server/services/agent.service.js';
+import { cliPath, tempDir } from '../helpers/paths.js';
+
+const PESEL = '85010112345';
+const ID_CARD = 'ABA 300000';
+const FILE = `wniosek_${PESEL}.pdf`;
+const LINES = [
+  'WNIOSEK O POZWOLENIE NA BUDOWĘ',
+  'Znak sprawy: WUA-ZRB.6740.1.555.2021',
+  'Wrocław, dnia 12 marca 2021 r.',
+  `Inwestor: Jan Kowalski, PESEL ${PESEL}, legitymujący się dowodem osobistym ${ID_CARD},`,
+  'zamieszkały przy ul. Jagodzińskiej 29, 52-214 Wrocław.',
+  'Wnoszę o wydanie pozwolenia na budowę garażu wolnostojącego na działce nr 45/7 obręb Oporów.',
+];
+const QUESTION = 'wniosek inwestora Jana Kowalskiego o budowę garażu wolnostojącego';
+
+async function writeApplication(file: string): Promise<void> {
+  const pdf = await PDFDocument.create();
+  pdf.registerFontkit(fontkit);
+  const font = await pdf.embedFont(fontBytes('sans-r'), { subset: true });
+  const page = pdf.addPage([595, 842]);
+  LINES.forEach((line, i) => page.drawText(line, { x: 50, y: 780 - i * 22, size: 9.5, font, color: rgb(0, 0, 0) }));
+  fs.writeFileSync(file, await pdf.save());
+}
+
+interface PageBody {
+  text: string;
+  words: unknown[];
+}
+
+describe('PESEL and identity-card numbers are masked for roles that may not see them', () => {
+  const dirs: string[] = [];
+  let rt: SearchRuntime;
+  let server: Server;
+  let base: string;
+  const tokens: Record<string, string> = {};
+
+  const call = (who: string, p: string, body?: unknown, at = base) =>
+    fetch(at + p, {
+      method: body === undefined ? 'GET' : 'POST',
+      headers: { authorization: `Bearer ${tokens[who]}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+    });
+  const ask = async (who: string, question: string, at = base): Promise<AgentResponse> => {
+    const res = await call(who, '/api/agent/search', { question }, at);
+    expect(res.status).toBe(200);
+    return (await res.json()) as AgentResponse;
+  };
+  const ours = (r: AgentResponse) => r.results.find((x) => x.document.source.sha256 === sha)!;
+  let sha: string;
+  let docId: string;
+
+  beforeAll(async () => {
+    const input = tempDir('pesel-input');
+    const data = tempDir('pesel-data');
+    dirs.push(input, data);
+    await writeApplication(path.join(input, FILE));
+    const ingest = spawnSync(process.execPath, [cliPath, 'ingest', input, '--data', data], { encoding: 'utf8', timeout: 300_000, env: { ...process.env, KWERENDA_PROGRESS: 'none' } });
+    expect(ingest.status, ingest.stderr).toBe(0);
+
+    rt = await createSearchRuntime(loadConfig({ KWERENDA_DATA_DIR: data }), { logger: silentLogger });
+    for (const [name, role] of [['anna', 'clerk'], ['rafal', 'records'], ['sonia', 'supervisor'], ['adam', 'admin']] as const) {
+      tokens[name] = rt.users.add(name, role).token;
+    }
+    const doc = rt.db.prepare("SELECT id, sha256 FROM documents WHERE status = 'ready'").get() as { id: number; sha256: string };
+    [docId, sha] = [String(doc.id), doc.sha256];
+    server = await createHttpServer(rt, '127.0.0.1', 0);
+    const addr = server.address();
+    base = `http://127.0.0.1:${typeof addr === 'object' && addr ? addr.port : 0}`;
+  }, 300_000);
+
+  afterAll(async () => {
+    server?.closeAllConnections();
+    await new Promise((r) => server?.close(r));
+    await rt?.close();
+    for (const d of dirs) fs.rmSync(d, { recursive: true, force: true });
+  });
+
+  it('the stored page holds the numbers (the archive itself is not altered)', async () => {
+    const page = (await (await call('sonia', `/api/documents/${docId}/pages/1`)).json()) as PageBody;
+    expect(page.text).toContain(PESEL);
+    expect(page.text).toContain(ID_CARD);
+  });
+
+  it('a clerk finds the application but sees • in quotes, title and file name; quotes are still slices of the page', async () => {
+    const r = await ask('anna', QUESTION);
+    const hit = ours(r);
+    expect(hit).toBeDefined();
+    const json = JSON.stringify(r);
+    for (const secret of [PESEL, '850101', '12345', ID_CARD, '300000']) expect(json).not.toContain(secret);
+    expect(hit.document.source.filename).toBe(`wniosek_${'•'.repeat(11)}.pdf`);
+    expect(hit.citations.some((c) => c.quote.includes('•'.repeat(11)))).toBe(true);
+
+    const shown = (await (await call('anna', `/api/documents/${docId}/pages/1`)).json()) as PageBody;
+    const full = (await (await call('sonia', `/api/documents/${docId}/pages/1`)).json()) as PageBody;
+    expect(shown.text).not.toContain(PESEL);
+    expect(shown.text).toContain(`PESEL ${'•'.repeat(11)},`);
+    expect(shown.text).toContain(`osobistym ${'•'.repeat(10)},`);
+    expect(shown.text.length).toBe(full.text.length);
+    expect(shown.words).toEqual(full.words);
+    for (const c of hit.citations) {
+      expect(c.quote).toBe(shown.text.slice(c.start, c.end));
+      expect(c.quote.length).toBe(c.end - c.start);
+    }
+  });
+
+  it('masks the document view for every role that may not see the numbers, not for a supervisor', async () => {
+    for (const who of ['anna', 'rafal', 'adam']) {
+      const res = await call(who, `/api/documents/${docId}`);
+      expect(res.status).toBe(200);
+      const text = await res.text();
+      expect(text, who).not.toContain(PESEL);
+      expect(text, who).toContain(`wniosek_${'•'.repeat(11)}.pdf`);
+      expect(((await (await call(who, `/api/documents/${docId}/pages/1`)).json()) as PageBody).text, who).not.toContain(ID_CARD);
+    }
+    expect(await (await call('sonia', `/api/documents/${docId}`)).text()).toContain(FILE);
+  });
+
+  it('covers the numbers on the page image and in the download\'s file name for a clerk; the supervisor gets the scan as it is', async () => {
+    type Word = { start: number; end: number; box: { x0: number; y0: number; x1: number; y1: number } };
+    const page = (await (await call('sonia', `/api/documents/${docId}/pages/1`)).json()) as { text: string; words: Word[] };
+    const at = page.text.indexOf(PESEL);
+    const word = page.words.find((w) => w.start <= at && at < w.end)!;
+    const title = page.words[0]!;
+    const grey = async (who: string) => {
+      const res = await call(who, `/api/documents/${docId}/pages/1/image`);
+      expect(res.status).toBe(200);
+      const { data, info } = await sharp(Buffer.from(await res.arrayBuffer())).greyscale().raw().toBuffer({ resolveWithObject: true });
+      /** Mean and spread of the pixels inside a normalised box. */
+      return (b: Word['box']) => {
+        const px: number[] = [];
+        for (let y = Math.ceil(b.y0 * info.height); y < Math.floor(b.y1 * info.height); y++) {
+          for (let x = Math.ceil(b.x0 * info.width); x < Math.floor(b.x1 * info.width); x++) px.push(data[y * info.width + x]!);
+        }
+        const mean = px.reduce((a, v) => a + v, 0) / px.length;
+        return { mean, spread: Math.max(...px) - Math.min(...px) };
+      };
+    };
+    const [clerk, supervisor] = [await grey('anna'), await grey('sonia')];
+    expect(supervisor(word.box).spread).toBeGreaterThan(100); // dark digits on white paper
+    expect(clerk(word.box).spread).toBeLessThan(10); // one solid box
+    expect(Math.abs(clerk(title.box).mean - supervisor(title.box).mean)).toBeLessThan(3); // the rest is untouched
+
+    const file = await call('anna', `/api/documents/${docId}/file`);
+    expect(file.status).toBe(200);
+    expect(decodeURIComponent(file.headers.get('content-disposition') ?? '')).not.toContain(PESEL);
+    expect(decodeURIComponent((await call('sonia', `/api/documents/${docId}/file`)).headers.get('content-disposition') ?? '')).toContain(PESEL);
+  });
+
+  it('refuses a clerk\'s search by a PESEL or ID-card number, however it is written, and records nothing', async () => {
+    const before = (rt.db.prepare('SELECT count(*) AS n FROM searches').get() as { n: number }).n;
+    const refused = [
+      call('anna', '/api/agent/search', { question: `kto ma PESEL ${PESEL}?` }),
+      call('anna', '/api/agent/search', { question: 'PESEL 850101 12345' }),
+      call('anna', '/api/agent/search', { question: `dowód ${ID_CARD}` }),
+      call('anna', '/api/agent/search', { question: 'garaż', filters: { parcel: PESEL } }),
+      call('anna', `/api/search?q=${PESEL}`),
+      call('adam', `/api/search?q=ABA300000`),
+    ];
+    for (const res of await Promise.all(refused)) {
+      expect(res.status).toBe(403);
+      expect(((await res.json()) as { error: unknown }).error).toEqual({
+        code: 'pesel_search_forbidden',
+        message: 'wyszukiwanie według numeru PESEL lub numeru dowodu osobistego jest dostępne tylko dla: osoba nadzorująca',
+      });
+    }
+    // An 11-digit number that is not a valid PESEL is an ordinary question.
+    expect((await call('anna', '/api/agent/search', { question: 'numer 85010112346' })).status).toBe(200);
+    expect((rt.db.prepare('SELECT count(*) AS n FROM searches').get() as { n: number }).n).toBe(before + 1);
+  });
+
+  it('a supervisor finds the document by the PESEL and sees the numbers', async () => {
+    for (const q of [PESEL, `PESEL ${PESEL}`]) {
+      const r = await ask('sonia', q);
+      expect(r.results[0]?.document.source.sha256, q).toBe(sha);
+      expect(JSON.stringify(r)).toContain(PESEL);
+    }
+  });
+
+  it('the supervisor reopening the clerk\'s search sees exactly what the clerk saw', async () => {
+    const shown = await ask('anna', QUESTION);
+    const res = await call('sonia', `/api/audit/searches/${shown.id}`);
+    expect(res.status).toBe(200);
+    const opened = (await res.json()) as { response: AgentResponse };
+    expect(opened.response).toEqual(shown);
+    expect(JSON.stringify(opened)).not.toContain(PESEL);
+  });
+
+  it('KWERENDA_PESEL_VISIBLE_ROLES decides who sees them (here clerks, not supervisors)', async () => {
+    expect(loadConfig({}).security.peselVisibleRoles).toEqual(['supervisor']);
+    expect(loadConfig({ KWERENDA_PESEL_VISIBLE_ROLES: '' }).security.peselVisibleRoles).toEqual([]);
+    expect(() => loadConfig({ KWERENDA_PESEL_VISIBLE_ROLES: 'supervisor,boss' })).toThrow(ConfigError);
+    expect(() => loadConfig({ KWERENDA_PESEL_VISIBLE_ROLES: 'boss' })).toThrow(/KWERENDA_PESEL_VISIBLE_ROLES/);
+
+    const other = await createSearchRuntime(loadConfig({ KWERENDA_DATA_DIR: rt.config.dataDir, KWERENDA_PESEL_VISIBLE_ROLES: 'clerk, admin' }), { logger: silentLogger });
+    const s2 = await createHttpServer(other, '127.0.0.1', 0);
+    try {
+      const addr = s2.address();
+      const at = `http://127.0.0.1:${typeof addr === 'object' && addr ? addr.port : 0}`;
+      expect(JSON.stringify(await ask('anna', PESEL, at))).toContain(PESEL);
+      expect(await (await call('sonia', `/api/documents/${docId}`, undefined, at)).text()).not.toContain(PESEL);
+      const refused = await call('sonia', '/api/agent/search', { question: PESEL }, at);
+      expect(refused.status).toBe(403);
+      expect(((await refused.json()) as { error: { message: string } }).error.message).toMatch(/dostępne tylko dla: (urzędnik, administrator|administrator, urzędnik)$/);
+    } finally {
+      s2.closeAllConnections();
+      await new Promise((r) => s2.close(r));
+      await other.close();
+    }
+  });
+});
