@@ -17,7 +17,7 @@ import { HashingEmbedder } from '../ingest/embed.js';
 import { chunkPages } from '../ingest/text/chunk.js';
 import type { MetaValue } from '../ingest/types.js';
 import { rrf } from '../server/domain/rrf.js';
-import type { KeywordQuery, SearchFilters } from '../server/domain/types.js';
+import { UNRESTRICTED_VIEWER, type KeywordQuery, type SearchFilters } from '../server/domain/types.js';
 import { keywordQuery } from '../server/search/polish.js';
 import { SqliteSearchBackend } from '../server/search/sqlite/sqlite-backend.js';
 import { RulesPlanner } from '../server/agent/rules-planner.js';
@@ -168,7 +168,7 @@ async function benchSize(size: number, queries: number, log: (s: string) => void
   const t = performance.now();
   fast.warmUp();
   const indexSeconds = (performance.now() - t) / 1000;
-  const stats = await fast.stats();
+  const stats = await fast.stats(UNRESTRICTED_VIEWER);
   const r = rng(size + 1);
   const texts = Array.from({ length: queries }, () => Array.from({ length: 2 + Math.floor(r() * 2) }, () => pick(r, QUERY_WORDS)).join(' '));
   const filters: SearchFilters = { docType: 'decyzja', dateFrom: '2012-01-01' };
@@ -179,23 +179,23 @@ async function benchSize(size: number, queries: number, log: (s: string) => void
     const all = keywordQuery(text, 'all');
     const any: KeywordQuery = { ...all, match: 'any' };
     const vec = embedder.embedOne(text);
-    await timed(s, 'keyword, all', () => fast.keyword(all, { limit: 50 }));
-    await timed(s, 'keyword, any', () => fast.keyword(any, { limit: 50 }));
-    await timed(s, 'keyword, all, filtered (type + date)', () => fast.keyword(all, { limit: 50, filters }));
+    await timed(s, 'keyword, all', () => fast.keyword(all, { limit: 50, viewer: UNRESTRICTED_VIEWER }));
+    await timed(s, 'keyword, any', () => fast.keyword(any, { limit: 50, viewer: UNRESTRICTED_VIEWER }));
+    await timed(s, 'keyword, all, filtered (type + date)', () => fast.keyword(all, { limit: 50, filters, viewer: UNRESTRICTED_VIEWER }));
     const fragment: KeywordQuery = { terms: [{ forms: [{ text: `ZRB.6740.1.${1 + Math.floor(r() * stats.documents)}.` }] }], match: 'all', index: 'substring' };
-    await timed(s, 'keyword, substring: signature fragment', () => fast.keyword(fragment, { limit: 50 }));
-    const approx = await timed(s, 'vector, int8 index', () => fast.vector(vec, { limit: 50 }));
-    await timed(s, 'vector, int8 index, filtered (type + date)', () => fast.vector(vec, { limit: 50, filters }));
-    await timed(s, 'vector, int8 index, filtered (precinct)', () => fast.vector(vec, { limit: 50, filters: { precinct: pick(r, PRECINCTS) } }));
-    const truth = await timed(s, 'vector, sqlite-vec exact kNN', () => exact.vector(vec, { limit: 50 }));
+    await timed(s, 'keyword, substring: signature fragment', () => fast.keyword(fragment, { limit: 50, viewer: UNRESTRICTED_VIEWER }));
+    const approx = await timed(s, 'vector, int8 index', () => fast.vector(vec, { limit: 50, viewer: UNRESTRICTED_VIEWER }));
+    await timed(s, 'vector, int8 index, filtered (type + date)', () => fast.vector(vec, { limit: 50, filters, viewer: UNRESTRICTED_VIEWER }));
+    await timed(s, 'vector, int8 index, filtered (precinct)', () => fast.vector(vec, { limit: 50, filters: { precinct: pick(r, PRECINCTS) }, viewer: UNRESTRICTED_VIEWER }));
+    const truth = await timed(s, 'vector, sqlite-vec exact kNN', () => exact.vector(vec, { limit: 50, viewer: UNRESTRICTED_VIEWER }));
     const ids = new Set(truth.slice(0, 10).map((h) => h.chunkId));
     if (i >= 5) recall += approx.slice(0, 10).filter((h) => ids.has(h.chunkId)).length / Math.max(1, Math.min(10, ids.size));
-    await timed(s, 'metadata: caseNumber', () => fast.metadata({ kind: 'caseNumber', value: `wua-zrb.6740.1.${1 + Math.floor(r() * stats.documents)}.2010` }, { limit: 50 }));
-    await timed(s, 'metadata: parcel + precinct', () => fast.metadata({ kind: 'parcel', value: `${1 + Math.floor(r() * 900)}/3`, precinct: pick(r, PRECINCTS) }, { limit: 50 }));
+    await timed(s, 'metadata: caseNumber', () => fast.metadata({ kind: 'caseNumber', value: `wua-zrb.6740.1.${1 + Math.floor(r() * stats.documents)}.2010` }, { limit: 50, viewer: UNRESTRICTED_VIEWER }));
+    await timed(s, 'metadata: parcel + precinct', () => fast.metadata({ kind: 'parcel', value: `${1 + Math.floor(r() * 900)}/3`, precinct: pick(r, PRECINCTS) }, { limit: 50, viewer: UNRESTRICTED_VIEWER }));
     for (const [name, q] of [['hybrid: all + vector + RRF', all], ['hybrid: any + vector + RRF', any]] as const) {
       await timed(s, name, async () => {
-        const kw = await fast.keyword(q, { limit: 50 });
-        const vv = await fast.vector(embedder.embedOne(text), { limit: 50 });
+        const kw = await fast.keyword(q, { limit: 50, viewer: UNRESTRICTED_VIEWER });
+        const vv = await fast.vector(embedder.embedOne(text), { limit: 50, viewer: UNRESTRICTED_VIEWER });
         return rrf([{ name: 'kw', ids: kw.map((h) => h.chunkId) }, { name: 'vec', ids: vv.map((h) => h.chunkId) }]);
       });
     }
@@ -237,7 +237,7 @@ async function benchSize(size: number, queries: number, log: (s: string) => void
     const q = questions[i % questions.length]!;
     inBackend = 0;
     const t0 = performance.now();
-    await agent.search({ question: q }, cliOperator());
+    await agent.search({ question: q }, cliOperator(), 'agent', UNRESTRICTED_VIEWER);
     const total = performance.now() - t0;
     if (i >= 5) {
       for (const [name, ms] of [['agent request, rules planner (no LLM), whole', total], ['agent overhead beyond backend calls (plan, fusion, passages, scores, verification, record)', total - inBackend]] as const) {

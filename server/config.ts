@@ -6,6 +6,7 @@
 import os from 'node:os';
 import path from 'node:path';
 import { z } from 'zod';
+import type { Role } from './store/users.js';
 
 const int = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
 const blankToUndefined = z
@@ -72,10 +73,30 @@ const envSchema = z.object({
    * (Express "trust proxy": e.g. `loopback`, `10.0.0.0/8`, or a hop count). Empty: none.
    */
   KWERENDA_TRUST_PROXY: z.string().trim().max(500).default(''),
+  /**
+   * Roles that see PESEL and identity-card numbers unmasked (comma-separated; empty: nobody); for
+   * every other role they are shown as •••, and searching by them is refused.
+   */
+  KWERENDA_PESEL_VISIBLE_ROLES: z
+    .string()
+    .default('supervisor')
+    .transform((v) => v.split(',').map((r) => r.trim()).filter((r) => r !== ''))
+    .pipe(z.array(z.enum(['clerk', 'records', 'supervisor', 'admin'], { error: 'role: clerk, records, supervisor lub admin' }))),
   /** Upload limits for the web ingest. */
   KWERENDA_UPLOAD_MAX_FILE_MB: int(1, 100_000).default(2048),
   KWERENDA_UPLOAD_MAX_REQUEST_MB: int(1, 1_000_000).default(20_480),
   KWERENDA_UPLOAD_MAX_FILES: int(1, 1_000_000).default(10_000),
+  /** Single sign-on (OpenID Connect): off while OIDC_ISSUER is unset; once set, see `oidcSettings`. */
+  OIDC_ISSUER: optionalUrl,
+  OIDC_CLIENT_ID: blankToUndefined,
+  OIDC_CLIENT_SECRET: blankToUndefined,
+  /** The public address of /api/auth/oidc/callback as registered at the provider — never guessed from a request. */
+  OIDC_REDIRECT_URI: optionalUrl,
+  OIDC_GROUPS_CLAIM: z.string().trim().min(1).max(200).default('groups'),
+  /** `group=role` pairs separated by `,` (or by `;` when a group name has commas, e.g. an LDAP DN). */
+  OIDC_ROLE_MAP: z.string().max(10_000).default(''),
+  OIDC_SCOPES: z.string().trim().max(1000).default('openid profile'),
+  OIDC_USERNAME_CLAIM: z.string().trim().min(1).max(200).default('preferred_username'),
 });
 
 export type Env = z.infer<typeof envSchema>;
@@ -124,9 +145,29 @@ export interface Config {
     loginLockSeconds: number;
     loginPerMinute: number;
     searchPerMinute: number;
+    /** Roles that see PESEL / identity-card numbers unmasked. */
+    peselVisibleRoles: readonly Role[];
   };
   uploads: { maxFileBytes: number; maxRequestBytes: number; maxFiles: number };
   progress: 'auto' | 'bar' | 'lines' | 'none';
+  /** Single sign-on; absent when OIDC_ISSUER is unset. */
+  oidc?: OidcConfig;
+}
+
+/** Single sign-on through the city's identity provider (OpenID Connect, authorization code + PKCE). */
+export interface OidcConfig {
+  issuer: string;
+  clientId: string;
+  clientSecret: string;
+  redirectUri: string;
+  /** The id_token / userinfo claim listing the user's groups. */
+  groupsClaim: string;
+  /** The claim that names a new user (made unique if the name is taken). */
+  usernameClaim: string;
+  /** Space-separated scopes; always includes `openid`. */
+  scopes: string;
+  /** In the administrator's order: the first listed group the user is in decides the role. */
+  roleMap: readonly { group: string; role: Role }[];
 }
 
 export class ConfigError extends Error {
@@ -148,7 +189,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   if (!parsed.success) {
     const problems = parsed.error.issues.map((i) => {
       const key = i.path.join('.');
-      const shown = key.includes('PASSWORD') || key.includes('API_KEY') ? '(hidden)' : JSON.stringify(env[key] ?? '');
+      const shown = key.includes('PASSWORD') || key.includes('API_KEY') || key.includes('SECRET') ? '(hidden)' : JSON.stringify(env[key] ?? '');
       return `${key}=${shown}: ${i.message}`;
     });
     throw new ConfigError(problems);
@@ -163,6 +204,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   if (e.EMBEDDINGS_BASE_URL && !e.EMBEDDINGS_MODEL) {
     throw new ConfigError(['EMBEDDINGS_BASE_URL is set but EMBEDDINGS_MODEL is empty']);
   }
+  const sso = oidcSettings(e);
+  if (sso.problems.length > 0) throw new ConfigError(sso.problems);
   const config: Config = {
     dataDir: path.resolve(e.KWERENDA_DATA_DIR),
     backend: e.KWERENDA_BACKEND,
@@ -207,6 +250,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       loginLockSeconds: e.KWERENDA_LOGIN_LOCK_S,
       loginPerMinute: e.KWERENDA_RATE_LOGIN_PER_MIN,
       searchPerMinute: e.KWERENDA_RATE_SEARCH_PER_MIN,
+      peselVisibleRoles: [...new Set(e.KWERENDA_PESEL_VISIBLE_ROLES)],
     },
     uploads: {
       maxFileBytes: e.KWERENDA_UPLOAD_MAX_FILE_MB * 1024 ** 2,
@@ -214,6 +258,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       maxFiles: e.KWERENDA_UPLOAD_MAX_FILES,
     },
     progress: e.KWERENDA_PROGRESS,
+    ...(sso.config ? { oidc: sso.config } : {}),
   };
   return deepFreeze(config);
 }
@@ -222,6 +267,57 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
 function trustProxy(v: string): string | number | false {
   if (v === '' || v === 'false') return false;
   return /^\d{1,2}$/.test(v) ? Number(v) : v;
+}
+
+const SSO_ROLES: readonly Role[] = ['clerk', 'records', 'supervisor', 'admin'];
+const LOOPBACK_HOST = /^(localhost|127\.\d{1,3}\.\d{1,3}\.\d{1,3}|\[::1\])$/;
+
+/**
+ * OIDC_*: all or nothing once OIDC_ISSUER is set. The provider must be reached over TLS (its
+ * answers decide who is an administrator) unless it runs on this machine.
+ */
+function oidcSettings(e: Env): { config?: OidcConfig; problems: string[] } {
+  if (!e.OIDC_ISSUER) return { problems: [] };
+  const problems: string[] = [];
+  for (const key of ['OIDC_CLIENT_ID', 'OIDC_CLIENT_SECRET', 'OIDC_REDIRECT_URI'] as const) {
+    if (!e[key]) problems.push(`OIDC_ISSUER is set but ${key} is empty`);
+  }
+  const issuer = new URL(e.OIDC_ISSUER);
+  if (issuer.protocol !== 'https:' && !LOOPBACK_HOST.test(issuer.hostname)) {
+    problems.push('OIDC_ISSUER must be an https:// address (plain http only for a provider on this machine)');
+  }
+  if (e.OIDC_REDIRECT_URI && !new URL(e.OIDC_REDIRECT_URI).pathname.endsWith('/api/auth/oidc/callback')) {
+    problems.push('OIDC_REDIRECT_URI must be the public address of /api/auth/oidc/callback');
+  }
+  if (!e.OIDC_SCOPES.split(/\s+/).includes('openid')) problems.push('OIDC_SCOPES must include openid');
+  const roleMap: { group: string; role: Role }[] = [];
+  const separator = e.OIDC_ROLE_MAP.includes(';') ? ';' : ',';
+  for (const item of e.OIDC_ROLE_MAP.split(separator).map((s) => s.trim()).filter((s) => s !== '')) {
+    const eq = item.lastIndexOf('=');
+    const group = item.slice(0, Math.max(eq, 0)).trim();
+    const role = item.slice(eq + 1).trim() as Role;
+    if (eq <= 0 || group === '') problems.push(`OIDC_ROLE_MAP: "${item}" is not group=role`);
+    else if (!SSO_ROLES.includes(role)) problems.push(`OIDC_ROLE_MAP: unknown role "${role}" for group "${group}"; available: ${SSO_ROLES.join(', ')}`);
+    else if (roleMap.some((m) => m.group === group)) problems.push(`OIDC_ROLE_MAP: group "${group}" is listed twice`);
+    else roleMap.push({ group, role });
+  }
+  if (roleMap.length === 0 && !problems.some((p) => p.startsWith('OIDC_ROLE_MAP'))) {
+    problems.push('OIDC_ISSUER is set but OIDC_ROLE_MAP is empty (e.g. kw-urzednicy=clerk,kw-archiwum=records)');
+  }
+  if (problems.length > 0) return { problems };
+  return {
+    problems,
+    config: {
+      issuer: e.OIDC_ISSUER,
+      clientId: e.OIDC_CLIENT_ID!,
+      clientSecret: e.OIDC_CLIENT_SECRET!,
+      redirectUri: e.OIDC_REDIRECT_URI!,
+      groupsClaim: e.OIDC_GROUPS_CLAIM,
+      usernameClaim: e.OIDC_USERNAME_CLAIM,
+      scopes: e.OIDC_SCOPES.split(/\s+/).filter((s) => s !== '').join(' '),
+      roleMap,
+    },
+  };
 }
 
 function isOptionalNumeric(key: string): boolean {

@@ -7,14 +7,17 @@ import { TesseractPool } from '../ingest/extract/tesseract-pool.js';
 import { RulesPlanner } from './agent/rules-planner.js';
 import type { Config } from './config.js';
 import { createApp, type AppDeps } from './http/app.js';
+import { answerMalformedRequestsInJson } from './http/node-server.js';
 import { createLlmClient } from './llm/client.js';
 import { groundPlan } from './llm/grounding.js';
 import { LlmPlanner } from './llm/llm-planner.js';
 import { LlmReranker } from './llm/llm-reranker.js';
 import { createLogger, type Logger } from './log.js';
 import type { SearchBackend } from './search/backend.js';
+import type { Viewer } from './domain/types.js';
 import { SqliteSearchBackend } from './search/sqlite/sqlite-backend.js';
 import { AgentService, type AgentDeps } from './services/agent.service.js';
+import { PeselPolicy } from './security/masking.js';
 import { DocumentService } from './services/document.service.js';
 import { PageImageService } from './services/page-image.service.js';
 import { AuditLog } from './store/audit-log.js';
@@ -22,6 +25,8 @@ import { Searches } from './store/searches.js';
 import { Sessions } from './store/sessions.js';
 import { Users } from './store/users.js';
 import { Verdicts } from './store/verdicts.js';
+import { Restrictions } from './store/restrictions.js';
+import { OidcClient } from './security/oidc.js';
 import { OverviewService } from './services/overview.service.js';
 import { SqliteQueue } from './queue/sqlite-queue.js';
 import type { JobQueue } from './queue/queue.js';
@@ -135,21 +140,25 @@ export interface SearchRuntime extends Runtime {
   sessions: Sessions;
   /** The tamper-evident audit trail. */
   auditLog: AuditLog;
+  /** Restricted documents: rules by case, folder or document (admins). */
+  restrictions: Restrictions;
   logger: Logger;
   /** Web uploads; its ingest workers start on the first upload and stop with the runtime. */
   uploads: UploadService;
+  /** Who sees PESEL / identity-card numbers unmasked (KWERENDA_PESEL_VISIBLE_ROLES). */
+  pesel: PeselPolicy;
 }
 
 /** The LLM side of the agent, when LLM_BASE_URL is configured. */
 function createLlm(config: Readonly<Config>, backend: SearchBackend): AgentDeps['llm'] {
   if (!config.llm.baseUrl) return undefined;
   const client = createLlmClient(config.llm);
-  // A term the model introduced is kept only if the archive contains it as a phrase.
-  const exists = async (term: string) =>
-    (await backend.keyword({ terms: [{ forms: [{ text: term }] }], match: 'all' }, { limit: 1 })).length > 0;
+  // A term the model introduced is kept only if the archive, as the asking viewer sees it, contains it as a phrase.
+  const exists = (viewer: Viewer) => async (term: string) =>
+    (await backend.keyword({ terms: [{ forms: [{ text: term }] }], match: 'all' }, { limit: 1, viewer })).length > 0;
   return {
     planner: new LlmPlanner(client, config.llm),
-    ground: (plan, question, filters) => groundPlan(plan, question, exists, filters ? { filters } : {}),
+    ground: (plan, question, filters, viewer) => groundPlan(plan, question, exists(viewer), filters ? { filters } : {}),
     ...(config.llm.rerank ? { reranker: new LlmReranker(client, config.llm) } : {}),
   };
 }
@@ -179,7 +188,9 @@ export async function createSearchRuntime(
     maxImagePixels: config.ingest.maxImagePixels,
     pageImageDpi: config.ingest.pageImageDpi,
   });
+  const pesel = new PeselPolicy(config.security.peselVisibleRoles);
   const agent = new AgentService({
+    pesel,
     backend,
     embedder: base.embedder,
     rules: new RulesPlanner(),
@@ -201,6 +212,7 @@ export async function createSearchRuntime(
     agent,
     documents: new DocumentService(backend, base.db, config.dataDir, pageImages),
     users: new Users(base.db, auditLog),
+    restrictions: new Restrictions(base.db, auditLog),
     searches,
     verdicts: new Verdicts(base.db, auditLog),
     sessions: new Sessions(
@@ -211,6 +223,7 @@ export async function createSearchRuntime(
     auditLog,
     logger,
     uploads,
+    pesel,
     close: async () => {
       await uploads.close();
       await pageImages.close();
@@ -228,8 +241,10 @@ export function appDeps(rt: SearchRuntime): AppDeps {
     users: rt.users,
     logger: rt.logger,
     uploads: rt.uploads,
-    audit: { searches: rt.searches, verdicts: rt.verdicts, users: rt.users, log: rt.auditLog },
+    audit: { searches: rt.searches, verdicts: rt.verdicts, users: rt.users, log: rt.auditLog, backend: rt.backend },
     overview: new OverviewService(rt.db),
+    restrictions: rt.restrictions,
+    pesel: rt.pesel,
     security: {
       sessions: rt.sessions,
       audit: rt.auditLog,
@@ -237,6 +252,7 @@ export function appDeps(rt: SearchRuntime): AppDeps {
       loginPerMinute: rt.config.security.loginPerMinute,
       searchPerMinute: rt.config.security.searchPerMinute,
       trustProxy: rt.config.http.trustProxy,
+      ...(rt.config.oidc ? { oidc: new OidcClient(rt.config.oidc, rt.db) } : {}),
     },
   };
 }
@@ -246,7 +262,8 @@ export function createHttpServer(rt: SearchRuntime, host: string, port: number):
   // Build the in-memory vector index before the first clerk waits for it.
   if (rt.backend instanceof SqliteSearchBackend) rt.backend.warmUp();
   const app = createApp(appDeps(rt));
-  const server = http.createServer(app);
+  const server = http.createServer({ requireHostHeader: false }, app);
+  answerMalformedRequestsInJson(server);
   // Uploads of scanned case files may take long on a slow network; a stalled client is still cut
   // off by headersTimeout (headers) and keepAliveTimeout, and /api authenticates before reading a body.
   server.requestTimeout = 30 * 60_000;

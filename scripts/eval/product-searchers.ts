@@ -6,6 +6,7 @@
 import { loadConfig } from '../../server/config.js';
 import { silentLogger } from '../../server/log.js';
 import { createSearchRuntime } from '../../server/main.js';
+import { UNRESTRICTED_VIEWER } from '../../server/domain/types.js';
 import type { AgentResponse, Strategy } from '../../server/services/agent.service.js';
 import { cliOperator } from '../../server/store/users.js';
 import type { EvalAnswer, EvalSearcher } from './runner.js';
@@ -32,7 +33,8 @@ export async function productSearchers(dataDir: string): Promise<ProductSearcher
   const searcher =
     (strategy: Strategy): EvalSearcher =>
     async (question) =>
-      toAnswer(await rt.agent.search({ question, limit: 10 }, cliOperator(), strategy));
+      // The evaluation measures the whole archive: the system's own viewer, never a person's.
+      toAnswer(await rt.agent.search({ question, limit: 10 }, cliOperator(), strategy, UNRESTRICTED_VIEWER));
   return {
     searchers: {
       keyword: searcher('keyword'),

@@ -6,7 +6,7 @@
  */
 import type { Embedder } from '../../ingest/embed.js';
 import { normaliseSignature } from '../../ingest/metadata/index.js';
-import type { ChunkHit, DocumentId, KeywordQuery, MetadataHit, QueryTerm, SearchFilters } from '../domain/types.js';
+import type { ChunkHit, DocumentId, KeywordQuery, MetadataHit, QueryTerm, SearchFilters, Viewer } from '../domain/types.js';
 import { findTerms } from '../domain/passages.js';
 import { rrf, type RankedList } from '../domain/rrf.js';
 import type { SearchBackend } from '../search/backend.js';
@@ -52,6 +52,8 @@ export interface ExecuteOptions {
   embedder: Embedder;
   /** The clerk's filters: applied to every step. */
   filters?: SearchFilters;
+  /** Whose search it is: every backend call sees only what this viewer may read (so does `notFound`). */
+  viewer: Viewer;
   signal?: AbortSignal;
 }
 
@@ -155,7 +157,7 @@ export class PlanExecutor {
       case 'semantic': {
         const filters = mergeFilters(this.opts.filters, step.filters);
         const [vec] = await this.opts.embedder.embed([step.query], 'query');
-        const hits = vec ? await backend.vector(vec, { filters, limit: LIST_DEPTH }) : [];
+        const hits = vec ? await backend.vector(vec, { filters, limit: LIST_DEPTH, viewer: this.opts.viewer }) : [];
         const docs = this.addChunkList(`vec${i}`, hits, ev, 1);
         const f = describeFilters(filters);
         return { type: 'semantic', label: `znaczenie: „${step.query}”${f ? ` (${f})` : ''}`, query: step.query, filters, hits: docs.size };
@@ -164,7 +166,7 @@ export class PlanExecutor {
         return this.identifier(step, i, ev);
       case 'filter': {
         const filters = mergeFilters(this.opts.filters, step.filters) ?? {};
-        const ids = await backend.listDocuments(filters, LIST_DEPTH);
+        const ids = await backend.listDocuments(filters, LIST_DEPTH, this.opts.viewer);
         ev.docLists.push({ name: `filter${i}`, ids });
         return { type: 'filter', label: `dokumenty: ${describeFilters(filters)}`, filters, hits: ids.length };
       }
@@ -180,7 +182,7 @@ export class PlanExecutor {
     docs: Set<DocumentId>,
   ): Promise<number> {
     if (q.terms.length === 0) return 0;
-    const hits = await this.opts.backend.keyword(q, { filters, limit: LIST_DEPTH });
+    const hits = await this.opts.backend.keyword(q, { filters, limit: LIST_DEPTH, viewer: this.opts.viewer });
     const found = this.addChunkList(name, hits, ev, weight);
     for (const d of found) docs.add(d);
     return found.size;
@@ -198,7 +200,7 @@ export class PlanExecutor {
   }
 
   private async identifier(step: Extract<PlanStep, { type: 'identifier' }>, i: number, ev: Evidence): Promise<ExecutedStep> {
-    const { backend } = this.opts;
+    const { backend, viewer } = this.opts;
     const filters = this.opts.filters;
     const value = step.kind === 'caseNumber' ? (normaliseSignature(step.value) ?? step.value) : step.value;
     const key = identifierKey(step.kind, value);
@@ -209,7 +211,7 @@ export class PlanExecutor {
     const meta =
       step.kind === 'address'
         ? []
-        : await backend.metadata({ kind: step.kind, value, precinct: step.precinct }, { filters, limit: LIST_DEPTH });
+        : await backend.metadata({ kind: step.kind, value, precinct: step.precinct }, { filters, limit: LIST_DEPTH, viewer });
     const metaDocs: DocumentId[] = [];
     for (const m of meta) {
       if (!found.has(m.documentId)) metaDocs.push(m.documentId);
@@ -228,10 +230,10 @@ export class PlanExecutor {
           ? { terms: [{ forms: addressForms(value) }], match: 'all' }
           : keywordQuery(value, 'all');
     ev.terms.push(...textQuery.terms);
-    const rawHits = textQuery.terms.length > 0 ? await backend.keyword(textQuery, { filters, limit: LIST_DEPTH }) : [];
+    const rawHits = textQuery.terms.length > 0 ? await backend.keyword(textQuery, { filters, limit: LIST_DEPTH, viewer }) : [];
     // The word index splits identifiers at "/", "." and "-": the phrase "777/77" also matches
     // "tel. 71 777 77 62". Keep only chunks where every term occurs exactly as written.
-    const texts = new Map((await backend.chunks(rawHits.map((h) => h.chunkId))).map((c) => [c.chunkId, c.text]));
+    const texts = new Map((await backend.chunks(rawHits.map((h) => h.chunkId), viewer)).map((c) => [c.chunkId, c.text]));
     const textHits = rawHits.filter((h) => {
       const text = texts.get(h.chunkId);
       if (text === undefined) return false;
@@ -242,7 +244,7 @@ export class PlanExecutor {
 
     // 3. A signature is also the case a document is filed under.
     if (step.kind === 'caseNumber' && normaliseSignature(value)) {
-      const filed = await backend.listDocuments({ ...filters, caseNumber: value }, LIST_DEPTH);
+      const filed = await backend.listDocuments({ ...filters, caseNumber: value }, LIST_DEPTH, viewer);
       for (const d of filed) found.add(d);
       ev.docLists.push({ name: `case${i}`, ids: filed, weight: 1 });
     }
@@ -259,12 +261,12 @@ export class PlanExecutor {
 
   /** The other documents of the cases of the best documents found so far. */
   private async followCase(i: number, ev: Evidence): Promise<ExecutedStep> {
-    const { backend } = this.opts;
+    const { backend, viewer } = this.opts;
     const top = rrf(ev.docLists).slice(0, 3).map((f) => f.id);
-    const docs = await backend.documents(top);
+    const docs = await backend.documents(top, viewer);
     const cases = [...new Set(docs.map((d) => d.caseNumber).filter((c): c is string => !!c))];
     const ids: DocumentId[] = [];
-    for (const c of cases) ids.push(...(await backend.listDocuments({ ...this.opts.filters, caseNumber: c }, LIST_DEPTH)));
+    for (const c of cases) ids.push(...(await backend.listDocuments({ ...this.opts.filters, caseNumber: c }, LIST_DEPTH, viewer)));
     ev.docLists.push({ name: `follow${i}`, ids, weight: 0.5 });
     return {
       type: 'followCase',

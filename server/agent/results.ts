@@ -7,7 +7,7 @@ import { foldForCompare } from '../../ingest/text/fold.js';
 import { findTerms, selectPassage } from '../domain/passages.js';
 import { maxRrfScore, rrf } from '../domain/rrf.js';
 import { confidenceOf, documentScore, type Coverage, type ScoreInput } from '../domain/score.js';
-import type { CitationCandidate, Confidence, DocumentId, DocumentRecord, PageRecord, QueryTerm } from '../domain/types.js';
+import type { CitationCandidate, Confidence, DocumentId, DocumentRecord, PageRecord, QueryTerm, Viewer } from '../domain/types.js';
 import type { SearchBackend } from '../search/backend.js';
 import { termFor } from '../search/polish.js';
 import { identifierKey, type Evidence } from './executor.js';
@@ -39,6 +39,8 @@ export function questionIdentifiers(facts: QuestionFacts): { kind: 'caseNumber' 
 
 export async function buildDrafts(args: {
   backend: SearchBackend;
+  /** Whose search it is: documents, chunks and pages are read as this viewer. */
+  viewer: Viewer;
   evidence: Evidence;
   facts: QuestionFacts;
   /** How many documents to prepare (more than shown, so a rerank has room). */
@@ -46,7 +48,7 @@ export async function buildDrafts(args: {
   /** Identifier keys present in the evidence for the question's identifiers. */
   identifierKeys: string[];
 }): Promise<Draft[]> {
-  const { backend, evidence: ev, facts } = args;
+  const { backend, viewer, evidence: ev, facts } = args;
   const fusedDocs = rrf(ev.docLists).slice(0, args.depth);
   if (fusedDocs.length === 0) return [];
   const best = maxRrfScore(ev.docLists) || 1;
@@ -59,8 +61,8 @@ export async function buildDrafts(args: {
     if (list.length < MAX_CITATIONS + 1) list.push(f.id);
     chunksByDoc.set(hit.documentId, list);
   }
-  const docs = new Map((await backend.documents(fusedDocs.map((f) => f.id))).map((d) => [d.id, d]));
-  const pages = new PageCache(backend);
+  const docs = new Map((await backend.documents(fusedDocs.map((f) => f.id), viewer)).map((d) => [d.id, d]));
+  const pages = new PageCache(backend, viewer);
   const wordTerms = facts.words.map((w) => termFor(w)).filter((t) => t.forms.length > 0);
 
   const drafts: Draft[] = [];
@@ -68,7 +70,7 @@ export async function buildDrafts(args: {
     const doc = docs.get(f.id);
     if (!doc) continue;
     const chunkIds = chunksByDoc.get(f.id) ?? [];
-    const chunks = chunkIds.length > 0 ? await backend.chunks(chunkIds) : await backend.documentChunks(f.id, 1);
+    const chunks = chunkIds.length > 0 ? await backend.chunks(chunkIds, viewer) : await backend.documentChunks(f.id, 1, viewer);
     const candidates: CitationCandidate[] = [];
     const add = async (page: number, range: { start: number; end: number }, anchor?: { start: number; end: number }) => {
       if (candidates.length >= MAX_CITATIONS) return;
@@ -144,15 +146,18 @@ export function identifierKeysOf(facts: QuestionFacts, normalise: (kind: string,
   return questionIdentifiers(facts).map((i) => identifierKey(i.kind, normalise(i.kind, i.value)));
 }
 
-/** Pages read once per question. */
+/** Pages read once per question, as its viewer. */
 export class PageCache {
   private readonly map = new Map<string, Promise<PageRecord | null>>();
-  constructor(private readonly backend: SearchBackend) {}
+  constructor(
+    private readonly backend: SearchBackend,
+    private readonly viewer: Viewer,
+  ) {}
   get(doc: DocumentId, page: number): Promise<PageRecord | null> {
     const key = `${doc}:${page}`;
     let p = this.map.get(key);
     if (!p) {
-      p = this.backend.page(doc, page);
+      p = this.backend.page(doc, page, this.viewer);
       this.map.set(key, p);
     }
     return p;

@@ -12,6 +12,8 @@ import { createReporter, statusWord } from './progress.js';
 import { searchCommand } from './search.js';
 import { serveCommand } from './serve.js';
 import { auditCommand } from './audit.js';
+import { parsePrincipalSpec, reapplyIngestRules, restrictCommands, restrictIngestRoots } from './restrict.js';
+import type { Principal } from '../store/restrictions.js';
 import { requireCli, usersCommand } from './users.js';
 
 /** Configuration from the environment, with command-line options taking precedence. */
@@ -56,8 +58,9 @@ export async function run(argv: string[]): Promise<number> {
     .option('--case <signature>', 'znak sprawy nadawany wszystkim plikom')
     .option('--workers <n>', 'liczba procesów OCR (domyślnie: liczba rdzeni)', positiveInt)
     .option('--watch', 'obserwuj foldery i dodawaj nowe pliki')
+    .option('--restrict-to <principals>', 'dostęp do przyjętych plików tylko dla, np. user:anna,role:supervisor', parsePrincipalSpec)
     .option('--json', 'podsumowanie w formacie JSON na standardowym wyjściu')
-    .action(async (paths: string[], opts: { data?: string; case?: string; workers?: number; watch?: boolean; json?: boolean }) => {
+    .action(async (paths: string[], opts: { data?: string; case?: string; workers?: number; watch?: boolean; json?: boolean; restrictTo?: Principal[] }) => {
       requireCli('ingest.write');
       exitCode = await ingestCommand(paths, opts);
     });
@@ -86,6 +89,7 @@ export async function run(argv: string[]): Promise<number> {
 
   program.addCommand(usersCommand((opts) => configWith(opts)));
   program.addCommand(auditCommand((opts) => configWith(opts), (code) => (exitCode = code)));
+  for (const c of restrictCommands((opts) => configWith(opts))) program.addCommand(c);
   // addCommand does not pass settings down: every command must throw instead of exiting.
   const inherit = (cmd: Command) => {
     cmd.exitOverride().configureOutput({ writeErr: (s) => process.stderr.write(s) });
@@ -113,7 +117,7 @@ export async function run(argv: string[]): Promise<number> {
 
 async function ingestCommand(
   paths: string[],
-  opts: { data?: string; case?: string; workers?: number; watch?: boolean; json?: boolean },
+  opts: { data?: string; case?: string; workers?: number; watch?: boolean; json?: boolean; restrictTo?: Principal[] },
 ): Promise<number> {
   const env = { ...process.env };
   if (opts.data) env.KWERENDA_DATA_DIR = opts.data;
@@ -136,6 +140,8 @@ async function ingestCommand(
   process.on('SIGTERM', onSignal);
   try {
     const caseOverride = opts.case?.trim() || null;
+    // Rules first: each document from these roots is restricted the moment it becomes searchable.
+    const rules = opts.restrictTo ? restrictIngestRoots(runtime.db, paths, opts.restrictTo) : [];
     if (opts.watch) {
       process.stderr.write(`Obserwuję: ${paths.join(', ')} (co ${config.ingest.watchIntervalMs / 1000} s). Ctrl+C kończy.\n`);
     }
@@ -150,6 +156,7 @@ async function ingestCommand(
       onWalkError: (p, err) => process.stderr.write(`Nie można odczytać: ${p} (${(err as NodeJS.ErrnoException).code ?? err.message})\n`),
     });
     reporter.stop();
+    if (rules.length > 0) reapplyIngestRules(runtime.db, rules);
     const s = result.summary;
     if (opts.json) {
       process.stdout.write(

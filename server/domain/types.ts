@@ -6,6 +6,7 @@
  */
 import { z } from 'zod';
 import type { MetaValue } from '../../ingest/types.js';
+import type { Role } from '../store/users.js';
 
 export type DocumentId = string;
 export type ChunkId = string;
@@ -64,9 +65,33 @@ export interface KeywordQuery {
   index?: 'words' | 'substring';
 }
 
+/**
+ * Who a backend answers for. Restricted documents (server/store/restrictions.ts) are visible only
+ * to the users and roles every restriction on them names — admins are not exempt. An `Actor`
+ * (server/store/users.ts) is a Viewer. User principals are matched by `name` (unique, never reused).
+ */
+export interface Viewer {
+  userId: number | null;
+  name: string;
+  role: Role;
+}
+
+/**
+ * The system itself — ingest, evaluation, benchmarks — sees every document. Recognised by identity
+ * only (no field of a request can produce it), so it is never handed to an HTTP caller; grep for it.
+ */
+export const UNRESTRICTED_VIEWER: Viewer = Object.freeze({ userId: null, name: 'system:unrestricted', role: 'admin' as Role });
+
+/** True only for UNRESTRICTED_VIEWER itself (an equal-looking copy is an ordinary viewer). */
+export function isUnrestricted(viewer: Viewer | undefined): boolean {
+  return viewer === UNRESTRICTED_VIEWER;
+}
+
 export interface SearchOptions {
   filters?: SearchFilters;
   limit: number;
+  /** Whose search it is: restricted documents this viewer may not read are never seen. */
+  viewer: Viewer;
 }
 
 /** A ranked hit: a chunk of a page of a ready document. `score` is the backend's own (not comparable). */

@@ -15,6 +15,7 @@ import { DomainError } from '../errors.js';
 import type { Logger } from '../log.js';
 import type { SearchBackend } from '../search/backend.js';
 import type { AgentService } from '../services/agent.service.js';
+import type { PeselPolicy } from '../security/masking.js';
 import type { DocumentService } from '../services/document.service.js';
 import type { OverviewService } from '../services/overview.service.js';
 import type { UploadService } from '../services/upload.service.js';
@@ -29,6 +30,10 @@ import { authRoutes } from './routes/auth.js';
 import { documentRoutes } from './routes/documents.js';
 import { ingestRoutes, overviewRoutes } from './routes/ingest.js';
 import { userRoutes } from './routes/users.js';
+import { restrictionRoutes } from './routes/restrictions.js';
+import type { Restrictions } from '../store/restrictions.js';
+import { oidcRoutes } from './routes/oidc.js';
+import type { OidcClient } from '../security/oidc.js';
 
 export interface SecurityDeps {
   sessions: Sessions;
@@ -40,6 +45,8 @@ export interface SecurityDeps {
   searchPerMinute: number;
   /** Express "trust proxy" (false: the socket address is the client). */
   trustProxy: string | number | false;
+  /** Single sign-on through the city's identity provider; without it the SSO routes answer 404. */
+  oidc?: OidcClient;
 }
 
 export interface AppDeps {
@@ -54,6 +61,10 @@ export interface AppDeps {
   /** Upload and ingest progress for records staff (`/api/ingest/...`); without it those routes are absent. */
   uploads?: UploadService;
   overview?: OverviewService;
+  /** Restricted documents for admins (`/api/restrictions`); without it those routes are absent. */
+  restrictions?: Restrictions;
+  /** Who sees PESEL / identity-card numbers unmasked; default: supervisors only. */
+  pesel?: PeselPolicy;
   /** Largest JSON body accepted, e.g. "64kb". */
   bodyLimit?: string;
   /** The built web UI (index.html + ES modules); default dist/web. */
@@ -132,12 +143,16 @@ export function createApp(deps: AppDeps): express.Express {
   api.use(
     authRoutes({ users: deps.users, sessions: deps.security.sessions, audit: deps.security.audit, loginLimiter, sessionMaxHours: deps.security.sessionMaxHours }),
   );
-  api.use(agentRoutes(deps.agent, searchLimiter));
-  api.use(documentRoutes(deps.documents, deps.security.audit));
+  api.use(agentRoutes(deps.agent, searchLimiter, deps.pesel));
+  api.use(documentRoutes(deps.documents, deps.security.audit, deps.pesel));
   if (deps.audit) api.use(auditRoutes(deps.audit));
   if (deps.uploads) api.use(ingestRoutes(deps.uploads));
   if (deps.overview) api.use(overviewRoutes(deps.overview));
   api.use(userRoutes(deps.users));
+  if (deps.restrictions) api.use(restrictionRoutes(deps.restrictions));
+  api.use(
+    oidcRoutes({ oidc: deps.security.oidc, users: deps.users, sessions: deps.security.sessions, audit: deps.security.audit, sessionMaxHours: deps.security.sessionMaxHours, limiter: loginLimiter }),
+  );
   api.use(notFoundHandler);
   app.use('/api', api);
 

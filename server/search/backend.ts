@@ -5,7 +5,12 @@
  * interchangeable. One contract suite (test/contract/search-backend.contract.ts) runs against every
  * implementation.
  *
- * Every method sees only documents whose status is ready (fully indexed).
+ * Every method sees only documents whose status is ready (fully indexed), and only those its
+ * viewer may read: a restricted document (server/store/restrictions.ts) is visible to a viewer only
+ * when every restriction on it names the viewer's user name or role. Admins are not exempt. The
+ * rule is a condition inside each query — never a filter applied to results afterwards — so limits,
+ * rankings, lookups (and so `notFound`) and counts are the same as if the hidden documents did not
+ * exist. Only `UNRESTRICTED_VIEWER` (the system: ingest, evaluation, benchmarks) sees everything.
  */
 import type { MetaKind } from '../../ingest/types.js';
 import type {
@@ -19,6 +24,7 @@ import type {
   PageRecord,
   SearchFilters,
   SearchOptions,
+  Viewer,
 } from '../domain/types.js';
 
 export interface MetadataQuery {
@@ -55,24 +61,25 @@ export interface SearchBackend {
   metadata(query: MetadataQuery, opts: SearchOptions): Promise<MetadataHit[]>;
 
   /** Documents passing the filters, newest first (by date, unknown dates last), then by id. */
-  listDocuments(filters: SearchFilters, limit: number): Promise<DocumentId[]>;
+  listDocuments(filters: SearchFilters, limit: number, viewer: Viewer): Promise<DocumentId[]>;
 
-  /** Chunks by id, in the order asked; unknown ids are left out. */
-  chunks(ids: ChunkId[]): Promise<ChunkRecord[]>;
+  /** Chunks by id, in the order asked; unknown (or hidden) ids are left out. */
+  chunks(ids: ChunkId[], viewer: Viewer): Promise<ChunkRecord[]>;
 
   /** The first chunks of a document (page order), for documents found without a matching passage. */
-  documentChunks(id: DocumentId, limit: number): Promise<ChunkRecord[]>;
+  documentChunks(id: DocumentId, limit: number, viewer: Viewer): Promise<ChunkRecord[]>;
 
-  /** A ready document with its metadata, or null. */
-  document(id: DocumentId): Promise<DocumentRecord | null>;
+  /** A ready document with its metadata, or null (also when the viewer may not read it). */
+  document(id: DocumentId, viewer: Viewer): Promise<DocumentRecord | null>;
 
-  /** Several documents at once; unknown ids are left out. */
-  documents(ids: DocumentId[]): Promise<DocumentRecord[]>;
+  /** Several documents at once; unknown (or hidden) ids are left out. */
+  documents(ids: DocumentId[], viewer: Viewer): Promise<DocumentRecord[]>;
 
-  /** The stored page (text, words with boxes), or null. */
-  page(id: DocumentId, page: number): Promise<PageRecord | null>;
+  /** The stored page (text, words with boxes), or null (also when the viewer may not read it). */
+  page(id: DocumentId, page: number, viewer: Viewer): Promise<PageRecord | null>;
 
   health(): Promise<BackendHealth>;
 
-  stats(): Promise<ArchiveStats>;
+  /** Counts of what the viewer may see. */
+  stats(viewer: Viewer): Promise<ArchiveStats>;
 }

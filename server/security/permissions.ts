@@ -50,6 +50,8 @@ export const ROUTES: readonly RouteRule[] = [
   { method: 'GET', path: '/auth/me', access: 'authenticated' },
   { method: 'GET', path: '/auth/oidc/login', access: 'public' },
   { method: 'GET', path: '/auth/oidc/callback', access: 'public' },
+  /** Which ways in exist (password, single sign-on): the login page asks before anyone is signed in. */
+  { method: 'GET', path: '/auth/options', access: 'public' },
 
   { method: 'POST', path: '/agent/search', access: 'search' },
   { method: 'GET', path: '/search', access: 'search' },

@@ -11,12 +11,13 @@ import { PlanExecutor, identifierKey, type ExecutedStep } from '../agent/executo
 import { PlannerError, plainText, type Plan, type Planner, type PlanStep, MAX_STEPS } from '../agent/plan.js';
 import { buildDrafts, identifierKeysOf, questionIdentifiers, type Draft } from '../agent/results.js';
 import { verifyCitations } from '../domain/citations.js';
-import { zSearchFilters, type NotFound, type SearchFilters, type SearchResult } from '../domain/types.js';
+import { zSearchFilters, type NotFound, type SearchFilters, type SearchResult, type Viewer } from '../domain/types.js';
 import { DomainError } from '../errors.js';
 import type { Logger } from '../log.js';
 import type { SearchBackend } from '../search/backend.js';
 import type { Searches } from '../store/searches.js';
 import type { Actor } from '../store/users.js';
+import { DEFAULT_PESEL_POLICY, type PeselPolicy } from '../security/masking.js';
 
 export const MAX_QUESTION_CHARS = 500;
 
@@ -46,8 +47,16 @@ export interface Reranker {
   rerank(question: string, candidates: { chunkId: string; text: string }[], signal: AbortSignal): Promise<string[]>;
 }
 
-/** Drops terms and steps the model introduced that neither the question nor the archive contains. */
-export type Grounder = (plan: Plan, question: string, filters?: SearchFilters) => Promise<{ plan: Plan | null; dropped: { step: number; term: string; reason: string }[] }>;
+/**
+ * Drops terms and steps the model introduced that neither the question nor the archive contains —
+ * the archive as `viewer` sees it (a term only a restricted document holds does not ground a plan).
+ */
+export type Grounder = (
+  plan: Plan,
+  question: string,
+  filters: SearchFilters | undefined,
+  viewer: Viewer,
+) => Promise<{ plan: Plan | null; dropped: { step: number; term: string; reason: string }[] }>;
 
 export interface AgentDeps {
   backend: SearchBackend;
@@ -57,6 +66,8 @@ export interface AgentDeps {
   searches: Searches;
   logger: Logger;
   budgetMs: number;
+  /** Who sees PESEL / identity-card numbers; default: supervisors only. */
+  pesel?: PeselPolicy;
 }
 
 const TIER: Record<string, number> = { high: 0, medium: 1, low: 2 };
@@ -85,7 +96,11 @@ export class AgentService {
     return { question, limit: parsed.data.limit ?? 10, ...(parsed.data.filters ? { filters: parsed.data.filters } : {}) };
   }
 
-  async search(body: unknown, actor: Actor, strategy: Strategy = 'agent'): Promise<AgentResponse> {
+  /**
+   * Answers as `viewer` — by default the actor who asked, whose search is recorded. Only the system's
+   * own evaluation and benchmarks pass another viewer (UNRESTRICTED_VIEWER); HTTP routes never do.
+   */
+  async search(body: unknown, actor: Actor, strategy: Strategy = 'agent', viewer: Viewer = actor): Promise<AgentResponse> {
     const req = this.parseRequest(body);
     const started = Date.now();
     const budget = new AbortController();
@@ -95,12 +110,13 @@ export class AgentService {
       // Planning may use at most half the budget, so that the rules planner and the searches that
       // follow a model that timed out still have time.
       const planSignal = AbortSignal.any([budget.signal, AbortSignal.timeout(Math.max(1, Math.floor(this.deps.budgetMs / 2)))]);
-      const planned = await this.plan(req.question, req.filters, strategy, planSignal);
+      const planned = await this.plan(req.question, req.filters, strategy, planSignal, viewer);
       const steps = strategy === 'agent' ? withQuestionIdentifiers(planned.plan.steps, facts) : planned.plan.steps;
       const evidence = await new PlanExecutor({
         backend: this.deps.backend,
         embedder: this.deps.embedder,
         filters: req.filters,
+        viewer,
         signal: budget.signal,
       }).run(steps);
 
@@ -108,6 +124,7 @@ export class AgentService {
       const noFacts = { ...facts, caseNumbers: [], parcels: [], addresses: [], investors: [] };
       let drafts = await buildDrafts({
         backend: this.deps.backend,
+        viewer,
         evidence,
         facts: strategy === 'agent' ? facts : noFacts,
         depth: Math.min(50, req.limit * 2),
@@ -125,14 +142,14 @@ export class AgentService {
       }
       if (evidence.truncated) degraded = { reason: `przekroczono limit czasu wyszukiwania (${this.deps.budgetMs / 1000} s); wyniki mogą być niepełne` };
 
-      const results = await this.verified(drafts.slice(0, req.limit));
+      const results = await this.verified(drafts.slice(0, req.limit), viewer);
       const notFound: NotFound[] =
         strategy === 'agent'
           ? questionIdentifiers(facts)
               .filter((i) => (evidence.identifierDocs.get(identifierKey(i.kind, normaliseValue(i.kind, i.value)))?.size ?? 0) === 0)
               .map((i) => ({ kind: i.kind, value: i.precinct ? `${i.value} (obręb ${i.precinct})` : i.value }))
           : [];
-      const response: AgentResponse = {
+      const built: AgentResponse = {
         id: this.deps.searches.newId(),
         question: req.question,
         mode: planned.mode,
@@ -141,10 +158,15 @@ export class AgentService {
         ...(notFound.length > 0 ? { notFound } : {}),
         results,
       };
+      // Recorded exactly as this caller sees it (identifiers masked for roles that may not see them),
+      // so a supervisor reopening the search later sees what the clerk saw.
+      const response = await (this.deps.pesel ?? DEFAULT_PESEL_POLICY).response(built, actor.role, async (doc, page) =>
+        (await this.deps.backend.page(doc, page, viewer))?.text ?? null,
+      );
       this.deps.searches.record(
         {
           id: response.id,
-          question: req.question,
+          question: response.question,
           mode: response.mode,
           degraded: degraded?.reason,
           resultCount: results.length,
@@ -173,6 +195,7 @@ export class AgentService {
     filters: SearchFilters | undefined,
     strategy: Strategy,
     signal: AbortSignal,
+    viewer: Viewer,
   ): Promise<{ plan: Plan; mode: AgentResponse['mode']; degraded?: { reason: string } }> {
     if (strategy === 'keyword') return { plan: { steps: [{ type: 'keyword', query: question }] }, mode: 'keyword' };
     if (strategy === 'vector') return { plan: { steps: [{ type: 'semantic', query: question }] }, mode: 'vector' };
@@ -184,7 +207,7 @@ export class AgentService {
     if (llm) {
       try {
         const raw = await llm.planner.plan(question, ctx);
-        const grounded = await llm.ground(raw, question, filters);
+        const grounded = await llm.ground(raw, question, filters, viewer);
         for (const d of grounded.dropped) this.deps.logger.warn('plan_term_dropped', { step: d.step, reason: d.reason });
         if (grounded.plan && grounded.plan.steps.length > 0) return { plan: grounded.plan, mode: 'llm' };
         return { ...(await this.rules(question, ctx)), degraded: { reason: 'plan modelu odrzucony (nieugruntowane wyszukiwania)' } };
@@ -220,12 +243,12 @@ export class AgentService {
   }
 
   /** Reads each cited page again and keeps only citations that are exactly its text. */
-  private async verified(drafts: Draft[]): Promise<SearchResult[]> {
+  private async verified(drafts: Draft[], viewer: Viewer): Promise<SearchResult[]> {
     const pages = new Map<string, Awaited<ReturnType<SearchBackend['page']>>>();
     for (const d of drafts) {
       for (const c of d.candidates) {
         const key = `${c.documentId}:${c.page}`;
-        if (!pages.has(key)) pages.set(key, await this.deps.backend.page(c.documentId, c.page));
+        if (!pages.has(key)) pages.set(key, await this.deps.backend.page(c.documentId, c.page, viewer));
       }
     }
     const results: SearchResult[] = [];

@@ -1,7 +1,11 @@
 /**
  * The archive at a glance for records staff: documents, pages (scanned vs born-digital), files that
- * failed and are still failed (the last outcome per path), and when the last batch ran.
+ * failed and are still failed (the last outcome per path), and when the last batch ran. Documents
+ * and pages are counted as the viewer may see them: a restricted case does not show in the totals
+ * of someone it is closed to.
  */
+import type { Viewer } from '../domain/types.js';
+import { accessSql } from '../search/sqlite/access.js';
 import type { Db } from '../store/db.js';
 
 export interface ArchiveOverview {
@@ -22,21 +26,20 @@ export interface ArchiveOverview {
 export class OverviewService {
   constructor(private readonly db: Db) {}
 
-  overview(): ArchiveOverview {
+  overview(viewer: Viewer): ArchiveOverview {
+    const a = accessSql(viewer);
     const docs = this.db
-      .prepare(
-        `SELECT count(*) AS documents FROM documents WHERE status = 'ready'`,
-      )
-      .get() as { documents: number };
+      .prepare(`SELECT count(*) AS documents FROM documents d WHERE d.status = 'ready'${a.sql}`)
+      .get(...a.params) as { documents: number };
     const pages = this.db
       .prepare(
         `SELECT count(*) AS pages,
                 coalesce(sum(p.source = 'ocr'), 0) AS scanned,
                 coalesce(sum(p.source = 'text-layer'), 0) AS digital,
                 coalesce(sum(p.source = 'empty'), 0) AS empty
-         FROM pages p JOIN documents d ON d.id = p.document_id WHERE d.status = 'ready'`,
+         FROM pages p JOIN documents d ON d.id = p.document_id WHERE d.status = 'ready'${a.sql}`,
       )
-      .get() as { pages: number; scanned: number; digital: number; empty: number };
+      .get(...a.params) as { pages: number; scanned: number; digital: number; empty: number };
     // A file is its bytes (uploads land in a new staging folder each time): only the newest row for
     // the same content counts, so a file retried with success, or uploaded twice, is counted once.
     const failed = this.db

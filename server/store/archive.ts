@@ -9,6 +9,7 @@ import path from 'node:path';
 import type { Chunk, MetaValue, PageResult } from '../../ingest/types.js';
 import { foldForIndex } from '../../ingest/text/fold.js';
 import { write, type Db } from './db.js';
+import { applyRestrictionsTo } from './restrictions.js';
 
 export interface DocumentRow {
   id: number;
@@ -178,6 +179,7 @@ export class Archive {
         `UPDATE documents SET status = 'ready', title = ?, case_number = ?, doc_type = ?, doc_date = ?,
            ocr_pages = ?, mean_confidence = ?, ready_at = strftime('%Y-%m-%dT%H:%M:%fZ','now') WHERE id = ?`,
       ).run(args.title, args.caseNumber, args.docType, args.docDate, stats.ocr ?? 0, stats.conf, documentId);
+      applyRestrictionsTo(db, documentId); // in the same transaction: never visible without its rules
     });
   }
 

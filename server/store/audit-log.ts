@@ -190,7 +190,8 @@ export class AuditLog {
     const where: string[] = [];
     const args: unknown[] = [];
     if (q.action) {
-      if (q.action.includes('.')) {
+      // An action itself ('search', 'verdict' have no dot) is exact; a group ('auth') is a prefix.
+      if ((AUDIT_ACTIONS as readonly string[]).includes(q.action)) {
         where.push('action = ?');
         args.push(q.action);
       } else {

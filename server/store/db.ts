@@ -249,6 +249,35 @@ const MIGRATIONS: string[] = [
   CREATE TRIGGER searches_no_update BEFORE UPDATE ON searches BEGIN SELECT RAISE(ABORT, 'searches are append-only'); END;
   CREATE TRIGGER searches_no_delete BEFORE DELETE ON searches BEGIN SELECT RAISE(ABORT, 'searches are append-only'); END;
   `,
+  `
+  -- Restricted documents (server/store/restrictions.ts). A rule names a case, a folder or a
+  -- document and who may read it; removed rules stay, with removed_at, for the record.
+  CREATE TABLE restrictions (
+    id INTEGER PRIMARY KEY,
+    scope TEXT NOT NULL CHECK (scope IN ('case', 'folder', 'document')),
+    value TEXT NOT NULL,
+    principals TEXT NOT NULL,     -- JSON [{kind: 'user'|'role', value}]
+    reason TEXT,
+    created_by TEXT,
+    created_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ','now')),
+    removed_at TEXT,
+    removed_by TEXT
+  );
+  CREATE INDEX restrictions_active ON restrictions(scope, value) WHERE removed_at IS NULL;
+  -- Who may read a document, one row per (active rule covering it, principal). Searches join this.
+  CREATE TABLE document_access (
+    document_id INTEGER NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+    restriction_id INTEGER NOT NULL REFERENCES restrictions(id),
+    kind TEXT NOT NULL CHECK (kind IN ('user', 'role')),
+    principal TEXT NOT NULL,
+    PRIMARY KEY (document_id, restriction_id, kind, principal)
+  ) WITHOUT ROWID;
+  CREATE INDEX document_access_restriction ON document_access(restriction_id);
+  -- How many active rules cover the document (0: open to every reader). Read in the row the query
+  -- already has, so the unrestricted path costs nothing; the partial index lists the restricted few.
+  ALTER TABLE documents ADD COLUMN restricted INTEGER NOT NULL DEFAULT 0;
+  CREATE INDEX documents_restricted ON documents(id) WHERE restricted <> 0;
+  `,
 ];
 
 export interface OpenOptions {

@@ -1,6 +1,6 @@
 /** Helpers shared by the parts of the SearchBackend contract suite. */
 import { expect } from 'vitest';
-import type { ChunkHit, DocumentId, QueryTerm } from '../../server/domain/types.js';
+import { UNRESTRICTED_VIEWER, type ChunkHit, type DocumentId, type QueryTerm, type Viewer } from '../../server/domain/types.js';
 import type { SearchBackend } from '../../server/search/backend.js';
 import { SEED_DOCUMENTS } from './seed-documents.js';
 
@@ -14,6 +14,9 @@ export interface ContractContext {
   /** File names of the documents of `hits`, in order of first appearance. */
   docsOf(hits: { documentId: DocumentId }[]): string[];
 }
+
+/** The viewer of every part of the suite but the restriction part: the system, which sees everything. */
+export const ALL: Viewer = UNRESTRICTED_VIEWER;
 
 export const READY_SEEDS = SEED_DOCUMENTS.filter((d) => d.status === 'ready');
 export const STAGING_SEED = SEED_DOCUMENTS.find((d) => d.status === 'staging')!;

@@ -1,7 +1,7 @@
 /** Contract: keyword search (BM25 over chunks), its query forms, filters and hostile input. */
 import { describe, expect, it } from 'vitest';
 import type { KeywordQuery, QueryTerm, SearchFilters } from '../../server/domain/types.js';
-import { ADVERSARIAL, SEED, expectBestFirst, term, type ContractContext } from './contract-kit.js';
+import { ADVERSARIAL, ALL, SEED, expectBestFirst, term, type ContractContext } from './contract-kit.js';
 
 const all = (...terms: QueryTerm[]): KeywordQuery => ({ terms, match: 'all' });
 const any = (...terms: QueryTerm[]): KeywordQuery => ({ terms, match: 'any' });
@@ -9,7 +9,7 @@ const substring = (...terms: QueryTerm[]): KeywordQuery => ({ terms, match: 'all
 
 export function keywordContract(ctx: ContractContext): void {
   const docs = async (q: KeywordQuery, filters?: SearchFilters, limit = 50) =>
-    ctx.docsOf(await ctx.backend().keyword(q, { limit, filters }));
+    ctx.docsOf(await ctx.backend().keyword(q, { limit, filters, viewer: ALL }));
   const sorted = async (q: KeywordQuery, filters?: SearchFilters) => (await docs(q, filters)).sort();
 
   describe('keyword', () => {
@@ -54,7 +54,7 @@ export function keywordContract(ctx: ContractContext): void {
     });
 
     it('with match=any ranks the passage that has more of the rare terms first', async () => {
-      const hits = await ctx.backend().keyword(any(term('rozbudowę'), term('mieszkalnego')), { limit: 20 });
+      const hits = await ctx.backend().keyword(any(term('rozbudowę'), term('mieszkalnego')), { limit: 20, viewer: ALL });
       expect(ctx.nameOf(hits[0]!.documentId)).toBe(SEED.refusal);
       expect(ctx.docsOf(hits).sort()).toEqual([SEED.permit, SEED.refusal, SEED.application].sort());
       expectBestFirst(hits);
@@ -62,22 +62,22 @@ export function keywordContract(ctx: ContractContext): void {
 
     it('returns hits inside their page and honours the limit', async () => {
       const q = any(term(['wnios', true]), term('Wrocław'));
-      const many = await ctx.backend().keyword(q, { limit: 50 });
+      const many = await ctx.backend().keyword(q, { limit: 50, viewer: ALL });
       expect(many.length).toBeGreaterThan(3);
       expectBestFirst(many);
       for (const h of many) expect(h.start).toBeLessThan(h.end);
-      const two = await ctx.backend().keyword(q, { limit: 2 });
+      const two = await ctx.backend().keyword(q, { limit: 2, viewer: ALL });
       expect(two.map((h) => h.chunkId)).toEqual(many.slice(0, 2).map((h) => h.chunkId));
-      expect(await ctx.backend().keyword(q, { limit: 0 })).toEqual([]);
+      expect(await ctx.backend().keyword(q, { limit: 0, viewer: ALL })).toEqual([]);
     });
 
     it('never shows a document that is not ready', async () => {
       for (const index of ['words', 'substring'] as const) {
-        expect(await ctx.backend().keyword({ terms: [term('brudnopis')], match: 'all', index }, { limit: 10 })).toEqual([]);
-        expect(await ctx.backend().keyword({ terms: [term('niezatwierdzony'), term('roboczy')], match: 'any', index }, { limit: 10 })).toEqual([]);
+        expect(await ctx.backend().keyword({ terms: [term('brudnopis')], match: 'all', index }, { limit: 10, viewer: ALL })).toEqual([]);
+        expect(await ctx.backend().keyword({ terms: [term('niezatwierdzony'), term('roboczy')], match: 'any', index }, { limit: 10, viewer: ALL })).toEqual([]);
       }
       // The draft would rank first here; the one hit asked for must still be a ready document.
-      const top = await ctx.backend().keyword(any(term('brudnopis'), term('niezatwierdzony'), term('jednorodzinnego')), { limit: 1 });
+      const top = await ctx.backend().keyword(any(term('brudnopis'), term('niezatwierdzony'), term('jednorodzinnego')), { limit: 1, viewer: ALL });
       expect(top).toHaveLength(1);
       expect(ctx.docsOf(top)).not.toContain('?');
     });
@@ -91,9 +91,9 @@ export function keywordContract(ctx: ContractContext): void {
     it('never fails on hostile input, and still finds the sane term next to it', async () => {
       for (const junk of ADVERSARIAL) {
         for (const index of ['words', 'substring'] as const) {
-          const alone = await ctx.backend().keyword({ terms: [term(junk, [junk, true])], match: 'all', index }, { limit: 5 });
+          const alone = await ctx.backend().keyword({ terms: [term(junk, [junk, true])], match: 'all', index }, { limit: 5, viewer: ALL });
           expect(Array.isArray(alone)).toBe(true);
-          const mixed = await ctx.backend().keyword({ terms: [term(junk), term('Łąkowa')], match: 'any', index }, { limit: 50 });
+          const mixed = await ctx.backend().keyword({ terms: [term(junk), term('Łąkowa')], match: 'any', index }, { limit: 50, viewer: ALL });
           expect(ctx.docsOf(mixed)).toContain(SEED.order);
         }
       }
@@ -132,12 +132,12 @@ export function keywordContract(ctx: ContractContext): void {
 
     it('are applied before the limit, so a low-ranked match is still found', async () => {
       const q = any(term(['wnios', true]), term('Wrocław'), term(['decyz', true]));
-      const ranked = await ctx.backend().keyword(q, { limit: 100 });
+      const ranked = await ctx.backend().keyword(q, { limit: 100, viewer: ALL });
       const last = ctx.nameOf(ranked[ranked.length - 1]!.documentId);
-      const lastDoc = await ctx.backend().document(ctx.idOf(last));
-      const filtered = await ctx.backend().keyword(q, { limit: 1, filters: { caseNumber: lastDoc!.caseNumber! } });
+      const lastDoc = await ctx.backend().document(ctx.idOf(last), ALL);
+      const filtered = await ctx.backend().keyword(q, { limit: 1, filters: { caseNumber: lastDoc!.caseNumber! }, viewer: ALL });
       expect(filtered).toHaveLength(1);
-      const found = await ctx.backend().document(filtered[0]!.documentId);
+      const found = await ctx.backend().document(filtered[0]!.documentId, ALL);
       expect(found!.caseNumber).toBe(lastDoc!.caseNumber);
     });
   });

@@ -2,10 +2,10 @@
 import { describe, expect, it } from 'vitest';
 import type { MetadataQuery } from '../../server/search/backend.js';
 import type { SearchFilters } from '../../server/domain/types.js';
-import { SEED, type ContractContext } from './contract-kit.js';
+import { ALL, SEED, type ContractContext } from './contract-kit.js';
 
 export function lookupContract(ctx: ContractContext): void {
-  const meta = (q: MetadataQuery, limit = 50, filters?: SearchFilters) => ctx.backend().metadata(q, { limit, filters });
+  const meta = (q: MetadataQuery, limit = 50, filters?: SearchFilters) => ctx.backend().metadata(q, { limit, filters, viewer: ALL });
   const metaDocs = async (q: MetadataQuery, filters?: SearchFilters) => ctx.docsOf(await meta(q, 50, filters)).sort();
 
   describe('metadata', () => {
@@ -16,7 +16,7 @@ export function lookupContract(ctx: ContractContext): void {
         expect(hits.every((h) => h.kind === 'caseNumber' && h.value === 'WUA-ZRB.6740.1.123.2019')).toBe(true);
         expect(hits.some((h) => h.origin === 'folder' && h.page === null)).toBe(true);
         for (const h of hits.filter((x) => x.origin === 'text')) {
-          const page = await ctx.backend().page(h.documentId, h.page!);
+          const page = await ctx.backend().page(h.documentId, h.page!, ALL);
           expect(page!.text.slice(h.start!, h.end!)).toBe(h.raw);
         }
       }
@@ -52,7 +52,7 @@ export function lookupContract(ctx: ContractContext): void {
   });
 
   describe('listDocuments', () => {
-    const list = async (filters: SearchFilters, limit = 50) => (await ctx.backend().listDocuments(filters, limit)).map(ctx.nameOf);
+    const list = async (filters: SearchFilters, limit = 50) => (await ctx.backend().listDocuments(filters, limit, ALL)).map(ctx.nameOf);
 
     it('lists ready documents newest first, undated last', async () => {
       expect(await list({})).toEqual([SEED.zoning, SEED.permit, SEED.refusal, SEED.order, SEED.application]);

@@ -9,11 +9,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { SearchBackend } from '../../server/search/backend.js';
 import type { DocumentId } from '../../server/domain/types.js';
-import { READY_SEEDS, type ContractContext } from './contract-kit.js';
+import { ALL, READY_SEEDS, type ContractContext } from './contract-kit.js';
 import { SEED_DOCUMENTS, type SeedDocument } from './seed-documents.js';
 import { keywordContract } from './keyword.contract.js';
 import { lookupContract } from './lookup.contract.js';
 import { recordsContract } from './records.contract.js';
+import { restrictionContract } from './restriction.contract.js';
 import { vectorContract } from './vector.contract.js';
 
 export type { SeedDocument } from './seed-documents.js';
@@ -23,6 +24,11 @@ export interface BackendHarness {
   backend: SearchBackend;
   /** Stores the documents; `status: 'staging'` ones must be indexed but not ready. */
   seed(docs: SeedDocument[]): Promise<void>;
+  /**
+   * Restricts one document to the named users and roles, as an admin would (one rule; a document
+   * restricted twice is readable only by viewers both rules admit).
+   */
+  restrict(documentId: DocumentId, principals: { kind: 'user' | 'role'; value: string }[]): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -35,8 +41,8 @@ export function describeSearchBackendContract(name: string, makeHarness: () => P
     beforeAll(async () => {
       harness = await makeHarness();
       await harness.seed(SEED_DOCUMENTS);
-      const listed = await harness.backend.listDocuments({}, 100);
-      for (const doc of await harness.backend.documents(listed)) {
+      const listed = await harness.backend.listDocuments({}, 100, ALL);
+      for (const doc of await harness.backend.documents(listed, ALL)) {
         const seed = SEED_DOCUMENTS.find((s) => s.sha256 === doc.source.sha256);
         if (seed) {
           ids.set(seed.filename, doc.id);
@@ -68,5 +74,6 @@ export function describeSearchBackendContract(name: string, makeHarness: () => P
     vectorContract(ctx);
     lookupContract(ctx);
     recordsContract(ctx);
+    restrictionContract(makeHarness);
   });
 }

@@ -9,6 +9,8 @@ import { chunkPages } from '../../ingest/text/chunk.js';
 import { SqliteSearchBackend, type SqliteBackendOptions } from '../../server/search/sqlite/sqlite-backend.js';
 import { Archive } from '../../server/store/archive.js';
 import { ensureVectorTable, openDb, type Db } from '../../server/store/db.js';
+import { Restrictions } from '../../server/store/restrictions.js';
+import { SYSTEM_ACTOR, Users } from '../../server/store/users.js';
 import { tempDir } from '../helpers/paths.js';
 import type { BackendHarness } from './search-backend.contract.js';
 import type { SeedDocument } from './seed-documents.js';
@@ -53,6 +55,12 @@ export async function sqliteHarness(opts: SqliteBackendOptions = {}): Promise<Ba
     dataDir,
     backend: new SqliteSearchBackend(db, opts),
     seed: (docs) => seedSqlite(db, dataDir, docs),
+    async restrict(documentId, principals) {
+      // Named users must exist (the store refuses a rule for an unknown user): create them.
+      const users = new Users(db);
+      for (const p of principals) if (p.kind === 'user' && !users.byName(p.value)) users.add(p.value, 'clerk', { by: SYSTEM_ACTOR });
+      new Restrictions(db).add({ scope: 'document', value: documentId, principals }, SYSTEM_ACTOR);
+    },
     async close() {
       if (db.open) db.close();
       fs.rmSync(dataDir, { recursive: true, force: true });

@@ -2,14 +2,14 @@
 import { describe, expect, it } from 'vitest';
 import { HashingEmbedder } from '../../ingest/embed.js';
 import type { SearchFilters } from '../../server/domain/types.js';
-import { SEED, STAGING_SEED, expectBestFirst, type ContractContext } from './contract-kit.js';
+import { ALL, SEED, STAGING_SEED, expectBestFirst, type ContractContext } from './contract-kit.js';
 import { bySeedName } from './seed-documents.js';
 
 const embedder = new HashingEmbedder();
 const embed = (text: string) => embedder.embedOne(text);
 
 export function vectorContract(ctx: ContractContext): void {
-  const search = (text: string, limit = 20, filters?: SearchFilters) => ctx.backend().vector(embed(text), { limit, filters });
+  const search = (text: string, limit = 20, filters?: SearchFilters) => ctx.backend().vector(embed(text), { limit, filters, viewer: ALL });
 
   describe('vector', () => {
     it('ranks the passage closest in wording first', async () => {
@@ -25,7 +25,7 @@ export function vectorContract(ctx: ContractContext): void {
       expect(await search('pozwolenie na budowę', 3)).toHaveLength(3);
       expect(await search('pozwolenie na budowę', 0)).toEqual([]);
       const everything = await search('pozwolenie na budowę', 500);
-      const stats = await ctx.backend().stats();
+      const stats = await ctx.backend().stats(ALL);
       expect(everything).toHaveLength(stats.chunks);
       expect(new Set(everything.map((h) => h.chunkId)).size).toBe(everything.length);
     });
@@ -49,7 +49,7 @@ export function vectorContract(ctx: ContractContext): void {
     });
 
     it('rejects an embedding of the wrong size', async () => {
-      await expect(ctx.backend().vector(new Float32Array(7), { limit: 5 })).rejects.toThrow();
+      await expect(ctx.backend().vector(new Float32Array(7), { limit: 5, viewer: ALL })).rejects.toThrow();
     });
   });
 }

@@ -1,15 +1,33 @@
-import { Router, type RequestHandler } from 'express';
+import { Router, type RequestHandler, type Response } from 'express';
 import { DomainError } from '../../errors.js';
 import type { AgentService } from '../../services/agent.service.js';
+import { DEFAULT_PESEL_POLICY, hasIdentifier, type PeselPolicy } from '../../security/masking.js';
+import { ROLE_LABELS } from '../../security/permissions.js';
 import { actorOf } from '../auth.js';
 import { route } from '../route.js';
 
 const FILTER_KEYS = ['caseNumber', 'docType', 'dateFrom', 'dateTo', 'precinct', 'parcel'] as const;
 
-export function agentRoutes(agent: AgentService, limiter: RequestHandler): Router {
+/**
+ * A role that may not see PESEL or identity-card numbers may not search by them either (the results
+ * would confirm whose number it is). Checks the question and every filter value of a request body.
+ */
+function refuseIdentifiers(pesel: PeselPolicy, res: Response, body: unknown): void {
+  if (pesel.maySee(actorOf(res).role) || body === null || typeof body !== 'object') return;
+  const { question, filters } = body as { question?: unknown; filters?: unknown };
+  const texts = [question, ...(filters !== null && typeof filters === 'object' ? Object.values(filters) : [])];
+  if (texts.some((t) => typeof t === 'string' && hasIdentifier(t))) {
+    const who = pesel.visibleRoles().map((role) => ROLE_LABELS[role]).join(', ');
+    const what = 'wyszukiwanie według numeru PESEL lub numeru dowodu osobistego';
+    throw new DomainError('pesel_search_forbidden', who ? `${what} jest dostępne tylko dla: ${who}` : `${what} jest wyłączone`, 403);
+  }
+}
+
+export function agentRoutes(agent: AgentService, limiter: RequestHandler, pesel: PeselPolicy = DEFAULT_PESEL_POLICY): Router {
   const r = Router();
 
   route(r, 'POST', '/agent/search', limiter, async (req, res) => {
+    refuseIdentifiers(pesel, res, req.body);
     res.json(await agent.search(req.body, actorOf(res), 'agent'));
   });
 
@@ -31,6 +49,7 @@ export function agentRoutes(agent: AgentService, limiter: RequestHandler): Route
       filters[k] = v;
     }
     if (Object.keys(filters).length > 0) body.filters = filters;
+    refuseIdentifiers(pesel, res, body);
     res.json(await agent.search(body, actorOf(res), 'hybrid'));
   });
   return r;

@@ -1,11 +1,15 @@
 /**
  * The supervisors' audit API: past searches exactly as they were shown (stored, never re-run), and
  * verdicts on their results. Supervisor and admin only — a clerk or records user reading the audit
- * log would be a leak of who asked what.
+ * log would be a leak of who asked what. A stored result whose document the supervisor may not
+ * read (a restricted case) is shown as `{rank, restricted: true}` — no title, no citations — and
+ * cannot be given a verdict; the plan's "other documents of the case" step loses the case names.
  */
 import { Router, type NextFunction, type Request, type Response } from 'express';
 import { z } from 'zod';
+import type { Viewer } from '../../domain/types.js';
 import { DomainError } from '../../errors.js';
+import type { SearchBackend } from '../../search/backend.js';
 import { AUDIT_ACTIONS, type AuditLog } from '../../store/audit-log.js';
 import type { Searches } from '../../store/searches.js';
 import type { Role, Users } from '../../store/users.js';
@@ -19,6 +23,8 @@ export interface AuditDeps {
   verdicts: Verdicts;
   users: Users;
   log: AuditLog;
+  /** Decides which stored results the supervisor may still see (restricted documents). */
+  backend: SearchBackend;
 }
 
 const DAY = /^\d{4}-\d{2}-\d{2}$/;
@@ -61,7 +67,28 @@ function firstIssue(e: z.ZodError): string {
 }
 
 interface StoredResponse {
-  results?: { rank: number; document: { id: string } }[];
+  results?: { rank: number; document: { id: string; caseNumber?: string | null } }[];
+  plan?: { type: string; label: string }[];
+}
+
+/** Ranks of stored results whose document `viewer` may not read (asked of the backend, as the viewer). */
+async function hiddenRanks(backend: SearchBackend, response: StoredResponse, viewer: Viewer): Promise<Set<number>> {
+  const results = response.results ?? [];
+  if (results.length === 0) return new Set();
+  const visible = new Set((await backend.documents(results.map((r) => r.document.id), viewer)).map((d) => d.id));
+  return new Set(results.filter((r) => !visible.has(r.document.id)).map((r) => r.rank));
+}
+
+/** The stored response with hidden results reduced to their rank. */
+function redacted(response: StoredResponse, hidden: Set<number>): unknown {
+  if (hidden.size === 0) return response;
+  const cases = (response.results ?? []).filter((r) => hidden.has(r.rank)).map((r) => r.document.caseNumber).filter((c): c is string => !!c);
+  return {
+    ...response,
+    // followCase labels name the cases of the documents found: not the question's words, the archive's.
+    ...(response.plan ? { plan: response.plan.map((p) => (p.type === 'followCase' && cases.some((c) => p.label.includes(c)) ? { ...p, label: 'pozostałe pisma sprawy' } : p)) } : {}),
+    results: (response.results ?? []).map((r) => (hidden.has(r.rank) ? { rank: r.rank, restricted: true } : r)),
+  };
 }
 
 export function auditRoutes(deps: AuditDeps): Router {
@@ -90,8 +117,11 @@ export function auditRoutes(deps: AuditDeps): Router {
   });
 
   /** The stored response exactly as the clerk received it, beside who asked, and its verdicts. */
-  route(r, 'GET', '/audit/searches/:id', (req, res) => {
+  route(r, 'GET', '/audit/searches/:id', async (req, res) => {
     const s = stored(req);
+    const hidden = await hiddenRanks(deps.backend, s.response as StoredResponse, actorOf(res));
+    const verdicts = <T extends { rank: number; documentId: string | null }>(list: T[]) =>
+      list.map((v) => (hidden.has(v.rank) ? { ...v, documentId: null } : v));
     res.json({
       id: s.id,
       userId: s.userId,
@@ -101,18 +131,21 @@ export function auditRoutes(deps: AuditDeps): Router {
       mode: s.mode,
       degraded: s.degraded,
       resultCount: s.resultCount,
-      response: s.response,
-      verdicts: deps.verdicts.current(s.id),
-      history: deps.verdicts.history(s.id),
+      response: redacted(s.response as StoredResponse, hidden),
+      verdicts: verdicts(deps.verdicts.current(s.id)),
+      history: verdicts(deps.verdicts.history(s.id)),
     });
   });
 
-  route(r, 'POST', '/audit/searches/:id/verdicts', (req, res) => {
+  route(r, 'POST', '/audit/searches/:id/verdicts', async (req, res) => {
     const s = stored(req);
     const body = zVerdictBody.safeParse(req.body);
     if (!body.success) throw new DomainError('invalid_verdict', firstIssue(body.error));
     const result = (s.response as StoredResponse).results?.find((x) => x.rank === body.data.rank);
     if (!result) throw new DomainError('invalid_verdict', `wyszukiwanie nie pokazało wyniku na pozycji ${body.data.rank}`);
+    if ((await hiddenRanks(deps.backend, { results: [result] }, actorOf(res))).size > 0) {
+      throw new DomainError('result_restricted', `wynik na pozycji ${body.data.rank} dotyczy dokumentu o ograniczonym dostępie; nie można go ocenić`, 403);
+    }
     const v = deps.verdicts.record(
       { searchId: s.id, rank: body.data.rank, documentId: result.document.id, verdict: body.data.verdict },
       actorOf(res),

@@ -4,6 +4,7 @@ import type { AuditAction, AuditLog } from '../../store/audit-log.js';
 import { actorOf } from '../auth.js';
 import { route } from '../route.js';
 import type { DocumentService } from '../../services/document.service.js';
+import { coverBoxes, DEFAULT_PESEL_POLICY, identifierBoxes, type PeselPolicy } from '../../security/masking.js';
 
 function pageNumber(req: Request): number {
   const raw = String(req.params.n ?? '');
@@ -17,34 +18,45 @@ function docId(req: Request): string {
   return raw;
 }
 
-/** Every read of a document, a page, a page image or the original file is in the audit trail. */
-export function documentRoutes(docs: DocumentService, audit: AuditLog): Router {
+/**
+ * Every read of a document, a page, a page image or the original file is in the audit trail, and is
+ * made as the caller: a document they may not read is a 404, like one that does not exist.
+ */
+export function documentRoutes(docs: DocumentService, audit: AuditLog, pesel: PeselPolicy = DEFAULT_PESEL_POLICY): Router {
   const r = Router();
   const seen = (res: Response, action: AuditAction, id: string, page?: number) =>
     audit.append({ actor: actorOf(res), action, target: id, details: page === undefined ? {} : { page } });
 
   route(r, 'GET', '/documents/:id', async (req, res) => {
-    const doc = await docs.document(docId(req));
+    const doc = await docs.document(docId(req), actorOf(res));
     seen(res, 'document.view', doc.id);
-    res.json(doc);
+    // PESEL / identity-card numbers masked for roles that may not see them (same length: offsets hold).
+    res.json(pesel.view(doc, actorOf(res).role));
   });
   route(r, 'GET', '/documents/:id/pages/:n', async (req, res) => {
-    const page = await docs.page(docId(req), pageNumber(req));
+    const page = await docs.page(docId(req), pageNumber(req), actorOf(res));
     seen(res, 'page.view', docId(req), pageNumber(req));
-    res.json(page);
+    res.json(pesel.view(page, actorOf(res).role));
   });
   route(r, 'GET', '/documents/:id/pages/:n/image', async (req, res) => {
-    const img = await docs.image(docId(req), pageNumber(req));
+    const img = await docs.image(docId(req), pageNumber(req), actorOf(res));
     seen(res, 'page.image', docId(req), pageNumber(req));
     res.type(img.contentType);
+    // Identifiers on the scan are covered for roles that may not see them (never cached: per role).
+    const boxes = pesel.maySee(actorOf(res).role) ? [] : identifierBoxes(await docs.page(docId(req), pageNumber(req), actorOf(res)));
+    if (boxes.length > 0) {
+      res.set('Cache-Control', 'no-store');
+      res.send(await coverBoxes(img.path, boxes));
+      return;
+    }
     res.set('Cache-Control', 'private, max-age=3600');
     await sendFile(res, img.path);
   });
   route(r, 'GET', '/documents/:id/file', async (req, res) => {
-    const f = await docs.original(docId(req));
+    const f = await docs.original(docId(req), actorOf(res));
     seen(res, 'file.download', docId(req));
     res.type(f.contentType);
-    res.attachment(f.filename);
+    res.attachment(pesel.text(f.filename, actorOf(res).role));
     await sendFile(res, f.path);
   });
   return r;

@@ -141,7 +141,7 @@ export function ingestRoutes(uploads: UploadService): Router {
 export function overviewRoutes(overview: OverviewService): Router {
   const r = Router();
   route(r, 'GET', '/archive/overview', (_req, res) => {
-    res.json(overview.overview());
+    res.json(overview.overview(actorOf(res)));
   });
   return r;
 }

@@ -6,6 +6,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { HashingEmbedder } from '../../../ingest/embed.js';
 import { openDb } from '../../store/db.js';
+import { UNRESTRICTED_VIEWER as ALL } from '../../domain/types.js';
 import { SEED_DOCUMENTS, wordsOf, type SeedDocument } from '../../../test/contract/seed-documents.js';
 import { seedSqlite, sqliteHarness } from '../../../test/contract/sqlite-harness.js';
 
@@ -35,10 +36,10 @@ describe('SqliteSearchBackend on a changing archive', () => {
   it('answers on an empty archive without failing', async () => {
     const h = await sqliteHarness();
     close = h.close;
-    expect(await h.backend.keyword({ terms: [{ forms: [{ text: 'decyzja' }] }], match: 'all' }, { limit: 10 })).toEqual([]);
-    expect(await h.backend.vector(embedder.embedOne('decyzja'), { limit: 10 })).toEqual([]);
-    expect(await h.backend.listDocuments({ docType: 'decyzja', precinct: 'Oporów' }, 10)).toEqual([]);
-    expect(await h.backend.stats()).toEqual({ documents: 0, pages: 0, chunks: 0 });
+    expect(await h.backend.keyword({ terms: [{ forms: [{ text: 'decyzja' }] }], match: 'all' }, { limit: 10, viewer: ALL })).toEqual([]);
+    expect(await h.backend.vector(embedder.embedOne('decyzja'), { limit: 10, viewer: ALL })).toEqual([]);
+    expect(await h.backend.listDocuments({ docType: 'decyzja', precinct: 'Oporów' }, 10, ALL)).toEqual([]);
+    expect(await h.backend.stats(ALL)).toEqual({ documents: 0, pages: 0, chunks: 0 });
     expect(await h.backend.health()).toEqual({ ok: true, backend: 'sqlite' });
   });
 
@@ -48,18 +49,18 @@ describe('SqliteSearchBackend on a changing archive', () => {
       close = h.close;
       await h.seed(ready);
       const query = embedder.embedOne('pozwolenie na budowę wiaty rowerowej Żerniki');
-      const before = await h.backend.vector(query, { limit: 50 });
-      expect(await h.backend.listDocuments({ docType: 'decyzja o pozwoleniu na rozbiórkę' }, 10)).toEqual([]);
-      expect(await h.backend.listDocuments({ precinct: 'zerniki' }, 10)).toEqual([]);
+      const before = await h.backend.vector(query, { limit: 50, viewer: ALL });
+      expect(await h.backend.listDocuments({ docType: 'decyzja o pozwoleniu na rozbiórkę' }, 10, ALL)).toEqual([]);
+      expect(await h.backend.listDocuments({ precinct: 'zerniki' }, 10, ALL)).toEqual([]);
 
       await h.seed([newDecision(501)]);
-      const [added] = await h.backend.listDocuments({ precinct: 'zerniki' }, 10);
+      const [added] = await h.backend.listDocuments({ precinct: 'zerniki' }, 10, ALL);
       expect(added).toBeDefined();
-      expect(await h.backend.listDocuments({ docType: 'decyzja o pozwoleniu na roz' }, 10)).toEqual([added]);
-      const after = await h.backend.vector(query, { limit: 50 });
+      expect(await h.backend.listDocuments({ docType: 'decyzja o pozwoleniu na roz' }, 10, ALL)).toEqual([added]);
+      const after = await h.backend.vector(query, { limit: 50, viewer: ALL });
       expect(after[0]!.documentId).toBe(added);
       expect(after).toHaveLength(before.length + 1);
-      const onlyNew = await h.backend.vector(query, { limit: 5, filters: { precinct: 'Żerniki' } });
+      const onlyNew = await h.backend.vector(query, { limit: 5, filters: { precinct: 'Żerniki' }, viewer: ALL });
       expect(onlyNew.map((x) => x.documentId)).toEqual([added]);
     });
   }
@@ -69,17 +70,17 @@ describe('SqliteSearchBackend on a changing archive', () => {
     close = h.close;
     await h.seed(ready);
     const query = embedder.embedOne('pozwolenie na budowę wiaty rowerowej Żerniki');
-    await h.backend.vector(query, { limit: 5 }); // builds the in-memory index
-    await h.backend.listDocuments({ precinct: 'Oporów' }, 10); // fills the precinct cache
+    await h.backend.vector(query, { limit: 5, viewer: ALL }); // builds the in-memory index
+    await h.backend.listDocuments({ precinct: 'Oporów' }, 10, ALL); // fills the precinct cache
 
     const worker = openDb(h.dataDir);
     await seedSqlite(worker, h.dataDir, [newDecision(502)]);
     worker.close();
 
-    const [added] = await h.backend.listDocuments({ precinct: 'Żerniki', parcel: '502/2' }, 10);
+    const [added] = await h.backend.listDocuments({ precinct: 'Żerniki', parcel: '502/2' }, 10, ALL);
     expect(added).toBeDefined();
-    expect((await h.backend.vector(query, { limit: 1 }))[0]!.documentId).toBe(added);
-    expect(await h.backend.metadata({ kind: 'parcel', value: '502/2', precinct: 'ZERNIKI' }, { limit: 5 })).toHaveLength(1);
+    expect((await h.backend.vector(query, { limit: 1, viewer: ALL }))[0]!.documentId).toBe(added);
+    expect(await h.backend.metadata({ kind: 'parcel', value: '502/2', precinct: 'ZERNIKI' }, { limit: 5, viewer: ALL })).toHaveLength(1);
   });
 
   it('drops a re-indexed or withdrawn document from vector results', async () => {
@@ -87,9 +88,9 @@ describe('SqliteSearchBackend on a changing archive', () => {
     close = h.close;
     await h.seed([...ready, newDecision(503)]);
     const query = embedder.embedOne('pozwolenie na budowę wiaty rowerowej Żerniki');
-    const [first] = await h.backend.vector(query, { limit: 1 });
+    const [first] = await h.backend.vector(query, { limit: 1, viewer: ALL });
     h.db.prepare("UPDATE documents SET status = 'staging' WHERE id = ?").run(Number(first!.documentId));
-    const after = await h.backend.vector(query, { limit: 50 });
+    const after = await h.backend.vector(query, { limit: 50, viewer: ALL });
     expect(after.map((x) => x.documentId)).not.toContain(first!.documentId);
   });
 
@@ -98,10 +99,10 @@ describe('SqliteSearchBackend on a changing archive', () => {
     close = h.close;
     await h.seed(ready);
     const text = ready[1]!.pages[0]!.text;
-    const vec = await h.backend.vector(embedder.embedOne(text), { limit: 20 });
+    const vec = await h.backend.vector(embedder.embedOne(text), { limit: 20, viewer: ALL });
     expect(vec[0]!.score).toBeCloseTo(1, 2); // the same text: cosine 1
     for (const x of vec) expect(Math.abs(x.score)).toBeLessThanOrEqual(1);
-    const kw = await h.backend.keyword({ terms: [{ forms: [{ text: 'budynku' }] }], match: 'any' }, { limit: 20 });
+    const kw = await h.backend.keyword({ terms: [{ forms: [{ text: 'budynku' }] }], match: 'any' }, { limit: 20, viewer: ALL });
     expect(kw.length).toBeGreaterThan(1);
     for (const x of kw) expect(x.score).toBeGreaterThan(0);
   });

@@ -1,8 +1,9 @@
 /**
  * SearchBackend on the embedded archive: FTS5 (BM25) for keywords, sqlite-vec or an in-memory
  * int8 index for vectors, plain tables for metadata, documents and pages. Only documents whose
- * status is 'ready' are ever seen. Filters are SQL conditions inside each query (never applied
- * after its LIMIT). Ids are String(rowid); an id that is not a rowid is simply not found.
+ * status is 'ready' and that the viewer may read (./access.ts) are ever seen. Filters and access are
+ * SQL conditions inside each query (never applied after its LIMIT). Ids are String(rowid); an id
+ * that is not a rowid is simply not found.
  */
 import type Database from 'better-sqlite3';
 import type { MetaKind } from '../../../ingest/types.js';
@@ -19,7 +20,9 @@ import type {
   PageRecord,
   SearchFilters,
   SearchOptions,
+  Viewer,
 } from '../../domain/types.js';
+import { accessSql, andSql, hiddenDocumentsSql } from './access.js';
 import { FoldedValues, filterSql, hasFilters, normaliseCase, normaliseParcel, type SqlCondition } from './filters.js';
 import { buildFtsMatch } from './fts-query.js';
 import { newInt8Kernel } from './int8-kernel.js';
@@ -90,15 +93,16 @@ export class SqliteSearchBackend implements SearchBackend {
     const match = limit > 0 ? buildFtsMatch(query, index) : null;
     if (match === null) return [];
     const t = index === 'substring' ? 'chunks_trigram' : 'chunks_fts';
-    const f = this.filters(opts?.filters);
+    const filters = this.filters(opts?.filters);
+    const f = andSql(filters, accessSql(opts?.viewer));
     type Ranked = ChunkRow & { rank: number };
     // Rank inside the index first and join only the best: joining every match (tens of thousands
-    // for common words) doubles the cost. Unfiltered, only chunks of documents being re-indexed can
-    // drop out; a filter drops more, so more are ranked. When that leaves the page short, the exact
-    // query below runs instead.
-    const inner = f.sql === '' ? limit + 16 : Math.min(5000, limit * 20);
+    // for common words) doubles the cost. Unfiltered, only chunks of documents being re-indexed or
+    // restricted from this viewer (few) drop out; a filter drops more, so more are ranked. When that
+    // leaves the page short, the exact query below runs instead.
+    const inner = filters.sql === '' ? limit + 16 : Math.min(5000, limit * 20);
     let rows: Ranked[] = [];
-    if (f.sql === '' || !this.selective(f)) rows = this.stmt(
+    if (filters.sql === '' || !this.selective(filters)) rows = this.stmt(
       `SELECT ${CHUNK_COLUMNS}, f.rank FROM (SELECT rowid AS id, bm25(${t}) AS rank FROM ${t} WHERE ${t} MATCH ?
          ORDER BY rank LIMIT ?) f CROSS JOIN chunks c ON c.id = f.id CROSS JOIN documents d ON d.id = c.document_id
        WHERE ${READY}${f.sql} ORDER BY f.rank, c.id LIMIT ?`,
@@ -122,16 +126,24 @@ export class SqliteSearchBackend implements SearchBackend {
       throw new Error(`query embedding must be a Float32Array of ${dims} values (got ${embedding?.length ?? 'none'})`);
     }
     const index = this.memoryIndex(dims);
-    if (index === null) return vec0Search(embedding, limit, this.filters(opts?.filters), (sql) => this.stmt(sql));
+    const viewer = opts?.viewer;
+    if (index === null) {
+      return vec0Search(embedding, limit, andSql(this.filters(opts?.filters), accessSql(viewer)), (sql) => this.stmt(sql));
+    }
+    // Sync first, then read what is hidden: a document that became ready in between is not in the
+    // index yet, so the mask can never miss one. The chunk rows are read with the access condition too.
     index.sync();
     let allow: ((doc: number) => boolean) | undefined;
     if (hasFilters(opts?.filters)) {
-      const ids = new Set(this.filteredDocumentIds(opts?.filters));
+      const ids = new Set(this.filteredDocumentIds(opts?.filters, viewer));
       if (ids.size === 0) return [];
       allow = (doc) => ids.has(doc);
+    } else {
+      const hidden = this.hiddenDocumentIds(viewer);
+      if (hidden.size > 0) allow = (doc) => !hidden.has(doc);
     }
     const matches = index.search(embedding, limit, allow);
-    const rows = this.chunkRows(matches.map((m) => m.chunkId));
+    const rows = this.chunkRows(matches.map((m) => m.chunkId), viewer);
     return matches.flatMap((m) => {
       const r = rows.get(m.chunkId);
       return r ? [hit(r, m.similarity)] : [];
@@ -164,7 +176,7 @@ export class SqliteSearchBackend implements SearchBackend {
       sql += " AND json_extract(m.extra, '$.obreb') IN (SELECT value FROM json_each(?))";
       params.push(JSON.stringify(this.values.matching('precinct', precinct)));
     }
-    const f = this.filters(opts?.filters);
+    const f = andSql(this.filters(opts?.filters), accessSql(opts?.viewer));
     const rows = this.stmt(`${sql} AND ${READY}${f.sql} ORDER BY m.document_id, m.id LIMIT ?`).all(
       ...params,
       ...f.params,
@@ -173,10 +185,10 @@ export class SqliteSearchBackend implements SearchBackend {
     return rows.map(metadataHit);
   }
 
-  async listDocuments(filters: SearchFilters, limit: number): Promise<DocumentId[]> {
+  async listDocuments(filters: SearchFilters, limit: number, viewer: Viewer): Promise<DocumentId[]> {
     const n = clampLimit(limit, MAX_LIMIT);
     if (n === 0) return [];
-    const f = this.filters(filters);
+    const f = andSql(this.filters(filters), accessSql(viewer));
     const rows = this.stmt(
       `SELECT d.id FROM documents d WHERE ${READY}${f.sql}
        ORDER BY d.doc_date IS NULL, d.doc_date DESC, d.id LIMIT ?`,
@@ -186,42 +198,44 @@ export class SqliteSearchBackend implements SearchBackend {
     return rows.map(String);
   }
 
-  async chunks(ids: ChunkId[]): Promise<ChunkRecord[]> {
+  async chunks(ids: ChunkId[], viewer: Viewer): Promise<ChunkRecord[]> {
     const wanted = uniqueIds(ids);
-    const rows = this.chunkRows(wanted, true);
+    const rows = this.chunkRows(wanted, viewer, true);
     return wanted.flatMap((id) => {
       const r = rows.get(id);
       return r ? [chunkRecord(r)] : [];
     });
   }
 
-  async documentChunks(id: DocumentId, limit: number): Promise<ChunkRecord[]> {
+  async documentChunks(id: DocumentId, limit: number, viewer: Viewer): Promise<ChunkRecord[]> {
     const doc = parseId(id);
     const n = clampLimit(limit, MAX_LIMIT);
     if (doc === null || n === 0) return [];
+    const a = accessSql(viewer);
     const rows = this.stmt(
       `SELECT ${CHUNK_COLUMNS}, c.text FROM chunks c JOIN documents d ON d.id = c.document_id
-       WHERE c.document_id = ? AND ${READY} ORDER BY c.page, c.start, c.id LIMIT ?`,
-    ).all(doc, n) as ChunkRow[];
+       WHERE c.document_id = ? AND ${READY}${a.sql} ORDER BY c.page, c.start, c.id LIMIT ?`,
+    ).all(doc, ...a.params, n) as ChunkRow[];
     return rows.map(chunkRecord);
   }
 
-  async document(id: DocumentId): Promise<DocumentRecord | null> {
+  async document(id: DocumentId, viewer: Viewer): Promise<DocumentRecord | null> {
     const doc = parseId(id);
     if (doc === null) return null;
-    return this.loadDocuments([doc])[0] ?? null;
+    return this.loadDocuments([doc], viewer)[0] ?? null;
   }
 
-  async documents(ids: DocumentId[]): Promise<DocumentRecord[]> {
-    return this.loadDocuments(uniqueIds(ids));
+  async documents(ids: DocumentId[], viewer: Viewer): Promise<DocumentRecord[]> {
+    return this.loadDocuments(uniqueIds(ids), viewer);
   }
 
-  async page(id: DocumentId, page: number): Promise<PageRecord | null> {
+  async page(id: DocumentId, page: number, viewer: Viewer): Promise<PageRecord | null> {
     const doc = parseId(id);
     if (doc === null || !Number.isSafeInteger(page) || page < 1) return null;
+    const a = accessSql(viewer);
     const row = this.stmt(
-      `SELECT p.* FROM pages p JOIN documents d ON d.id = p.document_id WHERE p.document_id = ? AND p.page = ? AND ${READY}`,
-    ).get(doc, page) as PageDbRow | undefined;
+      `SELECT p.* FROM pages p JOIN documents d ON d.id = p.document_id WHERE p.document_id = ? AND p.page = ? AND ${READY}${a.sql}`,
+    ).get(doc, page, ...a.params) as PageDbRow | undefined;
     return row ? pageRecord(row) : null;
   }
 
@@ -235,12 +249,13 @@ export class SqliteSearchBackend implements SearchBackend {
     }
   }
 
-  async stats(): Promise<ArchiveStats> {
+  async stats(viewer: Viewer): Promise<ArchiveStats> {
+    const a = accessSql(viewer);
     return this.stmt(
-      `SELECT (SELECT count(*) FROM documents d WHERE ${READY}) AS documents,
-              (SELECT count(*) FROM pages p JOIN documents d ON d.id = p.document_id WHERE ${READY}) AS pages,
-              (SELECT count(*) FROM chunks c JOIN documents d ON d.id = c.document_id WHERE ${READY}) AS chunks`,
-    ).get() as ArchiveStats;
+      `SELECT (SELECT count(*) FROM documents d WHERE ${READY}${a.sql}) AS documents,
+              (SELECT count(*) FROM pages p JOIN documents d ON d.id = p.document_id WHERE ${READY}${a.sql}) AS pages,
+              (SELECT count(*) FROM chunks c JOIN documents d ON d.id = c.document_id WHERE ${READY}${a.sql}) AS chunks`,
+    ).get(...a.params, ...a.params, ...a.params) as ArchiveStats;
   }
 
   /**
@@ -253,31 +268,39 @@ export class SqliteSearchBackend implements SearchBackend {
     return allowed < total * 0.2;
   }
 
-  /** Ready documents passing `filters` (for filtered vector search). */
-  private filteredDocumentIds(filters: SearchFilters | undefined): number[] {
-    const f = this.filters(filters);
+  /** Ready documents passing `filters` that `viewer` may read (for filtered vector search). */
+  private filteredDocumentIds(filters: SearchFilters | undefined, viewer: Viewer): number[] {
+    const f = andSql(this.filters(filters), accessSql(viewer));
     return this.stmt(`SELECT d.id FROM documents d WHERE ${READY}${f.sql}`).pluck().all(...f.params) as number[];
   }
 
-  /** Chunks of ready documents by id (text too when asked). */
-  private chunkRows(ids: number[], withText = false): Map<number, ChunkRow> {
+  /** Ready documents `viewer` may not read (usually none or few). */
+  private hiddenDocumentIds(viewer: Viewer): Set<number> {
+    const q = hiddenDocumentsSql(viewer);
+    return new Set(q ? (this.stmt(q.sql).pluck().all(...q.params) as number[]) : []);
+  }
+
+  /** Chunks of ready documents `viewer` may read, by id (text too when asked). */
+  private chunkRows(ids: number[], viewer: Viewer, withText = false): Map<number, ChunkRow> {
     if (ids.length === 0) return new Map();
+    const a = accessSql(viewer);
     const rows = this.stmt(
       `SELECT ${CHUNK_COLUMNS}${withText ? ', c.text' : ''} FROM chunks c JOIN documents d ON d.id = c.document_id
-       WHERE c.id IN (SELECT value FROM json_each(?)) AND ${READY}`,
-    ).all(JSON.stringify(ids)) as ChunkRow[];
+       WHERE c.id IN (SELECT value FROM json_each(?)) AND ${READY}${a.sql}`,
+    ).all(JSON.stringify(ids), ...a.params) as ChunkRow[];
     return new Map(rows.map((r) => [r.id, r]));
   }
 
-  private loadDocuments(ids: number[]): DocumentRecord[] {
+  private loadDocuments(ids: number[], viewer: Viewer): DocumentRecord[] {
     if (ids.length === 0) return [];
-    const json = JSON.stringify(ids);
+    const a = accessSql(viewer);
     const docs = this.stmt(
-      `SELECT d.* FROM documents d WHERE d.id IN (SELECT value FROM json_each(?)) AND ${READY}`,
-    ).all(json) as DocumentDbRow[];
+      `SELECT d.* FROM documents d WHERE d.id IN (SELECT value FROM json_each(?)) AND ${READY}${a.sql}`,
+    ).all(JSON.stringify(ids), ...a.params) as DocumentDbRow[];
+    if (docs.length === 0) return [];
     const meta = this.stmt(
       'SELECT m.* FROM metadata m WHERE m.document_id IN (SELECT value FROM json_each(?)) ORDER BY m.id',
-    ).all(json) as MetadataRow[];
+    ).all(JSON.stringify(docs.map((d) => d.id))) as MetadataRow[];
     const byDoc = new Map<number, MetadataHit[]>();
     for (const m of meta) {
       const list = byDoc.get(m.document_id) ?? [];
