@@ -4,19 +4,10 @@
  * exactly the stored results; a verdict is marked with the keyboard and shown with who and when;
  * a citation opens on its page in the viewer; a clerk is refused; axe-core finds no violations.
  */
-import fs from 'node:fs';
-import http from 'node:http';
-import path from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadConfig } from '../../server/config.js';
-import { createApp } from '../../server/http/app.js';
-import { silentLogger } from '../../server/log.js';
-import { appDeps, createSearchRuntime, type SearchRuntime } from '../../server/main.js';
 import type { AgentResponse } from '../../server/services/agent.service.js';
-import { repoRoot } from '../helpers/paths.js';
-import { sampleArchiveCopy } from '../helpers/sample-archive.js';
-import { CHROMIUM_ARGS, artifactsDir, axeViolations, enterToken, tabTo } from './harness.js';
+import { axeViolations, openAs, shot, signIn, startHarness, tabTo, type Account, type Harness } from './harness.js';
 
 /* eslint-disable @typescript-eslint/no-explicit-any */
 declare const document: any;
@@ -24,57 +15,32 @@ declare const document: any;
 const QUESTION = 'Jaka decyzja zapadła w sprawie WUA-ZRB.6740.1.786.2019?';
 
 describe('supervisor: past searches and verdicts in Chromium', () => {
-  let dataDir: string;
-  let rt: SearchRuntime;
-  let server: http.Server;
-  let browser: Browser;
+  let hx: Harness;
   let base: string;
-  let clerk: string;
-  let supervisor: string;
+  let clerk: Account;
+  let supervisor: Account;
   let shown: AgentResponse;
-  const pageErrors: string[] = [];
 
   beforeAll(async () => {
-    if (!fs.existsSync(path.join(repoRoot, 'dist', 'web', 'audit.js'))) throw new Error('dist/web is not built: run `npm run build` first');
-    dataDir = await sampleArchiveCopy('browser-audit');
-    rt = await createSearchRuntime(loadConfig({ KWERENDA_DATA_DIR: dataDir }), { logger: silentLogger });
-    clerk = rt.users.add('ewa', 'clerk').token;
-    supervisor = rt.users.add('sonia', 'supervisor').token;
-    server = http.createServer(createApp(appDeps(rt)));
-    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-    const addr = server.address();
-    base = `http://127.0.0.1:${typeof addr === 'object' && addr ? addr.port : 0}`;
+    hx = await startHarness('browser-audit');
+    base = hx.base;
+    clerk = hx.clerk;
+    supervisor = await hx.addUser('sonia', 'supervisor');
+    // The clerk's search, made by a script with the API token.
     const res = await fetch(`${base}/api/agent/search`, {
       method: 'POST',
-      headers: { authorization: `Bearer ${clerk}`, 'content-type': 'application/json' },
+      headers: { authorization: `Bearer ${clerk.token}`, 'content-type': 'application/json' },
       body: JSON.stringify({ question: QUESTION }),
     });
     shown = (await res.json()) as AgentResponse;
     expect(shown.results.length).toBeGreaterThan(1);
-    browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
-    fs.mkdirSync(artifactsDir, { recursive: true });
   }, 600_000);
 
   afterAll(async () => {
-    await browser?.close();
-    server?.closeAllConnections();
-    await new Promise((r) => server?.close(r));
-    await rt?.close();
-    fs.rmSync(dataDir, { recursive: true, force: true });
-    expect(pageErrors).toEqual([]);
+    await hx?.close();
   });
 
-  async function open(token: string, hash: string, bypassCSP = false): Promise<Page> {
-    const page = await browser.newPage({ viewport: { width: 1280, height: 900 }, locale: 'pl-PL', bypassCSP });
-    page.on('pageerror', (e) => pageErrors.push(e.message));
-    page.on('console', (m) => {
-      if (m.type() === 'error' && /Content Security Policy/i.test(m.text())) pageErrors.push(m.text());
-    });
-    await page.goto(`${base}/${hash}`);
-    await enterToken(page, token);
-    return page;
-  }
-  const shot = (page: Page, name: string) => page.screenshot({ path: path.join(artifactsDir, `${name}.png`), fullPage: true });
+  const open = (who: Account, hash: string, bypassCSP = false): Promise<Page> => openAs(hx, who, `/${hash}`, { bypassCSP });
   const focusedText = (page: Page) => page.evaluate(() => document.activeElement?.textContent ?? null);
 
   it('keyboard only: list, open the stored search, mark a verdict, open a citation on its page', async () => {
@@ -110,7 +76,7 @@ describe('supervisor: past searches and verdicts in Chromium', () => {
     expect(await focusedText(page)).toBe('Błędny cytat');
     await page.keyboard.press('Space');
     await expect.poll(() => first.locator('.verdict-state').textContent()).toMatch(/^Ocena: Błędny cytat — sonia, /);
-    const stored = (await (await fetch(`${base}/api/audit/searches/${shown.id}`, { headers: { authorization: `Bearer ${supervisor}` } })).json()) as {
+    const stored = (await (await fetch(`${base}/api/audit/searches/${shown.id}`, { headers: { authorization: `Bearer ${supervisor.token}` } })).json()) as {
       verdicts: { rank: number; verdict: string }[]; history: unknown[];
     };
     expect(stored.verdicts.map((v) => [v.rank, v.verdict])).toEqual([[1, 'citation_wrong']]);
@@ -147,12 +113,20 @@ describe('supervisor: past searches and verdicts in Chromium', () => {
     await page.close();
   });
 
-  it('a clerk opening the audit is refused with a Polish message', async () => {
-    const page = await open(clerk, '#/audit');
-    const alert = page.locator('[role="alert"]');
-    await alert.waitFor();
-    expect(await alert.textContent()).toMatch(/brak uprawnień/);
+  it('a clerk opening the audit gets a plain "brak uprawnień" screen, and nothing is asked of the audit API', async () => {
+    const page = await hx.newPage();
+    const auditCalls: string[] = [];
+    page.on('request', (r) => {
+      if (r.url().includes('/api/audit')) auditCalls.push(r.url());
+    });
+    await page.goto(`${base}/#/audit`);
+    await signIn(page, clerk);
+    const heading = page.locator('#forbidden-h');
+    await heading.waitFor();
+    expect(await heading.textContent()).toBe('Brak uprawnień');
+    expect(await page.locator('.forbidden').textContent()).toContain('Ta strona nie jest dostępna dla roli: urzędnik.');
     expect(await page.locator('table.audit-list').count()).toBe(0);
+    expect(auditCalls).toEqual([]);
     await page.close();
   });
 

@@ -6,15 +6,14 @@
  */
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
-import path from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AgentResponse } from '../../server/services/agent.service.js';
-import { artifactsDir, axeViolations, enterToken, startHarness, tabTo, type Harness } from './harness.js';
+import { axeViolations, openAs, shot, signIn, startHarness, tabTo, type Harness } from './harness.js';
 
 // Browser globals used inside page.evaluate callbacks (the Node project compiles without the DOM lib).
 /* eslint-disable @typescript-eslint/no-explicit-any */
-declare const document: any, window: any, sessionStorage: any;
+declare const document: any, window: any;
 
 const QUESTION = 'Jaka decyzja zapadła w sprawie WUA-ZRB.6740.1.786.2019?';
 
@@ -39,13 +38,11 @@ describe('clerk search and document viewer in Chromium', () => {
     return body;
   }
 
-  const shot = (page: Page, name: string) => page.screenshot({ path: path.join(artifactsDir, `${name}.png`), fullPage: true });
-
-  it('keyboard only: token, question, the decision first with a highlighted citation, its page with the highlight', async () => {
+  it('keyboard only: sign-in, question, the decision first with a highlighted citation, its page with the highlight', async () => {
     const page = await hx.newPage();
     await page.goto(hx.base + '/');
     expect(await page.getAttribute('html', 'lang')).toBe('pl');
-    await enterToken(page, hx.token);
+    await signIn(page, hx.clerk);
     await expect.poll(() => page.evaluate(() => document.activeElement?.id)).toBe('q');
     const r = await ask(page, QUESTION);
 
@@ -106,9 +103,7 @@ describe('clerk search and document viewer in Chromium', () => {
   });
 
   it('reloading the URL restores the search, filters included', async () => {
-    const page = await hx.newPage();
-    await page.goto(hx.base + '/');
-    await enterToken(page, hx.token);
+    const page = await openAs(hx, hx.clerk);
     await page.locator('#q').waitFor();
     await page.locator('summary').press('Enter');
     await page.locator('#f-caseNumber').fill('WUA-ZWZ.6730.2.531.2022');
@@ -131,9 +126,7 @@ describe('clerk search and document viewer in Chromium', () => {
   });
 
   it('a parcel no document names is reported as not found', async () => {
-    const page = await hx.newPage();
-    await page.goto(hx.base + '/');
-    await enterToken(page, hx.token);
+    const page = await openAs(hx, hx.clerk);
     await page.locator('#q').waitFor();
     await ask(page, 'działka 99/9 obręb Oporów');
     expect(await page.locator('.not-found').allTextContents()).toEqual(['Żaden dokument w archiwum nie wymienia: dz. 99/9 (obręb Oporów)']);
@@ -141,23 +134,8 @@ describe('clerk search and document viewer in Chromium', () => {
     await page.close();
   });
 
-  it('a wrong token gets a Polish message and the token is asked for again', async () => {
-    const page = await hx.newPage();
-    await page.goto(`${hx.base}/?q=${encodeURIComponent(QUESTION)}`);
-    await enterToken(page, 'kw_wrong-token');
-    await page.locator('#token-msg').waitFor();
-    expect(await page.locator('#token-msg').textContent()).toBe('Token jest nieprawidłowy lub wygasł. Wpisz go ponownie.');
-    expect(await page.evaluate(() => sessionStorage.getItem('kwerenda.token'))).toBeNull();
-    await enterToken(page, hx.token);
-    await page.locator('ol.results').waitFor();
-    expect(await page.locator('ol.results h3').first().textContent()).toContain('DECYZJA NR 881/2019');
-    await page.close();
-  });
-
   it('axe-core finds no WCAG 2.1 A/AA violations on the results and in the viewer', async () => {
-    const page = await hx.newPage({ bypassCSP: true });
-    await page.goto(hx.base + '/');
-    await enterToken(page, hx.token);
+    const page = await openAs(hx, hx.clerk, '/', { bypassCSP: true });
     await page.locator('#q').waitFor();
     await ask(page, QUESTION);
     await page.locator('summary').click();
@@ -170,9 +148,7 @@ describe('clerk search and document viewer in Chromium', () => {
   });
 
   it('each metadata value in the viewer links to the span it was read from', async () => {
-    const page = await hx.newPage();
-    await page.goto(hx.base + '/');
-    await enterToken(page, hx.token);
+    const page = await openAs(hx, hx.clerk);
     await page.locator('#q').waitFor();
     await ask(page, QUESTION);
     await page.locator('a.citation').first().click();
@@ -188,9 +164,7 @@ describe('clerk search and document viewer in Chromium', () => {
   });
 
   it('the viewer zooms the page with its highlight and downloads the original file', async () => {
-    const page = await hx.newPage();
-    await page.goto(hx.base + '/');
-    await enterToken(page, hx.token);
+    const page = await openAs(hx, hx.clerk);
     await page.locator('#q').waitFor();
     const r = await ask(page, QUESTION);
     await page.locator('a.citation').first().click();

@@ -5,14 +5,14 @@
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AgentResponse } from '../../server/services/agent.service.js';
-import { axeViolations, enterToken, startHarness, type Harness } from './harness.js';
+import { axeViolations, openAs, startHarness, type Harness } from './harness.js';
 
 describe('search with the model unavailable, in Chromium', () => {
   let hx: Harness;
 
   beforeAll(async () => {
     // Port 9 (discard) on localhost: connection refused at once, no network needed.
-    hx = await startHarness('browser-degraded', { LLM_BASE_URL: 'http://127.0.0.1:9/v1', LLM_MODEL: 'bielik', LLM_TIMEOUT_MS: '2000' });
+    hx = await startHarness('browser-degraded', { env: { LLM_BASE_URL: 'http://127.0.0.1:9/v1', LLM_MODEL: 'bielik', LLM_TIMEOUT_MS: '2000' } });
   }, 600_000);
 
   afterAll(async () => {
@@ -20,9 +20,7 @@ describe('search with the model unavailable, in Chromium', () => {
   });
 
   it('shows the rules mode and a visible notice with the reason', async () => {
-    const page: Page = await hx.newPage({ bypassCSP: true });
-    await page.goto(hx.base + '/');
-    await enterToken(page, hx.token);
+    const page: Page = await openAs(hx, hx.clerk, '/', { bypassCSP: true });
     await page.locator('#q').waitFor();
     const answer = page.waitForResponse((r) => r.url().endsWith('/api/agent/search'));
     await page.keyboard.type('decyzja w sprawie WUA-ZRB.6740.1.786.2019');

@@ -1,6 +1,9 @@
 /**
- * A real `kwerenda` HTTP server on a copy of the ingested sample archive, and Debian's Chromium driven
- * by playwright-core (never `npx playwright install`). Screenshots go to dist/test-artifacts/browser.
+ * A real `kwerenda` HTTP server (on a copy of the ingested sample archive, an empty archive, or one
+ * the test built) and Debian's Chromium driven by playwright-core (never `npx playwright install`).
+ * Users get passwords and sign in through the form, as people do. Screenshots go to
+ * dist/test-artifacts/browser; with KWERENDA_SCREENSHOTS=docs the screens named in DOC_SHOTS are
+ * also written to docs/screenshots at 1280×800 (see docs/UI.md).
  */
 import fs from 'node:fs';
 import type { Server } from 'node:http';
@@ -9,7 +12,8 @@ import { chromium, type Browser, type Page } from 'playwright-core';
 import { loadConfig } from '../../server/config.js';
 import { silentLogger } from '../../server/log.js';
 import { createHttpServer, createSearchRuntime, type SearchRuntime } from '../../server/main.js';
-import { repoRoot } from '../helpers/paths.js';
+import type { Role } from '../../server/store/users.js';
+import { repoRoot, tempDir } from '../helpers/paths.js';
 import { sampleArchiveCopy } from '../helpers/sample-archive.js';
 
 // Browser globals used inside page.evaluate callbacks (the Node project compiles without the DOM lib).
@@ -24,50 +28,88 @@ export const CHROMIUM_ARGS = [
   '--disable-component-update',
   '--disable-sync',
   '--no-first-run',
+  // Browser-drawn parts (date fields, file pickers) in Polish, as clerks see them.
+  '--lang=pl',
 ];
 
+export const VIEWPORT = { width: 1280, height: 800 };
 export const artifactsDir = path.join(repoRoot, 'dist', 'test-artifacts', 'browser');
+export const docsShotsDir = path.join(repoRoot, 'docs', 'screenshots');
+/** The screens docs/UI.md shows, by screenshot name. */
+export const DOC_SHOTS = ['sign-in', 'search-results', 'viewer', 'search-paraphrase', 'ingest-batch', 'audit-list', 'audit-search', 'events', 'users', 'forbidden'];
 const axePath = path.join(repoRoot, 'node_modules', 'axe-core', 'axe.min.js');
+
+/** A user who can sign in with a password (and call the API with the token). */
+export interface Account {
+  name: string;
+  role: Role;
+  password: string;
+  token: string;
+}
 
 export interface Harness {
   base: string;
-  token: string;
+  rt: SearchRuntime;
   browser: Browser;
+  /** `ewa`, a clerk, created with every harness. */
+  clerk: Account;
+  /** Creates a user with a password, as `kwerenda users add` + reset-password would. */
+  addUser(name: string, role: Role): Promise<Account>;
   /**
-   * A fresh tab (own sessionStorage); script errors and CSP violations fail the suite. `bypassCSP`
-   * only for pages axe-core is injected into (its script tag is inline, which the CSP forbids).
+   * A fresh tab in a fresh browser context (own cookies); script errors and CSP violations fail the
+   * suite. `bypassCSP` only for pages axe-core is injected into (its script tag is inline).
    */
   newPage(opts?: { bypassCSP?: boolean }): Promise<Page>;
   close(): Promise<void>;
 }
 
-/** Starts the server (with extra environment, e.g. an unreachable model) and the browser. */
-export async function startHarness(prefix: string, env: Record<string, string> = {}): Promise<Harness> {
+export interface HarnessOptions {
+  /** Extra environment for the server, e.g. an unreachable model. */
+  env?: Record<string, string>;
+  /** 'sample' (default): a copy of the ingested sample; 'empty': a new archive; else a data dir the harness takes over. */
+  archive?: 'sample' | 'empty' | string;
+}
+
+/** A password of the required length, different for every user. */
+export const passwordOf = (name: string) => `hasło-${name}-do-testów-1234`;
+
+/** Starts the server and the browser. */
+export async function startHarness(prefix: string, opts: HarnessOptions = {}): Promise<Harness> {
   if (!fs.existsSync(path.join(repoRoot, 'dist', 'web', 'index.html'))) {
     throw new Error('dist/web is not built: run `npm run build` first');
   }
-  const dataDir = await sampleArchiveCopy(prefix);
+  const archive = opts.archive ?? 'sample';
+  const dataDir = archive === 'sample' ? await sampleArchiveCopy(prefix) : archive === 'empty' ? tempDir(prefix) : archive;
   let rt: SearchRuntime | undefined;
   let server: Server | undefined;
   let browser: Browser | undefined;
   const pageErrors: string[] = [];
   try {
-    rt = await createSearchRuntime(loadConfig({ KWERENDA_DATA_DIR: dataDir, ...env }), { logger: silentLogger });
-    const token = rt.users.add('ewa', 'clerk').token;
-    server = await createHttpServer(rt, '127.0.0.1', 0);
-    const addr = server.address();
+    // Tests sign in far more often than people do: the per-address login limit would trip.
+    const env = { KWERENDA_DATA_DIR: dataDir, KWERENDA_RATE_LOGIN_PER_MIN: '1000', ...opts.env };
+    const r = await createSearchRuntime(loadConfig(env), { logger: silentLogger });
+    rt = r;
+    const addUser = async (name: string, role: Role): Promise<Account> => {
+      const token = r.users.add(name, role).token;
+      await r.users.setPassword(name, passwordOf(name));
+      return { name, role, password: passwordOf(name), token };
+    };
+    const clerk = await addUser('ewa', 'clerk');
+    const s = await createHttpServer(r, '127.0.0.1', 0);
+    server = s;
+    const addr = s.address();
     const base = `http://127.0.0.1:${typeof addr === 'object' && addr ? addr.port : 0}`;
-    browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
+    const b = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
+    browser = b;
     fs.mkdirSync(artifactsDir, { recursive: true });
-    const b = browser;
-    const s = server;
-    const r = rt;
     return {
       base,
-      token,
+      rt: r,
       browser: b,
-      async newPage(opts = {}) {
-        const page = await b.newPage({ viewport: { width: 1280, height: 900 }, locale: 'pl-PL', bypassCSP: opts.bypassCSP ?? false });
+      clerk,
+      addUser,
+      async newPage(o = {}) {
+        const page = await b.newPage({ viewport: VIEWPORT, locale: 'pl-PL', bypassCSP: o.bypassCSP ?? false });
         page.on('pageerror', (e) => pageErrors.push(e.message));
         page.on('console', (m) => {
           if (m.type() === 'error' && /Content Security Policy/i.test(m.text())) pageErrors.push(m.text());
@@ -92,11 +134,37 @@ export async function startHarness(prefix: string, env: Record<string, string> =
   }
 }
 
-/** Enters the token in the token form with the keyboard (the field has focus on arrival). */
-export async function enterToken(page: Page, token: string): Promise<void> {
-  await page.locator('#token').waitFor();
-  await page.keyboard.type(token);
+/** Signs in through the form with the keyboard (the name field has focus on arrival). */
+export async function signIn(page: Page, who: { name: string; password: string }): Promise<void> {
+  await page.locator('#username').waitFor();
+  await expectFocus(page, 'username');
+  await page.keyboard.type(who.name);
+  await page.keyboard.press('Tab');
+  await page.keyboard.type(who.password);
   await page.keyboard.press('Enter');
+  await page.locator('#logout').waitFor();
+}
+
+async function expectFocus(page: Page, id: string): Promise<void> {
+  const focused = await page.evaluate(() => document.activeElement?.id ?? null);
+  if (focused !== id) throw new Error(`expected focus on #${id}, found ${String(focused)}`);
+}
+
+/** A new tab that opens `url` (relative to the server) and signs in there. */
+export async function openAs(hx: Harness, who: Account, url = '/', opts: { bypassCSP?: boolean } = {}): Promise<Page> {
+  const page = await hx.newPage(opts);
+  await page.goto(hx.base + url);
+  await signIn(page, who);
+  return page;
+}
+
+/** The whole page to dist/test-artifacts/browser; a DOC_SHOTS screen also to docs/screenshots (1280×800) when asked. */
+export async function shot(page: Page, name: string): Promise<void> {
+  await page.screenshot({ path: path.join(artifactsDir, `${name}.png`), fullPage: true });
+  if (process.env.KWERENDA_SCREENSHOTS === 'docs' && DOC_SHOTS.includes(name)) {
+    fs.mkdirSync(docsShotsDir, { recursive: true });
+    await page.screenshot({ path: path.join(docsShotsDir, `${name}.png`), fullPage: false });
+  }
 }
 
 /** axe-core's WCAG 2.1 A/AA violations on the current page, as "rule: selector" lines. */

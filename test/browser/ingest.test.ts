@@ -5,15 +5,10 @@
  * the batch in the list of last batches; axe-core finds no WCAG 2.1 A/AA violations on the screen.
  */
 import fs from 'node:fs';
-import type { Server } from 'node:http';
 import path from 'node:path';
-import { chromium, type Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadConfig } from '../../server/config.js';
-import { silentLogger } from '../../server/log.js';
-import { createHttpServer, createSearchRuntime, type SearchRuntime } from '../../server/main.js';
-import { repoRoot, sampleDir, tempDir } from '../helpers/paths.js';
-import { artifactsDir, axeViolations, CHROMIUM_ARGS, enterToken, tabTo } from './harness.js';
+import { sampleDir } from '../helpers/paths.js';
+import { axeViolations, openAs, shot, startHarness, tabTo, type Account, type Harness } from './harness.js';
 
 // Browser globals used inside page.evaluate callbacks (the Node project compiles without the DOM lib).
 /* eslint-disable @typescript-eslint/no-explicit-any */
@@ -22,40 +17,21 @@ declare const document: any;
 const PDF = path.join(sampleDir, 'nieprzypisane', 'pelnomocnictwo_bez_znaku.pdf');
 
 describe('records staff upload in Chromium', () => {
-  let dataDir: string;
-  let rt: SearchRuntime;
-  let server: Server;
-  let browser: Browser;
-  let base: string;
-  let token: string;
-  const pageErrors: string[] = [];
+  let hx: Harness;
+  let anna: Account;
 
   beforeAll(async () => {
-    if (!fs.existsSync(path.join(repoRoot, 'dist', 'web', 'index.html'))) throw new Error('dist/web is not built: run `npm run build` first');
-    dataDir = tempDir('browser-ingest');
-    rt = await createSearchRuntime(loadConfig({ KWERENDA_DATA_DIR: dataDir, KWERENDA_WORKERS: '1' }), { logger: silentLogger });
-    token = rt.users.add('anna', 'records').token;
-    server = await createHttpServer(rt, '127.0.0.1', 0);
-    const addr = server.address();
-    base = `http://127.0.0.1:${typeof addr === 'object' && addr ? addr.port : 0}`;
-    browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
-    fs.mkdirSync(artifactsDir, { recursive: true });
+    hx = await startHarness('browser-ingest', { archive: 'empty', env: { KWERENDA_WORKERS: '1' } });
+    anna = await hx.addUser('anna', 'records');
   }, 120_000);
 
   afterAll(async () => {
-    await browser?.close();
-    server?.closeAllConnections();
-    await new Promise((r) => server?.close(r));
-    await rt?.close();
-    fs.rmSync(dataDir, { recursive: true, force: true });
+    await hx?.close();
   });
 
   it('uploads through the file input and shows each file’s status live, with a retry for the failure', async () => {
     // bypassCSP only because axe-core is injected as an inline script; CSP violations are still collected.
-    const page = await browser.newPage({ viewport: { width: 1280, height: 900 }, locale: 'pl-PL', bypassCSP: true });
-    page.on('pageerror', (e) => pageErrors.push(e.message));
-    await page.goto(base + '/#/ingest');
-    await enterToken(page, token);
+    const page = await openAs(hx, anna, '/#/ingest', { bypassCSP: true });
     await page.locator('#ingest-h').waitFor();
     await expect.poll(() => page.locator('#batches').textContent()).toContain('Nie przyjęto jeszcze żadnej partii.');
 
@@ -81,7 +57,7 @@ describe('records staff upload in Chromium', () => {
     // The archive overview below counts the new document and the failed file.
     await expect.poll(() => page.locator('#overview').textContent()).toContain('Dokumentów: 1');
     expect(await page.locator('#overview').textContent()).toContain('Plików z błędem: 1');
-    await page.screenshot({ path: path.join(artifactsDir, 'ingest-batch.png'), fullPage: true });
+    await shot(page, 'ingest-batch');
 
     // The retry button is reachable with the keyboard and puts the file back through the pipeline.
     const retry = page.waitForResponse((r) => r.url().includes('/retry'));
@@ -92,9 +68,9 @@ describe('records staff upload in Chromium', () => {
     await expect.poll(() => row('notatka.pdf').locator('.status').textContent(), { timeout: 60_000 }).toMatch(/^błąd: nieobsługiwany/);
 
     // The batch is in the list of last batches once the screen is opened again.
-    await page.goto(base + '/#/ingest');
+    await page.goto(hx.base + '/#/ingest');
     await expect.poll(() => page.locator('#batches table').textContent()).toContain('dodano 1, już w archiwum 0, błędy 1');
-    await page.goto(base + `/#/ingest/batches/${batchId}`);
+    await page.goto(hx.base + `/#/ingest/batches/${batchId}`);
     await row('notatka.pdf').waitFor();
 
     // Files dropped on the drop zone are chosen like picked ones.
@@ -108,7 +84,6 @@ describe('records staff upload in Chromium', () => {
 
     expect(await axeViolations(page)).toEqual([]);
     expect(await page.evaluate(() => document.querySelector('#ingest-folder').hasAttribute('webkitdirectory'))).toBe(true);
-    expect(pageErrors).toEqual([]);
     await page.close();
   }, 300_000);
 });

@@ -40,7 +40,14 @@ async function build(target: string): Promise<void> {
   } finally {
     await rt.close();
   }
-  fs.renameSync(staging, target);
+  try {
+    fs.renameSync(staging, target);
+  } catch (err) {
+    // Another test process built the same cache at the same time: keep theirs.
+    const code = (err as NodeJS.ErrnoException).code;
+    if ((code !== 'ENOTEMPTY' && code !== 'EEXIST') || !fs.existsSync(path.join(target, 'kwerenda.db'))) throw err;
+    fs.rmSync(staging, { recursive: true, force: true });
+  }
 }
 
 /** A fresh copy of the ingested sample archive; the caller removes it. */

@@ -8,6 +8,7 @@ import { append, focusHeading, h, replace } from './dom.js';
 import { showError } from './errors.js';
 import { marked, matchRanges, termsOf } from './highlight.js';
 import { pl } from './i18n/pl.js';
+import { auditTabs } from './nav.js';
 import type { AgentResponse, SearchResult } from './types.js';
 import { viewerHref } from './viewer.js';
 
@@ -52,7 +53,7 @@ async function renderList(root: HTMLElement, query: URLSearchParams): Promise<vo
   const status = h('div', { role: 'status', 'aria-live': 'polite' }, pl.audit.loading);
   const list = h('section', { 'aria-labelledby': 'audit-h' });
   const summary = h('section', { 'aria-labelledby': 'summary-h', class: 'doc-metadata' });
-  replace(root, h('section', { 'aria-labelledby': 'audit-h', class: 'audit' }, heading, form, status, list), summary);
+  replace(root, auditTabs('searches'), h('section', { 'aria-labelledby': 'audit-h', class: 'audit' }, heading, form, status, list), summary);
   focusHeading(heading);
 
   const offset = Math.max(0, Number(query.get('offset')) || 0);

@@ -3,7 +3,7 @@
  * batch live — per file stage, pages, status and the failure reason, with a retry button — by polling
  * the ingest ledger through the API. `#/ingest` or `#/ingest/batches/:id`.
  */
-import { ApiError, AuthError, call, clearToken, getToken } from './api.js';
+import { ApiError, AuthError, call, can, csrfHeaders, forget } from './api.js';
 import { append, focusHeading, h, replace } from './dom.js';
 import { showError } from './errors.js';
 import { pl } from './i18n/pl.js';
@@ -27,15 +27,13 @@ async function api<T>(path: string, init: RequestInit = {}): Promise<T> {
 
 /** multipart upload with progress (fetch cannot report upload progress). */
 function upload(files: File[], onProgress: (fraction: number) => void): Promise<{ batchId: number }> {
-  const token = getToken();
-  if (!token) return Promise.reject(new AuthError('no token'));
   const fd = new FormData();
   // A folder upload keeps its folders in the name, so the batch shows where each file came from.
   for (const f of files) fd.append('files', f, f.webkitRelativePath || f.name);
   return new Promise((resolve, reject) => {
     const xhr = new XMLHttpRequest();
     xhr.open('POST', '/api/ingest');
-    xhr.setRequestHeader('authorization', `Bearer ${token}`);
+    for (const [k, v] of Object.entries(csrfHeaders('POST'))) xhr.setRequestHeader(k, v);
     xhr.responseType = 'json';
     xhr.upload.onprogress = (e) => {
       if (e.lengthComputable) onProgress(e.loaded / e.total);
@@ -44,7 +42,7 @@ function upload(files: File[], onProgress: (fraction: number) => void): Promise<
     xhr.onload = () => {
       const body = xhr.response as { batchId?: number; error?: { code: string; message: string } } | null;
       if (xhr.status === 401) {
-        clearToken();
+        forget();
         reject(new AuthError('unauthorised'));
       } else if (xhr.status === 202 && body?.batchId) resolve({ batchId: body.batchId });
       else reject(new ApiError(body?.error?.code ?? `http_${xhr.status}`, body?.error?.message ?? '', xhr.status));
@@ -97,7 +95,9 @@ export function renderIngest(root: HTMLElement, batchId: number | null): void {
   const batchBox = h('section', { id: 'batch', 'aria-live': 'off' });
   const history = h('section', { id: 'batches', 'aria-labelledby': 'batches-h' });
   const overview = h('section', { id: 'overview', 'aria-labelledby': 'overview-h' });
-  replace(root, h('section', { 'aria-labelledby': 'ingest-h', class: 'ingest' }, heading, form), status, batchBox, history, overview);
+  // A supervisor may look at batches but not upload: no form for a role that cannot use it.
+  const writable = can('ingest.write');
+  replace(root, h('section', { 'aria-labelledby': 'ingest-h', class: 'ingest' }, heading, writable ? form : h('p', { class: 'hint' }, pl.ingest.readOnly)), status, batchBox, history, overview);
 
   const choose = (files: File[]) => {
     chosen = files;
@@ -216,7 +216,7 @@ function showBatch(data: { batch: BatchView; files: FileView[] }, box: HTMLEleme
   const rows = data.files.map((f) => {
     const word = f.status === 'failed' ? pl.ingest.failed(f.error?.reason ?? f.error?.code ?? '') : pl.ingest.statuses[f.status] ?? f.status;
     const action = h('td', {});
-    if (f.status === 'failed') {
+    if (f.status === 'failed' && can('ingest.write')) {
       const btn = h('button', { type: 'button', class: 'secondary', id: `retry-${f.id}`, 'aria-label': pl.ingest.retryLabel(f.name) }, pl.ingest.retry);
       btn.addEventListener('click', () => {
         btn.disabled = true;

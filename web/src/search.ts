@@ -24,6 +24,13 @@ const FIELDS: { key: FilterKey; label: string; type: string; hint?: string }[] =
 let cache: { key: string; response: AgentResponse } | null = null;
 let inflight: AbortController | null = null;
 
+/** Forgets the last response and stops a running search (after logout nothing of it may reappear). */
+export function resetSearch(): void {
+  inflight?.abort();
+  inflight = null;
+  cache = null;
+}
+
 export function filtersOf(params: URLSearchParams): SearchFilters {
   const f: SearchFilters = {};
   for (const k of FILTER_KEYS) {

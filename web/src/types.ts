@@ -76,6 +76,8 @@ export interface PageView {
   pageCount: number;
   text: string;
   words: { start: number; end: number; box: Box }[];
+  /** Where the text came from: the PDF's own text layer, OCR of the scan, or nothing. */
+  source?: 'text-layer' | 'ocr' | 'empty';
   width: number;
   height: number;
 }

@@ -3,7 +3,7 @@
  * of the upright page, so they are placed in percent), the page text beside it with the same span
  * marked, page navigation, zoom and download of the original file.
  */
-import { getDocument, getOriginal, getPage, getPageImage } from './api.js';
+import { getDocument, getPage, getPageImage, originalHref } from './api.js';
 import { append, focusHeading, h, replace } from './dom.js';
 import { showError } from './errors.js';
 import { marked } from './highlight.js';
@@ -63,7 +63,7 @@ export async function renderViewer(root: HTMLElement, id: string, n: number, spa
     h('figcaption', { id: 'page-image-cap', class: 'visually-hidden' }, pl.viewer.imageAlt(n, title)),
     h('div', { class: 'page-scroll', tabindex: 0, 'aria-labelledby': 'page-image-cap', role: 'region' }, canvas));
   const textPane = h('section', { class: 'page-text', 'aria-labelledby': 'page-text-h' },
-    h('h3', { id: 'page-text-h' }, page.words.length ? pl.viewer.textOcr : pl.viewer.text),
+    h('h3', { id: 'page-text-h' }, page.source === 'ocr' ? pl.viewer.textOcr : pl.viewer.text),
     h('div', { class: 'text-scroll', tabindex: 0, role: 'region', 'aria-labelledby': 'page-text-h' },
       h('pre', { lang: 'pl' }, ...(page.text ? marked(page.text, span ? [[span.start, span.end]] : [], { id: 'cited', class: 'cited' }) : [pl.viewer.emptyPage]))));
 
@@ -127,22 +127,10 @@ function toolbar(root: HTMLElement, doc: DocumentRecord, n: number): HTMLElement
   out.addEventListener('click', () => setZoom(zoomIndex - 1));
   inn.addEventListener('click', () => setZoom(zoomIndex + 1));
 
-  const download = h('button', { type: 'button', id: 'download' }, pl.viewer.download);
-  const status = h('span', { role: 'status' });
-  download.addEventListener('click', async () => {
-    try {
-      const url = URL.createObjectURL(await getOriginal(doc.id));
-      const a = h('a', { href: url, download: doc.source.filename, hidden: true });
-      document.body.append(a);
-      a.click();
-      a.remove();
-      setTimeout(() => URL.revokeObjectURL(url), 60_000);
-    } catch (err) {
-      showError(err, status);
-    }
-  });
+  // A plain link: the session cookie rides along and the browser streams the file to disk.
+  const download = h('a', { href: originalHref(doc.id), download: doc.source.filename, id: 'download', class: 'button' }, pl.viewer.download);
   return h('nav', { class: 'toolbar', 'aria-label': pl.viewer.toolbar },
     prev, h('span', { class: 'page-no' }, pl.viewer.page(n, doc.pageCount)), next,
     h('span', { class: 'sep', 'aria-hidden': 'true' }), out, zoomLabel, inn,
-    h('span', { class: 'sep', 'aria-hidden': 'true' }), download, status);
+    h('span', { class: 'sep', 'aria-hidden': 'true' }), download);
 }
