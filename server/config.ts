@@ -6,6 +6,7 @@
 import os from 'node:os';
 import path from 'node:path';
 import { z } from 'zod';
+import { DEFAULT_TIME_ZONE, isTimeZone } from './domain/time.js';
 import type { Role } from './store/users.js';
 
 const int = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
@@ -73,6 +74,8 @@ const envSchema = z.object({
    * (Express "trust proxy": e.g. `loopback`, `10.0.0.0/8`, or a hop count). Empty: none.
    */
   KWERENDA_TRUST_PROXY: z.string().trim().max(500).default(''),
+  /** The time zone whose calendar days date filters (audit, past searches, exports) mean. */
+  KWERENDA_TIMEZONE: z.string().trim().default(DEFAULT_TIME_ZONE).refine(isTimeZone, 'nieznana strefa czasowa (np. Europe/Warsaw)'),
   /**
    * Roles that see PESEL and identity-card numbers unmasked (comma-separated; empty: nobody); for
    * every other role they are shown as •••, and searching by them is refused.
@@ -149,6 +152,8 @@ export interface Config {
     peselVisibleRoles: readonly Role[];
   };
   uploads: { maxFileBytes: number; maxRequestBytes: number; maxFiles: number };
+  /** IANA zone of the city's calendar days (date filters). */
+  timeZone: string;
   progress: 'auto' | 'bar' | 'lines' | 'none';
   /** Single sign-on; absent when OIDC_ISSUER is unset. */
   oidc?: OidcConfig;
@@ -252,6 +257,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       searchPerMinute: e.KWERENDA_RATE_SEARCH_PER_MIN,
       peselVisibleRoles: [...new Set(e.KWERENDA_PESEL_VISIBLE_ROLES)],
     },
+    timeZone: e.KWERENDA_TIMEZONE,
     uploads: {
       maxFileBytes: e.KWERENDA_UPLOAD_MAX_FILE_MB * 1024 ** 2,
       maxRequestBytes: e.KWERENDA_UPLOAD_MAX_REQUEST_MB * 1024 ** 2,

@@ -179,8 +179,8 @@ export async function createSearchRuntime(
   const base = await createRuntime(config);
   const logger = opts.logger ?? createLogger(config.logLevel);
   const backend = new SqliteSearchBackend(base.db, { vectorSearch: opts.vectorSearch ?? 'auto' });
-  const auditLog = new AuditLog(base.db);
-  const searches = new Searches(base.db, auditLog);
+  const auditLog = new AuditLog(base.db, config.timeZone);
+  const searches = new Searches(base.db, auditLog, config.timeZone);
   const pageImages = new PageImageService(base.db, base.config.dataDir, {
     pageTimeoutMs: config.ingest.pageTimeoutMs,
     pdfWorkerMemoryMb: config.ingest.pdfWorkerMemoryMb,

@@ -43,16 +43,17 @@ export function auditCommand(load: Load, setExit: (code: number) => void): Comma
   cmd
     .command('export')
     .description('wpisy z zakresu dat jako JSON lines (jeden wpis w wierszu)')
-    .option('--from <day>', 'pierwszy dzień (RRRR-MM-DD, UTC)', day)
-    .option('--to <day>', 'ostatni dzień (RRRR-MM-DD, UTC)', day)
+    .option('--from <day>', 'pierwszy dzień (RRRR-MM-DD, strefa KWERENDA_TIMEZONE)', day)
+    .option('--to <day>', 'ostatni dzień (RRRR-MM-DD, czas lokalny archiwum)', day)
     .option('--out <file>', 'plik wynikowy (domyślnie standardowe wyjście)')
     .option('--data <dir>', 'katalog danych archiwum')
     .action(async (opts: { from?: string; to?: string; out?: string; data?: string }) => {
       requireCli('audit.read');
       if (opts.from && opts.to && opts.from > opts.to) throw new InvalidArgumentError('data początkowa jest późniejsza niż końcowa');
-      const db = openDb(load(opts).dataDir);
+      const config = load(opts);
+      const db = openDb(config.dataDir);
       try {
-        const log = new AuditLog(db);
+        const log = new AuditLog(db, config.timeZone);
         const out: NodeJS.WritableStream = opts.out ? fs.createWriteStream(opts.out, { flags: 'wx' }) : process.stdout;
         let n = 0;
         for (const e of log.range(opts.from, opts.to)) {

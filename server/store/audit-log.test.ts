@@ -106,7 +106,8 @@ describe('the audit trail (hash chain on real SQLite)', () => {
   });
 
   it('filters by action group, actor and day', () => {
-    const { log } = fresh();
+    const { db } = fresh();
+    const log = new AuditLog(db, 'UTC');
     log.append({ actor: sonia, action: 'auth.login' });
     log.append({ actor: null, action: 'auth.login_failed', target: 'x' });
     log.append({ actor: sonia, action: 'document.view', target: 'd1' });

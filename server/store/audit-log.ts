@@ -9,6 +9,7 @@
  * question a clerk asked (the GDPR record of who searched what) and reasons.
  */
 import { createHash } from 'node:crypto';
+import { dayRange, DEFAULT_TIME_ZONE } from '../domain/time.js';
 import { write, type Db } from './db.js';
 import type { Actor } from './users.js';
 
@@ -65,7 +66,7 @@ export interface AuditQuery {
   action?: AuditAction | 'auth' | 'ingest' | 'document';
   actor?: string;
   target?: string;
-  /** Inclusive calendar days, YYYY-MM-DD (UTC). */
+  /** Inclusive calendar days, YYYY-MM-DD, in the log's time zone. */
   from?: string;
   to?: string;
   limit: number;
@@ -135,14 +136,12 @@ const toEntry = (r: Row): AuditEntry => ({
   hash: r.hash,
 });
 
-function nextDay(day: string): string {
-  const d = new Date(`${day}T00:00:00Z`);
-  d.setUTCDate(d.getUTCDate() + 1);
-  return d.toISOString().slice(0, 10);
-}
-
 export class AuditLog {
-  constructor(private readonly db: Db) {}
+  /** `timeZone`: the zone whose calendar days the `from`/`to` filters name. */
+  constructor(
+    private readonly db: Db,
+    private readonly timeZone: string = DEFAULT_TIME_ZONE,
+  ) {}
 
   /** Appends one entry at the end of the chain (inside the caller's transaction if there is one). */
   append(input: AuditInput): AuditEntry {
@@ -207,13 +206,14 @@ export class AuditLog {
       where.push('target = ?');
       args.push(q.target);
     }
-    if (q.from) {
+    const days = dayRange(this.timeZone, q.from, q.to);
+    if (days.from) {
       where.push('at >= ?');
-      args.push(q.from);
+      args.push(days.from);
     }
-    if (q.to) {
+    if (days.to) {
       where.push('at < ?');
-      args.push(nextDay(q.to));
+      args.push(days.to);
     }
     const sql = where.length ? `WHERE ${where.join(' AND ')}` : '';
     const total = (this.db.prepare(`SELECT count(*) AS n FROM audit_events ${sql}`).get(...args) as { n: number }).n;
@@ -223,17 +223,18 @@ export class AuditLog {
     return { total, items: rows.map(toEntry) };
   }
 
-  /** Entries of a date range (inclusive days, UTC), oldest first, streamed. */
+  /** Entries of a date range (inclusive days in the log's time zone), oldest first, streamed. */
   *range(from?: string, to?: string): Generator<AuditEntry> {
     const where: string[] = [];
     const args: string[] = [];
-    if (from) {
+    const days = dayRange(this.timeZone, from, to);
+    if (days.from) {
       where.push('at >= ?');
-      args.push(from);
+      args.push(days.from);
     }
-    if (to) {
+    if (days.to) {
       where.push('at < ?');
-      args.push(nextDay(to));
+      args.push(days.to);
     }
     const sql = `SELECT * FROM audit_events ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY seq`;
     for (const r of this.db.prepare(sql).iterate(...args) as IterableIterator<Row>) yield toEntry(r);

@@ -3,6 +3,7 @@
  * Supervisors reopen it from here (stored, never re-run).
  */
 import { randomUUID } from 'node:crypto';
+import { dayRange, DEFAULT_TIME_ZONE } from '../domain/time.js';
 import { sha256, type AuditLog } from './audit-log.js';
 import { write, type Db } from './db.js';
 import type { Actor } from './users.js';
@@ -31,7 +32,7 @@ export interface SearchListItem {
   resultCount: number;
 }
 
-/** Filters for `Searches.list`; `from`/`to` are inclusive calendar days (YYYY-MM-DD, UTC). */
+/** Filters for `Searches.list`; `from`/`to` are inclusive calendar days (YYYY-MM-DD) in the archive's time zone. */
 export interface SearchListQuery {
   userName?: string;
   from?: string;
@@ -44,6 +45,7 @@ export class Searches {
   constructor(
     private readonly db: Db,
     private readonly audit: AuditLog,
+    private readonly timeZone: string = DEFAULT_TIME_ZONE,
   ) {}
 
   newId(): string {
@@ -106,14 +108,15 @@ export class Searches {
       where.push('u.name = ?');
       args.push(q.userName);
     }
-    if (q.from !== undefined) {
+    // created_at is a UTC ISO timestamp; the days are local days of the archive's time zone.
+    const days = dayRange(this.timeZone, q.from, q.to);
+    if (days.from !== undefined) {
       where.push('s.created_at >= ?');
-      args.push(q.from);
+      args.push(days.from);
     }
-    if (q.to !== undefined) {
-      // created_at is an ISO timestamp: everything before the next day's midnight.
-      where.push("s.created_at < strftime('%Y-%m-%dT%H:%M:%fZ', ?, '+1 day')");
-      args.push(q.to);
+    if (days.to !== undefined) {
+      where.push('s.created_at < ?');
+      args.push(days.to);
     }
     const from = `FROM searches s LEFT JOIN users u ON u.id = s.user_id${where.length ? ' WHERE ' + where.join(' AND ') : ''}`;
     const total = (this.db.prepare(`SELECT COUNT(*) AS n ${from}`).get(...args) as { n: number }).n;

@@ -10,6 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../server/config.js';
 import { createApp } from '../../server/http/app.js';
 import { silentLogger } from '../../server/log.js';
+import { localDay } from '../../server/domain/time.js';
 import { appDeps, createSearchRuntime, type SearchRuntime } from '../../server/main.js';
 import type { AgentResponse } from '../../server/services/agent.service.js';
 import { sampleArchiveCopy } from '../helpers/sample-archive.js';
@@ -76,7 +77,7 @@ describe('audit API: past searches and verdicts', () => {
     expect(row).toMatchObject({ userName: 'anna', question: QUESTION, mode: shown.mode, resultCount: shown.results.length });
     expect(row!.createdAt).toMatch(/^\d{4}-\d{2}-\d{2}T/);
 
-    const today = row!.createdAt.slice(0, 10);
+    const today = localDay(row!.createdAt, 'Europe/Warsaw'); // the filters name the city's days
     const byAnna = await json<Listed>(await call('supervisor', `/api/audit/searches?user=anna&dateFrom=${today}&dateTo=${today}`));
     expect(byAnna.searches.map((s) => s.id)).toContain(shown.id);
     expect((await json<Listed>(await call('supervisor', '/api/audit/searches?user=sonia'))).total).toBe(0);

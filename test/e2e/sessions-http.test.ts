@@ -361,6 +361,9 @@ describe('sessions, tokens and hardening over HTTP', () => {
             log.append({ actor: null, action: 'ingest.batch', target: `${day}#${i}`, details: { files: i } });
           }
         }
+        // 23:30 UTC on 2 March is 00:30 on 3 March in Warsaw: the days are the city's (KWERENDA_TIMEZONE).
+        vi.setSystemTime(new Date('2024-03-02T23:30:00Z'));
+        log.append({ actor: null, action: 'ingest.batch', target: '2024-03-03#late', details: {} });
       } finally {
         vi.useRealTimers();
         db.close();
@@ -373,7 +376,7 @@ describe('sessions, tokens and hardening over HTTP', () => {
       expect(r.stderr).toContain('Wyeksportowano wpisów: 3');
 
       const rest = cli(['audit', 'export', '--from', '2024-03-03', '--data', dir]);
-      expect(rest.stdout.trim().split('\n').map((l) => (JSON.parse(l) as AuditEntry).target)).toEqual(['2024-03-03#0', null]); // the first export is recorded too
+      expect(rest.stdout.trim().split('\n').map((l) => (JSON.parse(l) as AuditEntry).target)).toEqual(['2024-03-03#0', '2024-03-03#late', null]); // the first export is recorded too
       expect(cli(['audit', 'verify', '--data', dir]).status).toBe(0);
       const bad = cli(['audit', 'export', '--from', '2024-3-2', '--data', dir]);
       expect(bad.status).not.toBe(0);
