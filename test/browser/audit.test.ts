@@ -90,8 +90,15 @@ describe('supervisor: past searches and verdicts in Chromium', () => {
     expect(page.url()).toContain(`#/documents/${shown.results[0]!.document.id}/pages/${c.page}?start=${c.start}&end=${c.end}`);
     expect(await page.locator('#cited').textContent()).toBe(c.quote);
 
+    // The viewer's own link leads back to the stored search (not to the clerks' search page).
+    const back = page.locator('a.back');
+    expect(await back.textContent()).toBe('← Wróć do dziennika');
+    expect(await back.getAttribute('href')).toBe(`#/audit/${shown.id}`);
+    await back.click();
+    await page.locator('ol.results').waitFor();
+    expect(page.url()).toContain(`#/audit/${shown.id}`);
+
     // Back in the audit view, the verdict read from the server is still there.
-    await page.goBack();
     await expect.poll(() => page.locator('ol.results > li:first-child .verdict-state').textContent()).toMatch(/^Ocena: Błędny cytat — sonia, /);
     await page.close();
   });

@@ -107,6 +107,7 @@ function wipe(): void {
   resetSearch();
   leaveViewer();
   nav.rendered = '';
+  nav.viewerBack = null;
   main().replaceChildren();
 }
 
@@ -155,6 +156,12 @@ function route(focus = false): void {
   if (view.section === 'search' && !can('search') && !location.search) {
     history.replaceState(null, '', location.pathname + home());
     view = viewOf(location.hash);
+  }
+  // Entering the viewer from another screen: that screen is where its "back" link leads.
+  if (view.section === null && nav.rendered && !VIEWER.test(new URL(nav.rendered).hash)) {
+    const prevHash = new URL(nav.rendered).hash;
+    // The search lives in the query string, which the viewer's URL keeps: '#/' returns to it.
+    nav.viewerBack = prevHash.startsWith('#/audit') ? { href: prevHash, from: 'audit' } : { href: '#/', from: 'search' };
   }
   nav.rendered = location.href;
   if (view.section !== null) leaveViewer();

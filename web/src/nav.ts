@@ -2,8 +2,12 @@
 import { h } from './dom.js';
 import { pl } from './i18n/pl.js';
 
-/** hashchange and popstate can both fire for one navigation: the router renders a URL once. */
-export const nav = { rendered: '' };
+/**
+ * hashchange and popstate can both fire for one navigation: the router renders a URL once.
+ * `viewerBack` is the screen the document viewer was opened from (results, a stored search, the
+ * event log), so its "back" link returns there rather than always to the search.
+ */
+export const nav: { rendered: string; viewerBack: { href: string; from: 'search' | 'audit' } | null } = { rendered: '', viewerBack: null };
 
 /** Adds a history entry for a view the caller renders itself. */
 export function pushUrl(url: string): void {

@@ -9,7 +9,7 @@ import { showError } from './errors.js';
 import { marked } from './highlight.js';
 import { metadataSection } from './metadata.js';
 import { pl } from './i18n/pl.js';
-import { pushUrl } from './nav.js';
+import { nav, pushUrl } from './nav.js';
 import type { DocumentRecord, PageView } from './types.js';
 
 export interface Span {
@@ -34,10 +34,17 @@ export function leaveViewer(): void {
   imageUrl = null;
 }
 
+/** Back to the screen the viewer was opened from: the results, or the supervisor's stored search or log. */
+function backLink(): HTMLElement {
+  const back = nav.viewerBack;
+  const text = back?.from === 'audit' ? pl.audit.back : pl.viewer.back;
+  return h('p', {}, h('a', { href: back?.href ?? '#/', class: 'back' }, `← ${text}`));
+}
+
 export async function renderViewer(root: HTMLElement, id: string, n: number, span: Span | null, keepFocusId: string | null): Promise<void> {
   const gen = ++generation;
   const status = h('div', { role: 'status', class: 'viewer-status' }, pl.viewer.loading);
-  replace(root, h('p', {}, h('a', { href: '#/', class: 'back' }, `← ${pl.viewer.back}`)), status);
+  replace(root, backLink(), status);
   let doc: DocumentRecord;
   let page: PageView;
   try {
@@ -68,7 +75,7 @@ export async function renderViewer(root: HTMLElement, id: string, n: number, spa
       h('pre', { lang: 'pl' }, ...(page.text ? marked(page.text, span ? [[span.start, span.end]] : [], { id: 'cited', class: 'cited' }) : [pl.viewer.emptyPage]))));
 
   replace(root,
-    h('p', {}, h('a', { href: '#/', class: 'back' }, `← ${pl.viewer.back}`)),
+    backLink(),
     h('header', { class: 'viewer-head' }, heading, info, metadataSection(doc, (p, start, end) => viewerHref(doc.id, p, { start, end }))),
     toolbar(root, doc, n),
     status,
