@@ -186,36 +186,7 @@ export class AuditLog {
   }
 
   list(q: AuditQuery): { total: number; items: AuditEntry[] } {
-    const where: string[] = [];
-    const args: unknown[] = [];
-    if (q.action) {
-      // An action itself ('search', 'verdict' have no dot) is exact; a group ('auth') is a prefix.
-      if ((AUDIT_ACTIONS as readonly string[]).includes(q.action)) {
-        where.push('action = ?');
-        args.push(q.action);
-      } else {
-        where.push("action LIKE ? ESCAPE '\\'");
-        args.push(`${q.action}.%`);
-      }
-    }
-    if (q.actor) {
-      where.push('actor_name = ?');
-      args.push(q.actor);
-    }
-    if (q.target) {
-      where.push('target = ?');
-      args.push(q.target);
-    }
-    const days = dayRange(this.timeZone, q.from, q.to);
-    if (days.from) {
-      where.push('at >= ?');
-      args.push(days.from);
-    }
-    if (days.to) {
-      where.push('at < ?');
-      args.push(days.to);
-    }
-    const sql = where.length ? `WHERE ${where.join(' AND ')}` : '';
+    const { sql, args } = this.where(q);
     const total = (this.db.prepare(`SELECT count(*) AS n FROM audit_events ${sql}`).get(...args) as { n: number }).n;
     const rows = this.db
       .prepare(`SELECT * FROM audit_events ${sql} ORDER BY seq DESC LIMIT ? OFFSET ?`)
@@ -225,19 +196,31 @@ export class AuditLog {
 
   /** Entries of a date range (inclusive days in the log's time zone), oldest first, streamed. */
   *range(from?: string, to?: string): Generator<AuditEntry> {
+    const { sql, args } = this.where({ from, to });
+    for (const r of this.db.prepare(`SELECT * FROM audit_events ${sql} ORDER BY seq`).iterate(...args) as IterableIterator<Row>) {
+      yield toEntry(r);
+    }
+  }
+
+  /** The WHERE clause of a query: an action (or `auth`-style group), actor, target, local days. */
+  private where(q: Omit<AuditQuery, 'limit' | 'offset'>): { sql: string; args: string[] } {
     const where: string[] = [];
     const args: string[] = [];
-    const days = dayRange(this.timeZone, from, to);
-    if (days.from) {
-      where.push('at >= ?');
-      args.push(days.from);
+    const add = (cond: string, arg: string) => {
+      where.push(cond);
+      args.push(arg);
+    };
+    if (q.action) {
+      // An action matches itself ('search' and 'verdict' have no dot); a group ('auth') its actions.
+      if ((AUDIT_ACTIONS as readonly string[]).includes(q.action)) add('action = ?', q.action);
+      else add("action LIKE ? ESCAPE '\\'", `${q.action}.%`);
     }
-    if (days.to) {
-      where.push('at < ?');
-      args.push(days.to);
-    }
-    const sql = `SELECT * FROM audit_events ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY seq`;
-    for (const r of this.db.prepare(sql).iterate(...args) as IterableIterator<Row>) yield toEntry(r);
+    if (q.actor) add('actor_name = ?', q.actor);
+    if (q.target) add('target = ?', q.target);
+    const days = dayRange(this.timeZone, q.from, q.to);
+    if (days.from) add('at >= ?', days.from);
+    if (days.to) add('at < ?', days.to);
+    return { sql: where.length ? `WHERE ${where.join(' AND ')}` : '', args };
   }
 
   /**
