@@ -29,6 +29,7 @@ import { Restrictions } from './store/restrictions.js';
 import { OidcClient } from './security/oidc.js';
 import { OverviewService } from './services/overview.service.js';
 import { SqliteQueue } from './queue/sqlite-queue.js';
+import { BullMqQueue, type BullMqQueueOptions } from './queue/bullmq-queue.js';
 import type { JobQueue } from './queue/queue.js';
 import { IngestService } from './services/ingest.service.js';
 import { UploadService, type UploadLimits } from './services/upload.service.js';
@@ -86,11 +87,27 @@ export async function createRuntime(config: Readonly<Config>): Promise<Runtime> 
   };
 }
 
-export async function createIngestRuntime(config: Readonly<Config>, workers?: number): Promise<IngestRuntime> {
+/**
+ * The ingest side. With REDIS_URL the queue is BullMQ, independent of the search backend (several
+ * worker processes may share one SQLite archive); `consume` (default false) says whether this
+ * process also runs the jobs — in scaled-out mode only `kwerenda worker` does; `ingest` and `serve` enqueue.
+ */
+export async function createIngestRuntime(
+  config: Readonly<Config>,
+  workers?: number,
+  opts: { consume?: boolean; onJob?: BullMqQueueOptions['onJob'] } = {},
+): Promise<IngestRuntime> {
   const base = await createRuntime(config);
   const size = workers ?? config.ingest.workers;
   const pool = new TesseractPool(size);
-  const queue = new SqliteQueue(base.db);
+  const queue: JobQueue = config.redisUrl
+    ? new BullMqQueue({
+        url: config.redisUrl,
+        consume: opts.consume ?? false,
+        ...(opts.onJob ? { onJob: opts.onJob } : {}),
+        onError: (e) => process.stderr.write(`Kolejka Redis: ${e.message}\n`),
+      })
+    : new SqliteQueue(base.db);
   const ingest = new IngestService(
     base.ledger,
     queue,

@@ -8,6 +8,7 @@ import { IngestError, toIngestError } from '../errors.js';
 import { ingestFile, type PipelineContext } from '../../ingest/pipeline.js';
 import { walk, type FoundFile } from '../../ingest/walk.js';
 import type { JobQueue } from '../queue/queue.js';
+import { detachBatch, finishDetachedIfDone } from './detached-batch.js';
 import type { BatchSummary, Ledger, LedgerFile } from '../store/ledger.js';
 
 export interface BatchResult {
@@ -25,6 +26,11 @@ export interface RunOptions {
   onWalkError?: (path: string, err: Error) => void;
   /** Who started the batch (the audit trail records it); the system when absent. */
   by?: Actor;
+  /**
+   * false: return once every file is queued and leave the batch to the queue's workers, which
+   * close it (`kwerenda ingest --no-wait`; only with a queue outside this process, i.e. BullMQ).
+   */
+  wait?: boolean;
 }
 
 /** The queue job id of a ledger file: deterministic, so a file is never queued twice. */
@@ -50,9 +56,11 @@ export class IngestService {
           // A job of a batch whose process died is left to the batch that re-runs the same
           // command: running it here too would do the same pages twice.
           if (!this.ledger.batchLive(file.batch_id)) return;
-          const ctx = this.contexts.get(file.batch_id) ?? { ...this.baseContext, caseOverride: null };
+          // A worker process (BullMQ) did not start the batch: its --case comes from the batch row.
+          const ctx = this.contexts.get(file.batch_id) ?? { ...this.baseContext, caseOverride: this.batchCase(file.batch_id) };
           try {
             await ingestFile(ctx, file.id);
+            finishDetachedIfDone(this.ledger, file.batch_id);
           } catch (err) {
             const e = toIngestError(err);
             this.ledger.update(file.id, { error_code: e.code, error: e.message.slice(0, 500) });
@@ -70,6 +78,7 @@ export class IngestService {
             error: e.message.slice(0, 500),
           });
           const file = this.ledger.get(job.payload.fileId);
+          finishDetachedIfDone(this.ledger, file.batch_id);
           this.contexts.get(file.batch_id)?.onPage?.(file.id);
         },
       },
@@ -77,9 +86,19 @@ export class IngestService {
     );
   }
 
+  private batchCase(batchId: number): string | null {
+    const row = this.ledger.db.prepare('SELECT case_override FROM batches WHERE id = ?').get(batchId) as
+      | { case_override: string | null }
+      | undefined;
+    return row?.case_override ?? null;
+  }
+
   async run(opts: RunOptions): Promise<BatchResult> {
     this.ledger.closeDeadBatches();
     const batchId = this.ledger.createBatch(opts.paths, opts.caseOverride, opts.by);
+    const detached = opts.wait === false;
+    // Before the first job is added, so the worker finishing the last file sees it handed over.
+    if (detached) detachBatch(this.ledger.db, batchId);
     this.contexts.set(batchId, {
       ...this.baseContext,
       caseOverride: opts.caseOverride,
@@ -101,9 +120,10 @@ export class IngestService {
       }
       if (opts.watch) await this.watch(opts.paths, opts.watch, enqueue, opts.onWalkError);
       else await enqueue(walk(opts.paths, opts.onWalkError));
-      await this.queue.settled(jobIds);
+      if (!detached) await this.queue.settled(jobIds);
     } finally {
-      this.ledger.finishBatch(batchId);
+      if (!detached) this.ledger.finishBatch(batchId);
+      else finishDetachedIfDone(this.ledger, batchId); // an empty batch (or one already done)
       this.contexts.delete(batchId);
     }
     return {
