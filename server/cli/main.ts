@@ -11,6 +11,8 @@ import { createIngestRuntime } from '../main.js';
 import { createReporter, statusWord } from './progress.js';
 import { searchCommand } from './search.js';
 import { serveCommand } from './serve.js';
+import { mcpCommand } from './mcp.js';
+import { workerCommand } from './worker.js';
 import { auditCommand } from './audit.js';
 import { parsePrincipalSpec, reapplyIngestRules, restrictCommands, restrictIngestRoots } from './restrict.js';
 import type { Principal } from '../store/restrictions.js';
@@ -60,7 +62,8 @@ export async function run(argv: string[]): Promise<number> {
     .option('--watch', 'obserwuj foldery i dodawaj nowe pliki')
     .option('--restrict-to <principals>', 'dostęp do przyjętych plików tylko dla, np. user:anna,role:supervisor', parsePrincipalSpec)
     .option('--json', 'podsumowanie w formacie JSON na standardowym wyjściu')
-    .action(async (paths: string[], opts: { data?: string; case?: string; workers?: number; watch?: boolean; json?: boolean; restrictTo?: Principal[] }) => {
+    .option('--no-wait', 'tylko dodaj pliki do kolejki Redis i zakończ (wymaga REDIS_URL)')
+    .action(async (paths: string[], opts: { data?: string; case?: string; workers?: number; watch?: boolean; json?: boolean; restrictTo?: Principal[]; wait?: boolean }) => {
       requireCli('ingest.write');
       exitCode = await ingestCommand(paths, opts);
     });
@@ -85,6 +88,24 @@ export async function run(argv: string[]): Promise<number> {
     .action(async (question: string, opts: { data?: string; json?: boolean; limit?: number }) => {
       requireCli('search');
       exitCode = await searchCommand(configWith(opts), question, opts);
+    });
+
+  program
+    .command('worker')
+    .description('Przetwarzaj zadania z kolejki Redis (tryb skalowany; wymaga REDIS_URL)')
+    .option('--data <dir>', 'katalog danych archiwum')
+    .option('--workers <n>', 'liczba procesów OCR (domyślnie: liczba rdzeni)', positiveInt)
+    .action(async (opts: { data?: string; workers?: number }) => {
+      exitCode = await workerCommand(configWith(opts), opts);
+    });
+
+  program
+    .command('mcp')
+    .description('Serwer MCP na stdin/stdout dla agentów i czatbotów (działa jako wskazany użytkownik)')
+    .requiredOption('--user <name>', 'użytkownik, w którego imieniu działa serwer (jego rola decyduje o uprawnieniach)')
+    .option('--data <dir>', 'katalog danych archiwum')
+    .action(async (opts: { data?: string; user: string }) => {
+      exitCode = await mcpCommand(configWith(opts), opts.user);
     });
 
   program.addCommand(usersCommand((opts) => configWith(opts)));
@@ -117,12 +138,21 @@ export async function run(argv: string[]): Promise<number> {
 
 async function ingestCommand(
   paths: string[],
-  opts: { data?: string; case?: string; workers?: number; watch?: boolean; json?: boolean; restrictTo?: Principal[] },
+  opts: { data?: string; case?: string; workers?: number; watch?: boolean; json?: boolean; restrictTo?: Principal[]; wait?: boolean },
 ): Promise<number> {
   const env = { ...process.env };
   if (opts.data) env.KWERENDA_DATA_DIR = opts.data;
   const config = loadConfig(env);
+  if (opts.wait === false && (!config.redisUrl || opts.watch)) {
+    process.stderr.write('--no-wait działa tylko z kolejką Redis (ustaw REDIS_URL) i bez --watch.\n');
+    return 2;
+  }
   const runtime = await createIngestRuntime(config, opts.workers);
+  // With REDIS_URL the files are processed by `kwerenda worker` processes (this one only enqueues,
+  // so OCR runs where the workers are); progress is read from the ledger they write.
+  let liveBatch: number | null = null;
+  const poll = config.redisUrl ? setInterval(() => liveBatch !== null && reporter.update(liveBatch), 500) : null;
+  if (config.redisUrl) process.stderr.write('Kolejka Redis: pliki przetwarzają procesy `kwerenda worker`.\n');
   const tty = process.stderr.isTTY === true;
   const mode = config.progress === 'auto' ? (tty ? 'bar' : 'lines') : config.progress;
   const reporter = createReporter(mode, runtime.ledger, process.stderr);
@@ -152,12 +182,24 @@ async function ingestCommand(
       watch: opts.watch
         ? { intervalMs: config.ingest.watchIntervalMs, settleMs: config.ingest.watchSettleMs, signal: abort.signal }
         : undefined,
-      onProgress: (batchId) => reporter.update(batchId),
+      onProgress: (batchId) => {
+        liveBatch = batchId;
+        reporter.update(batchId);
+      },
+      wait: opts.wait !== false,
       onWalkError: (p, err) => process.stderr.write(`Nie można odczytać: ${p} (${(err as NodeJS.ErrnoException).code ?? err.message})\n`),
     });
     reporter.stop();
     if (rules.length > 0) reapplyIngestRules(runtime.db, rules);
     const s = result.summary;
+    if (opts.wait === false && !opts.json) {
+      process.stdout.write(`Partia ${result.batchId}: w kolejce ${s.files} plików (${s.files - s.queued - s.running} już zakończonych). Postęp: GET /api/ingest/batches/${result.batchId}\n`);
+      return 0;
+    }
+    if (opts.wait === false) {
+      process.stdout.write(JSON.stringify({ batchId: result.batchId, summary: s }) + '\n');
+      return 0;
+    }
     if (opts.json) {
       process.stdout.write(
         JSON.stringify({
@@ -180,6 +222,7 @@ async function ingestCommand(
     }
     return s.failed === 0 && s.queued === 0 && s.running === 0 ? 0 : 1;
   } finally {
+    if (poll) clearInterval(poll);
     reporter.stop();
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);

@@ -5,15 +5,17 @@ import { DEFAULT_PESEL_POLICY, hasIdentifier, type PeselPolicy } from '../../sec
 import { ROLE_LABELS } from '../../security/permissions.js';
 import { actorOf } from '../auth.js';
 import { route } from '../route.js';
+import type { Role } from '../../store/users.js';
 
 const FILTER_KEYS = ['caseNumber', 'docType', 'dateFrom', 'dateTo', 'precinct', 'parcel'] as const;
 
 /**
  * A role that may not see PESEL or identity-card numbers may not search by them either (the results
  * would confirm whose number it is). Checks the question and every filter value of a request body.
+ * Also used by the MCP tools (server/mcp).
  */
-function refuseIdentifiers(pesel: PeselPolicy, res: Response, body: unknown): void {
-  if (pesel.maySee(actorOf(res).role) || body === null || typeof body !== 'object') return;
+export function refuseIdentifierSearch(pesel: PeselPolicy, role: Role, body: unknown): void {
+  if (pesel.maySee(role) || body === null || typeof body !== 'object') return;
   const { question, filters } = body as { question?: unknown; filters?: unknown };
   const texts = [question, ...(filters !== null && typeof filters === 'object' ? Object.values(filters) : [])];
   if (texts.some((t) => typeof t === 'string' && hasIdentifier(t))) {
@@ -21,6 +23,10 @@ function refuseIdentifiers(pesel: PeselPolicy, res: Response, body: unknown): vo
     const what = 'wyszukiwanie według numeru PESEL lub numeru dowodu osobistego';
     throw new DomainError('pesel_search_forbidden', who ? `${what} jest dostępne tylko dla: ${who}` : `${what} jest wyłączone`, 403);
   }
+}
+
+function refuseIdentifiers(pesel: PeselPolicy, res: Response, body: unknown): void {
+  refuseIdentifierSearch(pesel, actorOf(res).role, body);
 }
 
 export function agentRoutes(agent: AgentService, limiter: RequestHandler, pesel: PeselPolicy = DEFAULT_PESEL_POLICY): Router {

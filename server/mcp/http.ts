@@ -1,0 +1,62 @@
+/**
+ * MCP over streamable HTTP at `/api/mcp`, in the SDK's stateless mode: every POST carries one
+ * JSON-RPC message (or batch) and gets a JSON answer from a server built for the caller alone, so
+ * nothing of one caller lives on between requests and any API instance can answer. There is no
+ * server-initiated stream and no session to end: GET and DELETE answer 405, as the transport
+ * specification allows.
+ *
+ * Callers authenticate with the API's bearer tokens; a browser session cookie is not accepted (an
+ * MCP client is a program, and a cookie is what a browser attaches on its own). Tool-level
+ * permission checks decide what each role may do (server/mcp/server.ts).
+ */
+import { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/streamableHttp.js';
+import { Router, type NextFunction, type Request, type RequestHandler, type Response } from 'express';
+import { DomainError } from '../errors.js';
+import { actorOf } from '../http/auth.js';
+import { route } from '../http/route.js';
+import { createMcpServer, type McpDeps } from './server.js';
+
+/** Only `Authorization: Bearer …` — the bearer token was already checked by `identify`. */
+const bearerOnly: RequestHandler = (req: Request, _res: Response, next: NextFunction) => {
+  if (req.get('authorization') === undefined) {
+    // 400, not 401: the caller is signed in (a session), but this endpoint takes tokens only.
+    next(new DomainError('bearer_required', 'MCP wymaga tokenu API w nagłówku Authorization: Bearer …; sesja przeglądarki nie wystarcza', 400));
+    return;
+  }
+  next();
+};
+
+/** Whether a JSON-RPC body (one message or a batch) calls the search tool. */
+function callsSearch(body: unknown): boolean {
+  const one = (m: unknown) =>
+    m !== null && typeof m === 'object' && (m as { method?: unknown }).method === 'tools/call' &&
+    ((m as { params?: { name?: unknown } }).params?.name === 'search_archive');
+  return Array.isArray(body) ? body.some(one) : one(body);
+}
+
+function methodNotAllowed(_req: Request, res: Response): void {
+  res.status(405).set('Allow', 'POST').json({ jsonrpc: '2.0', error: { code: -32000, message: 'Method not allowed: stateless server, use POST' }, id: null });
+}
+
+/**
+ * The `/mcp` routes. `searchLimiter` (searches per user per minute) applies to calls of
+ * `search_archive`, as it does to `POST /api/agent/search`; listing tools or reading pages does not count.
+ */
+export function mcpRoutes(deps: McpDeps, searchLimiter: RequestHandler): Router {
+  const r = Router();
+  const limitSearches: RequestHandler = (req, res, next) => (callsSearch(req.body) ? searchLimiter(req, res, next) : next());
+
+  route(r, 'POST', '/mcp', bearerOnly, limitSearches, async (req, res) => {
+    const server = createMcpServer(deps, actorOf(res));
+    const transport = new StreamableHTTPServerTransport({ sessionIdGenerator: undefined, enableJsonResponse: true });
+    res.on('close', () => {
+      void transport.close();
+      void server.close();
+    });
+    await server.connect(transport);
+    await transport.handleRequest(req, res, req.body);
+  });
+  route(r, 'GET', '/mcp', bearerOnly, methodNotAllowed);
+  route(r, 'DELETE', '/mcp', bearerOnly, methodNotAllowed);
+  return r;
+}
