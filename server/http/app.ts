@@ -33,7 +33,9 @@ import { userRoutes } from './routes/users.js';
 import { restrictionRoutes } from './routes/restrictions.js';
 import type { Restrictions } from '../store/restrictions.js';
 import { oidcRoutes } from './routes/oidc.js';
+import { openApiRoutes } from './routes/openapi.js';
 import type { OidcClient } from '../security/oidc.js';
+import { mcpRoutes } from '../mcp/http.js';
 
 export interface SecurityDeps {
   sessions: Sessions;
@@ -143,8 +145,10 @@ export function createApp(deps: AppDeps): express.Express {
   api.use(
     authRoutes({ users: deps.users, sessions: deps.security.sessions, audit: deps.security.audit, loginLimiter, sessionMaxHours: deps.security.sessionMaxHours }),
   );
+  api.use(openApiRoutes());
   api.use(agentRoutes(deps.agent, searchLimiter, deps.pesel));
   api.use(documentRoutes(deps.documents, deps.security.audit, deps.pesel));
+  api.use(mcpRoutes({ agent: deps.agent, documents: deps.documents, audit: deps.security.audit, logger: deps.logger, ...(deps.pesel ? { pesel: deps.pesel } : {}) }, searchLimiter));
   if (deps.audit) api.use(auditRoutes(deps.audit));
   if (deps.uploads) api.use(ingestRoutes(deps.uploads));
   if (deps.overview) api.use(overviewRoutes(deps.overview));

@@ -52,6 +52,8 @@ export const ROUTES: readonly RouteRule[] = [
   { method: 'GET', path: '/auth/oidc/callback', access: 'public' },
   /** Which ways in exist (password, single sign-on): the login page asks before anyone is signed in. */
   { method: 'GET', path: '/auth/options', access: 'public' },
+  /** The OpenAPI description of this API: describes routes, holds no data (server/http/openapi.ts). */
+  { method: 'GET', path: '/openapi.json', access: 'public' },
 
   { method: 'POST', path: '/agent/search', access: 'search' },
   { method: 'GET', path: '/search', access: 'search' },
@@ -81,6 +83,11 @@ export const ROUTES: readonly RouteRule[] = [
   { method: 'GET', path: '/restrictions', access: 'restrictions.manage' },
   { method: 'POST', path: '/restrictions', access: 'restrictions.manage' },
   { method: 'DELETE', path: '/restrictions/:id', access: 'restrictions.manage' },
+
+  /** MCP (streamable HTTP, bearer tokens only): each tool checks its own permission (server/mcp/server.ts). */
+  { method: 'POST', path: '/mcp', access: 'authenticated' },
+  { method: 'GET', path: '/mcp', access: 'authenticated' },
+  { method: 'DELETE', path: '/mcp', access: 'authenticated' },
 ];
 
 export function ruleFor(method: Method, path: string): RouteRule | undefined {

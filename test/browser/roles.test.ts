@@ -45,7 +45,11 @@ describe('roles, users and the event log in Chromium', () => {
 
   it('each role sees its own screens, and "brak uprawnień" for the others', async () => {
     const clerk = await openAs(hx, hx.clerk);
-    expect(await navLinks(clerk)).toEqual(['Szukaj']);
+    expect(await navLinks(clerk)).toEqual(['Szukaj', 'API']);
+    // The API reference (#/api, from /api/openapi.json) is open to every signed-in user.
+    await clerk.locator('a.nav-api').click();
+    await clerk.locator('.api-op h3', { hasText: 'POST /api/agent/search' }).waitFor();
+    expect(await clerk.locator('.api-op', { hasText: 'GET /api/audit/events' }).textContent()).toContain('osoba nadzorująca, administrator');
     expect(await clerk.locator('#who').textContent()).toBe('Zalogowano jako ewa (urzędnik)');
     for (const hash of ['#/audit', '#/audit/events', '#/users', '#/ingest']) {
       expect(await forbidden(clerk, hash)).toContain('Ta strona nie jest dostępna dla roli: urzędnik.');
@@ -58,7 +62,7 @@ describe('roles, users and the event log in Chromium', () => {
     const rec = await openAs(hx, records);
     await rec.locator('#ingest-h').waitFor();
     expect(new URL(rec.url()).hash).toBe('#/ingest');
-    expect(await navLinks(rec)).toEqual(['Przyjmowanie']);
+    expect(await navLinks(rec)).toEqual(['Przyjmowanie', 'API']);
     await expect.poll(() => rec.locator('#overview').textContent()).toContain('Dokumentów:');
     expect(await forbidden(rec, '#/audit')).toContain('Ta strona nie jest dostępna dla roli: pracownik archiwum.');
     await rec.goto(`${hx.base}/?q=${encodeURIComponent(QUESTION)}`);
@@ -66,12 +70,12 @@ describe('roles, users and the event log in Chromium', () => {
     await rec.close();
 
     const sup = await openAs(hx, supervisor);
-    expect(await navLinks(sup)).toEqual(['Szukaj', 'Nadzór']);
+    expect(await navLinks(sup)).toEqual(['Szukaj', 'Nadzór', 'API']);
     expect(await forbidden(sup, '#/users')).toContain('osoba nadzorująca');
     await sup.close();
 
     const adm = await openAs(hx, admin);
-    expect(await navLinks(adm)).toEqual(['Szukaj', 'Przyjmowanie', 'Nadzór', 'Użytkownicy']);
+    expect(await navLinks(adm)).toEqual(['Szukaj', 'Przyjmowanie', 'Nadzór', 'Użytkownicy', 'API']);
     await adm.locator('a.nav-users').click();
     await adm.locator('table.users-table').waitFor();
     expect(await adm.locator('a.nav-users').getAttribute('aria-current')).toBe('page');

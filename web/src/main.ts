@@ -18,11 +18,11 @@ import { renderSearch, resetSearch } from './search.js';
 import { renderUsers } from './users.js';
 import { leaveViewer, renderViewer } from './viewer.js';
 
-type Section = 'search' | 'ingest' | 'audit' | 'users';
+type Section = 'search' | 'ingest' | 'audit' | 'users' | 'api';
 
 interface View {
   section: Section | null;
-  /** The permission the screen needs. */
+  /** The permission the screen needs; 'authenticated': any signed-in user. */
   need: string;
   render: (root: HTMLElement, focus: boolean) => void;
 }
@@ -32,6 +32,7 @@ const AUDIT = /^#\/audit(?:\/([A-Za-z0-9-]{1,64}))?\/?(?:\?(.*))?$/;
 const INGEST = /^#\/ingest(?:\/batches\/(\d{1,12}))?\/?$/;
 const VIEWER = /^#\/documents\/([A-Za-z0-9_-]{1,128})\/pages\/(\d{1,6})(?:\?(.*))?$/;
 const USERS = /^#\/users\/?$/;
+const API = /^#\/api\/?$/;
 
 /** Set by an explicit logout: the next sign-in on this page starts at home, not at the last user's URL. */
 let afterLogout = false;
@@ -56,6 +57,8 @@ function viewOf(hash: string): View {
     return { section: 'ingest', need: 'ingest.read', render: (root) => renderIngest(root, batch) };
   }
   if (USERS.test(hash)) return { section: 'users', need: 'users.manage', render: (root) => renderUsers(root) };
+  // Loaded only when opened: the reference is not part of the first load.
+  if (API.test(hash)) return { section: 'api', need: 'authenticated', render: (root) => void import('./api-reference.js').then((m) => m.renderApiReference(root)) };
   if ((m = VIEWER.exec(hash))) {
     const [id, n] = [decodeURIComponent(m[1]!), Number(m[2])];
     const params = new URLSearchParams(m[3] ?? '');
@@ -89,6 +92,7 @@ function header(user: Me | null, active: Section | null): void {
     ['ingest', '#/ingest', pl.navIngest, can('ingest.write')],
     ['audit', '#/audit', pl.navAudit, can('audit.read')],
     ['users', '#/users', pl.navUsers, can('users.manage')],
+    ['api', '#/api', 'API', true],
   ];
   const links = items.filter((i) => i[3]).map(([key, href, text]) =>
     h('li', {}, h('a', { href, class: `nav-${key}`, 'aria-current': key === active ? 'page' : null }, text)));
@@ -167,7 +171,7 @@ function route(focus = false): void {
   if (view.section !== null) leaveViewer();
   header(user, view.section);
   document.title = pl.docTitle;
-  if (can(view.need)) view.render(main(), focus);
+  if (view.need === 'authenticated' || can(view.need)) view.render(main(), focus);
   else forbidden(main());
 }
 

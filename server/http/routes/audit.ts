@@ -30,14 +30,15 @@ export interface AuditDeps {
 const DAY = /^\d{4}-\d{2}-\d{2}$/;
 const MAX_PAGE = 200;
 
-const zVerdictBody = z
+/** Request schemas of the audit routes (also in the OpenAPI description). */
+export const zVerdictBody = z
   .object({
     rank: z.number({ error: 'pozycja (rank) musi być liczbą' }).int().min(1),
     verdict: z.enum(VERDICTS, { error: `ocena musi być jedną z: ${VERDICTS.join(', ')}` }),
   })
   .strict();
 
-const zListQuery = z
+export const zListQuery = z
   .object({
     user: z.string().trim().min(1).max(64).optional(),
     dateFrom: z.string().regex(DAY, 'data w formacie RRRR-MM-DD').optional(),
@@ -49,7 +50,7 @@ const zListQuery = z
 
 const EVENT_GROUPS = ['auth', 'ingest', 'document'] as const;
 
-const zEventsQuery = z
+export const zEventsQuery = z
   .object({
     action: z.enum([...AUDIT_ACTIONS, ...EVENT_GROUPS], { error: `rodzaj zdarzenia: jeden z ${[...EVENT_GROUPS, ...AUDIT_ACTIONS].join(', ')}` }).optional(),
     user: z.string().trim().min(1).max(80).optional(),

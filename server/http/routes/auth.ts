@@ -24,7 +24,8 @@ export interface AuthDeps {
   sessionMaxHours: number;
 }
 
-const zLogin = z
+/** The body of `POST /api/auth/login` (also in the OpenAPI description). */
+export const zLogin = z
   .object({
     username: z.string({ error: 'podaj nazwę użytkownika' }).trim().min(1, 'podaj nazwę użytkownika').max(64),
     password: z.string({ error: 'podaj hasło' }).min(1, 'podaj hasło').max(256),

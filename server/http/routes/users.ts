@@ -12,7 +12,8 @@ import { route } from '../route.js';
 
 const zRole = z.enum(ROLES, { error: `rola: jedna z ${ROLES.join(', ')}` });
 
-const zCreate = z
+/** Request bodies of the user routes (also in the OpenAPI description). */
+export const zCreate = z
   .object({
     name: zUserName,
     role: zRole,
@@ -21,12 +22,12 @@ const zCreate = z
   })
   .strict();
 
-const zChange = z
+export const zChange = z
   .object({ role: zRole.optional(), disabled: z.boolean().optional() })
   .strict()
   .refine((v) => v.role !== undefined || v.disabled !== undefined, 'podaj rolę (role) lub blokadę (disabled)');
 
-const zPasswordBody = z.object({ password: zPassword }).strict();
+export const zPasswordBody = z.object({ password: zPassword }).strict();
 
 function parse<T>(schema: z.ZodType<T>, body: unknown): T {
   const r = schema.safeParse(body);
