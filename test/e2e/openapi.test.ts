@@ -6,6 +6,7 @@
  * responses — a search, a document, a page, the audit lists — parse with the response schemas, so
  * the description cannot drift from what the API sends.
  */
+import type express from 'express';
 import fs from 'node:fs';
 import type { Server } from 'node:http';
 import { validate, compileErrors } from '@readme/openapi-parser';
@@ -19,25 +20,7 @@ import { buildOpenApi, openApiPath, ROUTE_DOCS, routeKey } from '../../server/ht
 import { zAgentResponse, zDocument, zErrorBody, zEventList, zPageView, zSearchList } from '../../server/http/openapi-schemas.js';
 import { ROUTES } from '../../server/security/permissions.js';
 import { sampleArchiveCopy } from '../helpers/sample-archive.js';
-
-interface RouterLayer {
-  route?: { path: unknown; methods: Record<string, boolean> };
-  handle?: { stack?: RouterLayer[] };
-  rawPath?: unknown;
-}
-
-/** Every (METHOD, path) registered in an Express 5 app, nested routers included (as in permissions-http.test.ts). */
-function registeredRoutes(stack: RouterLayer[], prefix = '', out: string[] = []): string[] {
-  for (const layer of stack) {
-    if (layer.route) {
-      for (const m of Object.keys(layer.route.methods)) if (m !== '_all') out.push(`${m.toUpperCase()} ${prefix}${String(layer.route.path)}`);
-    } else if (layer.handle?.stack) {
-      const mount = typeof layer.rawPath === 'string' && layer.rawPath !== '/' ? layer.rawPath : '';
-      registeredRoutes(layer.handle.stack, prefix + mount, out);
-    }
-  }
-  return out;
-}
+import { registeredRoutes } from '../helpers/express-routes.js';
 
 type Doc = { openapi: string; paths: Record<string, Record<string, { requestBody?: { content: Record<string, { schema: unknown }> }; 'x-kwerenda-access': string; security: unknown[] }>> };
 
@@ -104,8 +87,8 @@ describe('OpenAPI description of the HTTP API', () => {
   });
 
   it('every described path is registered in the app', () => {
-    const app = server.listeners('request')[0] as unknown as { router: { stack: RouterLayer[] } };
-    const registered = new Set(registeredRoutes(app.router.stack).map((r) => r.replace(/:(\w+)/g, '{$1}')));
+    const app = server.listeners('request')[0] as unknown as express.Express;
+    const registered = new Set(registeredRoutes(app).map((r) => r.replace(/:(\w+)/g, '{$1}')));
     const described = Object.entries(served.paths).flatMap(([p, ops]) => Object.keys(ops).map((m) => `${m.toUpperCase()} ${p}`));
     expect(described.filter((d) => !registered.has(d))).toEqual([]);
   });

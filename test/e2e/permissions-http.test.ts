@@ -6,6 +6,7 @@
  * one that bypasses `route()`) fails this suite, and a rule whose route is missing from the app
  * fails it as well. Requests use harmless parameters (unknown ids, empty bodies): nothing is written.
  */
+import type express from 'express';
 import fs from 'node:fs';
 import type { Server } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -16,6 +17,7 @@ import { hashPassword } from '../../server/security/passwords.js';
 import { forbiddenMessage, PERMISSIONS, ROUTES, type Permission, type RouteRule } from '../../server/security/permissions.js';
 import { ROLES, type Role } from '../../server/store/users.js';
 import { tempDir } from '../helpers/paths.js';
+import { registeredRoutes } from '../helpers/express-routes.js';
 
 type Caller = 'anonymous' | Role;
 const CALLERS: readonly Caller[] = ['anonymous', ...ROLES];
@@ -35,25 +37,6 @@ function expected(rule: RouteRule, who: Caller): Outcome {
 
 interface ErrorBody {
   error?: { code?: string; message?: string };
-}
-
-interface RouterLayer {
-  route?: { path: unknown; methods: Record<string, boolean> };
-  handle?: { stack?: RouterLayer[] };
-  rawPath?: unknown;
-}
-
-/** Every (METHOD, path) registered in an Express 5 app, nested routers included. */
-function registeredRoutes(stack: RouterLayer[], prefix = '', out: string[] = []): string[] {
-  for (const layer of stack) {
-    if (layer.route) {
-      for (const m of Object.keys(layer.route.methods)) if (m !== '_all') out.push(`${m.toUpperCase()} ${prefix}${String(layer.route.path)}`);
-    } else if (layer.handle?.stack) {
-      const mount = typeof layer.rawPath === 'string' && layer.rawPath !== '/' ? layer.rawPath : '';
-      registeredRoutes(layer.handle.stack, prefix + mount, out);
-    }
-  }
-  return out;
 }
 
 describe('role × route matrix from the permission table', () => {
@@ -156,8 +139,8 @@ describe('role × route matrix from the permission table', () => {
   });
 
   it('every /api route registered in the app has a rule, and every rule has a route', () => {
-    const app = server.listeners('request')[0] as unknown as { router: { stack: RouterLayer[] } };
-    const registered = registeredRoutes(app.router.stack).filter((r) => r.split(' ')[1]!.startsWith('/api/'));
+    const app = server.listeners('request')[0] as unknown as express.Express;
+    const registered = registeredRoutes(app).filter((r) => r.split(' ')[1]!.startsWith('/api/'));
     expect(registered.length).toBeGreaterThan(10);
     const rules = new Set(ROUTES.map((r) => `${r.method} /api${r.path}`));
     expect(registered.filter((r) => !rules.has(r)), 'registered without a rule in ROUTES').toEqual([]);
