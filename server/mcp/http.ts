@@ -34,9 +34,24 @@ function callsSearch(body: unknown): boolean {
   return Array.isArray(body) ? body.some(one) : one(body);
 }
 
+/**
+ * Refusals before the transport answer in the API's own error shape (`{error: {code, message}}`),
+ * like every other route; only what reaches the MCP transport gets JSON-RPC errors.
+ */
 function methodNotAllowed(_req: Request, res: Response): void {
-  res.status(405).set('Allow', 'POST').json({ jsonrpc: '2.0', error: { code: -32000, message: 'Method not allowed: stateless server, use POST' }, id: null });
+  res.set('Allow', 'POST');
+  throw new DomainError('method_not_allowed', 'MCP działa bez sesji: używaj wyłącznie POST', 405);
 }
+
+/** The streamable HTTP transport requires clients to accept both JSON and an event stream. */
+const acceptsMcp: RequestHandler = (req, _res, next) => {
+  const accept = req.get('accept') ?? '';
+  if (!accept.includes('application/json') || !accept.includes('text/event-stream')) {
+    next(new DomainError('not_acceptable', 'klient MCP musi akceptować application/json i text/event-stream (nagłówek Accept)', 406));
+    return;
+  }
+  next();
+};
 
 /**
  * The `/mcp` routes. `searchLimiter` (searches per user per minute) applies to calls of
@@ -46,7 +61,7 @@ export function mcpRoutes(deps: McpDeps, searchLimiter: RequestHandler): Router 
   const r = Router();
   const limitSearches: RequestHandler = (req, res, next) => (callsSearch(req.body) ? searchLimiter(req, res, next) : next());
 
-  route(r, 'POST', '/mcp', bearerOnly, limitSearches, async (req, res) => {
+  route(r, 'POST', '/mcp', bearerOnly, acceptsMcp, limitSearches, async (req, res) => {
     const server = createMcpServer(deps, actorOf(res));
     const transport = new StreamableHTTPServerTransport({ sessionIdGenerator: undefined, enableJsonResponse: true });
     res.on('close', () => {

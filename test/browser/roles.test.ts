@@ -126,7 +126,7 @@ describe('roles, users and the event log in Chromium', () => {
     expect(await page.locator('#new-token').count()).toBe(0);
 
     const marek = await openAs(hx, { name: 'marek', password: 'pierwsze-hasło-marka' } as Account);
-    expect(await navLinks(marek)).toEqual(['Szukaj', 'Nadzór']);
+    expect(await navLinks(marek)).toEqual(['Szukaj', 'Nadzór', 'API']);
 
     // Role change: marek's session ends; signing in again shows a clerk's navigation.
     await row('marek').locator('select').selectOption('clerk');
@@ -136,7 +136,7 @@ describe('roles, users and the event log in Chromium', () => {
     await marek.locator('a.nav-audit').click();
     await marek.locator('#login-notice').waitFor();
     await signIn(marek, { name: 'marek', password: 'pierwsze-hasło-marka' });
-    expect(await navLinks(marek)).toEqual(['Szukaj']);
+    expect(await navLinks(marek)).toEqual(['Szukaj', 'API']);
 
     // Blocked: the password no longer opens a session.
     await row('marek').getByRole('button', { name: 'Zablokuj użytkownika marek' }).click();

@@ -172,7 +172,11 @@ describe('bounded HTTP fuzz run', () => {
       if (res && res.status >= 400 && c.method !== 'HEAD') {
         try {
           const b = JSON.parse(res.body) as { error?: { code?: unknown; message?: unknown } };
-          const ok = Object.keys(b).join() === 'error' && typeof b.error?.code === 'string' && typeof b.error.message === 'string' && Object.keys(b.error).length === 2;
+          const apiShape = Object.keys(b).join() === 'error' && typeof b.error?.code === 'string' && typeof b.error.message === 'string' && Object.keys(b.error).length === 2;
+          // Behind POST /api/mcp the MCP transport speaks JSON-RPC: its protocol errors are JSON-RPC errors.
+          const rpc = b as { jsonrpc?: unknown; error?: { code?: unknown; message?: unknown } };
+          const rpcShape = c.method === 'POST' && /^\/api\/mcp(\?|$)/i.test(c.summary.split(' ')[1] ?? '') && rpc.jsonrpc === '2.0' && typeof rpc.error?.code === 'number' && typeof rpc.error.message === 'string';
+          const ok = apiShape || rpcShape;
           if (!ok) problems.push(`${tag}: error body not {error:{code,message}}: ${res.body.slice(0, 200)}`);
           code = b.error?.code as string | undefined;
           if (!/^application\/json/.test(res.headers['content-type'] ?? '')) problems.push(`${tag}: error with content-type ${res.headers['content-type']}`);
