@@ -36,6 +36,7 @@ import { UploadService, type UploadLimits } from './services/upload.service.js';
 import { Archive } from './store/archive.js';
 import { ensureVectorTable, openDb, type Db } from './store/db.js';
 import { Ledger } from './store/ledger.js';
+import { WebhookDispatcher, type DispatcherOptions } from './services/webhooks.service.js';
 
 export interface Runtime {
   config: Readonly<Config>;
@@ -164,6 +165,8 @@ export interface SearchRuntime extends Runtime {
   uploads: UploadService;
   /** Who sees PESEL / identity-card numbers unmasked (KWERENDA_PESEL_VISIBLE_ROLES). */
   pesel: PeselPolicy;
+  /** Sends recorded webhook deliveries; started by createHttpServer (`kwerenda serve`), stopped by close(). */
+  webhooks: WebhookDispatcher;
 }
 
 /** The LLM side of the agent, when LLM_BASE_URL is configured. */
@@ -191,6 +194,8 @@ export async function createSearchRuntime(
      */
     vectorSearch?: 'auto' | 'vec0';
     uploadLimits?: Partial<UploadLimits>;
+    /** Webhook dispatcher pacing (tests shorten the backoff). */
+    webhooks?: Partial<DispatcherOptions>;
   } = {},
 ): Promise<SearchRuntime> {
   const base = await createRuntime(config);
@@ -223,6 +228,7 @@ export async function createSearchRuntime(
     limits: { ...config.uploads, ...opts.uploadLimits },
     logger,
   });
+  const webhooks = new WebhookDispatcher(base.db, { logger, ...opts.webhooks });
   return {
     ...base,
     backend,
@@ -241,7 +247,9 @@ export async function createSearchRuntime(
     logger,
     uploads,
     pesel,
+    webhooks,
     close: async () => {
+      await webhooks.stop();
       await uploads.close();
       await pageImages.close();
       await base.close();
@@ -261,6 +269,7 @@ export function appDeps(rt: SearchRuntime): AppDeps {
     audit: { searches: rt.searches, verdicts: rt.verdicts, users: rt.users, log: rt.auditLog, backend: rt.backend },
     overview: new OverviewService(rt.db),
     restrictions: rt.restrictions,
+    webhooks: rt.webhooks.store,
     pesel: rt.pesel,
     security: {
       sessions: rt.sessions,
@@ -278,6 +287,7 @@ export function appDeps(rt: SearchRuntime): AppDeps {
 export function createHttpServer(rt: SearchRuntime, host: string, port: number): Promise<http.Server> {
   // Build the in-memory vector index before the first clerk waits for it.
   if (rt.backend instanceof SqliteSearchBackend) rt.backend.warmUp();
+  rt.webhooks.start();
   const app = createApp(appDeps(rt));
   const server = http.createServer({ requireHostHeader: false }, app);
   answerMalformedRequestsInJson(server);

@@ -32,6 +32,8 @@ import { ingestRoutes, overviewRoutes } from './routes/ingest.js';
 import { userRoutes } from './routes/users.js';
 import { restrictionRoutes } from './routes/restrictions.js';
 import type { Restrictions } from '../store/restrictions.js';
+import { webhookRoutes } from './routes/webhooks.js';
+import type { Webhooks } from '../store/webhooks.js';
 import { oidcRoutes } from './routes/oidc.js';
 import { openApiRoutes } from './routes/openapi.js';
 import type { OidcClient } from '../security/oidc.js';
@@ -65,6 +67,8 @@ export interface AppDeps {
   overview?: OverviewService;
   /** Restricted documents for admins (`/api/restrictions`); without it those routes are absent. */
   restrictions?: Restrictions;
+  /** Webhooks for admins (`/api/webhooks`); without it those routes are absent. */
+  webhooks?: Webhooks;
   /** Who sees PESEL / identity-card numbers unmasked; default: supervisors only. */
   pesel?: PeselPolicy;
   /** Largest JSON body accepted, e.g. "64kb". */
@@ -154,6 +158,7 @@ export function createApp(deps: AppDeps): express.Express {
   if (deps.overview) api.use(overviewRoutes(deps.overview));
   api.use(userRoutes(deps.users));
   if (deps.restrictions) api.use(restrictionRoutes(deps.restrictions));
+  if (deps.webhooks) api.use(webhookRoutes(deps.webhooks));
   api.use(
     oidcRoutes({ oidc: deps.security.oidc, users: deps.users, sessions: deps.security.sessions, audit: deps.security.audit, sessionMaxHours: deps.security.sessionMaxHours, limiter: loginLimiter }),
   );

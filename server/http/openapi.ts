@@ -10,6 +10,7 @@ import { zSearchFilters } from '../domain/types.js';
 import { zAgentRequest } from '../services/agent.service.js';
 import { PERMISSIONS, ROUTES, type Method, type RouteRule } from '../security/permissions.js';
 import { zNewRestriction } from '../store/restrictions.js';
+import { zNewWebhook } from '../store/webhooks.js';
 import * as R from './openapi-schemas.js';
 import { zErrorBody } from './openapi-schemas.js';
 import { zEventsQuery, zListQuery, zVerdictBody } from './routes/audit.js';
@@ -109,6 +110,11 @@ export const ROUTE_DOCS: Readonly<Record<string, RouteDoc>> = {
   'GET /restrictions': { summary: 'Access restrictions on documents', query: z.object({ all: z.enum(['1', 'true']).optional() }), responses: ok('Restrictions', z.object({ restrictions: z.array(R.zAnyObject) })) },
   'POST /restrictions': { summary: 'Restrict a case, folder or document to named users or roles', body: zNewRestriction, responses: { 201: { description: 'Created', schema: R.zAnyObject } } },
   'DELETE /restrictions/{id}': { summary: 'Lift a restriction', params: z.object({ id: pathParams.numericId }), responses: ok('The lifted restriction', R.zAnyObject) },
+
+  'GET /webhooks': { summary: 'Active webhooks (never with their secrets)', responses: ok('Webhooks', z.object({ webhooks: z.array(R.zAnyObject) })) },
+  'POST /webhooks': { summary: 'Subscribe a URL to events; a generated secret is in the answer once', body: zNewWebhook, responses: { 201: { description: 'Created', schema: z.object({ webhook: R.zAnyObject, secret: z.string().optional() }) } } },
+  'DELETE /webhooks/{id}': { summary: 'Remove a webhook (its pending deliveries end as failed)', params: z.object({ id: pathParams.numericId }), responses: ok('The removed webhook', z.object({ webhook: R.zAnyObject })) },
+  'GET /webhooks/{id}/deliveries': { summary: 'Recent deliveries of a webhook with their attempts and outcome', params: z.object({ id: pathParams.numericId }), responses: ok('Deliveries, newest first', z.object({ deliveries: z.array(R.zAnyObject) })) },
 
   // The MCP transport (JSON-RPC 2.0 over streamable HTTP): described as one endpoint; its tools are listed by MCP itself.
   'POST /mcp': { summary: 'MCP (Model Context Protocol) over streamable HTTP, stateless: one JSON-RPC request, one JSON answer (tools search_archive, get_document, get_page; page resources)', bearerOnly: true, body: zJsonRpc, responses: { 200: { description: 'JSON-RPC response' }, 429: { description: 'Too many searches', schema: zErrorBody } } },

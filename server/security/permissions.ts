@@ -23,6 +23,8 @@ export const PERMISSIONS = {
   'users.manage': ['admin'],
   /** Restricting documents to named users or roles. */
   'restrictions.manage': ['admin'],
+  /** Webhooks: which outside systems are told of ingest outcomes and restrictions. */
+  'webhooks.manage': ['admin'],
 } as const satisfies Record<string, readonly Role[]>;
 
 export type Permission = keyof typeof PERMISSIONS;
@@ -84,6 +86,11 @@ export const ROUTES: readonly RouteRule[] = [
   { method: 'POST', path: '/restrictions', access: 'restrictions.manage' },
   { method: 'DELETE', path: '/restrictions/:id', access: 'restrictions.manage' },
 
+  { method: 'GET', path: '/webhooks', access: 'webhooks.manage' },
+  { method: 'POST', path: '/webhooks', access: 'webhooks.manage' },
+  { method: 'DELETE', path: '/webhooks/:id', access: 'webhooks.manage' },
+  { method: 'GET', path: '/webhooks/:id/deliveries', access: 'webhooks.manage' },
+
   /** MCP (streamable HTTP, bearer tokens only): each tool checks its own permission (server/mcp/server.ts). */
   { method: 'POST', path: '/mcp', access: 'authenticated' },
   { method: 'GET', path: '/mcp', access: 'authenticated' },
@@ -104,6 +111,7 @@ export const PERMISSION_LABELS: Record<Permission, string> = {
   'audit.verdict': 'ocenianie wyników',
   'users.manage': 'zarządzanie użytkownikami',
   'restrictions.manage': 'zarządzanie ograniczeniami dostępu',
+  'webhooks.manage': 'zarządzanie powiadomieniami (webhooki)',
 };
 
 /** Polish names of the roles. */

@@ -32,6 +32,8 @@ export const AUDIT_ACTIONS = [
   'token.revoked',
   'restriction.added',
   'restriction.removed',
+  'webhook.added',
+  'webhook.removed',
   'audit.export',
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];

@@ -278,6 +278,42 @@ const MIGRATIONS: string[] = [
   ALTER TABLE documents ADD COLUMN restricted INTEGER NOT NULL DEFAULT 0;
   CREATE INDEX documents_restricted ON documents(id) WHERE restricted <> 0;
   `,
+  `
+  -- Webhooks (server/store/webhooks.ts). The secret is stored because every delivery is signed
+  -- with it; the API never returns it after creation. Removed webhooks keep disabled_at.
+  CREATE TABLE webhooks (
+    id INTEGER PRIMARY KEY,
+    url TEXT NOT NULL,
+    secret TEXT NOT NULL,
+    events TEXT NOT NULL,         -- JSON array of event types
+    created_by TEXT,
+    created_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ','now')),
+    disabled_at TEXT
+  );
+  -- One row per event and subscribed webhook, written in the transaction that caused the event.
+  CREATE TABLE webhook_deliveries (
+    id TEXT PRIMARY KEY,
+    webhook_id INTEGER NOT NULL REFERENCES webhooks(id),
+    event TEXT NOT NULL,
+    payload TEXT NOT NULL,        -- the exact body sent (ids only)
+    status TEXT NOT NULL CHECK (status IN ('pending', 'delivered', 'failed')),
+    attempts INTEGER NOT NULL DEFAULT 0,
+    next_attempt_at INTEGER,      -- ms since the epoch; NULL once final
+    last_status INTEGER,
+    last_error TEXT,
+    created_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ','now')),
+    delivered_at TEXT
+  );
+  CREATE INDEX webhook_deliveries_due ON webhook_deliveries(next_attempt_at) WHERE status = 'pending';
+  CREATE INDEX webhook_deliveries_webhook ON webhook_deliveries(webhook_id, created_at);
+  `,
+  `
+  -- Import from the document management system (ingest/dms.ts): the case's id (and link) there,
+  -- and whether a batch reads metadata sidecars (so a worker process reads them too).
+  ALTER TABLE documents ADD COLUMN external_id TEXT;
+  ALTER TABLE documents ADD COLUMN external_url TEXT;
+  ALTER TABLE batches ADD COLUMN dms INTEGER NOT NULL DEFAULT 0;
+  `,
 ];
 
 export interface OpenOptions {

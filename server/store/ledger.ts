@@ -6,6 +6,7 @@ import os from 'node:os';
 import { AuditLog } from './audit-log.js';
 import { write, type Db } from './db.js';
 import { SYSTEM_ACTOR, type Actor } from './users.js';
+import { enqueueWebhookEvent } from './webhooks.js';
 
 export type FileStatus = 'queued' | 'running' | 'ingested' | 'present' | 'failed';
 
@@ -117,6 +118,7 @@ export class Ledger {
         target: `batch:${batchId}`,
         details: { status: 'done', files: sum.files, ingested: sum.ingested, present: sum.present, failed: sum.failed },
       });
+      enqueueWebhookEvent(this.db, 'ingest.batch.completed', { batchId, files: sum.files, ingested: sum.ingested, present: sum.present, failed: sum.failed });
     });
   }
 
@@ -172,6 +174,9 @@ export class Ledger {
           action: 'ingest.file',
           target: `file:${fileId}`,
           details: { batchId: f.batch_id, status: f.status, sha256: f.sha256, documentId: f.document_id, errorCode: f.error_code },
+        });
+        enqueueWebhookEvent(this.db, f.status === 'failed' ? 'ingest.file.failed' : 'ingest.file.completed', {
+          batchId: f.batch_id, fileId, documentId: f.document_id, sha256: f.sha256, status: f.status, errorCode: f.error_code,
         });
       }
     });

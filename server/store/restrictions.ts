@@ -18,6 +18,7 @@ import { DomainError } from '../errors.js';
 import { AuditLog } from './audit-log.js';
 import { write, type Db } from './db.js';
 import { ROLES, zUserName, type Actor } from './users.js';
+import { enqueueWebhookEvent } from './webhooks.js';
 
 export const RESTRICTION_SCOPES = ['case', 'folder', 'document'] as const;
 export type RestrictionScope = (typeof RESTRICTION_SCOPES)[number];
@@ -158,10 +159,13 @@ export function applyRestrictionsTo(db: Db, documentId: number): void {
   >[];
   const had = db.prepare('SELECT 1 FROM document_access WHERE document_id = ? LIMIT 1').get(documentId);
   if (rules.length === 0 && !had) return;
+  const before = new Set(db.prepare('SELECT DISTINCT restriction_id FROM document_access WHERE document_id = ?').pluck().all(documentId));
   db.prepare('DELETE FROM document_access WHERE document_id = ?').run(documentId);
   for (const r of rules) {
     if (matchingDocuments(db, r.scope, r.value, documentId).length > 0) {
       grant(db, r.id, JSON.parse(r.principals) as Principal[], [documentId]);
+      // A rule that newly covers the document (a new file in a restricted case or folder).
+      if (!before.has(r.id)) enqueueWebhookEvent(db, 'document.restricted', { restrictionId: r.id, scope: r.scope, documentIds: [documentId] });
     }
   }
   recount(db, [documentId]);
@@ -202,6 +206,8 @@ export class Restrictions {
         target: `restriction:${id}`,
         details: { id, scope, value, principals, ...(reason ? { reason } : {}), documents: docs.length },
       });
+      // Ids only: the rule's value (a folder path, a case) and its principals stay out of the payload.
+      if (docs.length > 0) enqueueWebhookEvent(this.db, 'document.restricted', { restrictionId: id, scope, documentIds: docs });
       return this.get(id)!;
     });
   }
@@ -240,6 +246,7 @@ export class Restrictions {
       const added = matchingDocuments(this.db, r.scope, r.value).filter((d) => !before.has(d));
       grant(this.db, id, r.principals, added);
       recount(this.db, added);
+      if (added.length > 0) enqueueWebhookEvent(this.db, 'document.restricted', { restrictionId: id, scope: r.scope, documentIds: added });
       return added.length;
     });
   }
