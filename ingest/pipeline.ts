@@ -11,6 +11,7 @@ import { IngestError } from '../server/errors.js';
 import { Archive, pageImagePath, writeFileAtomic } from '../server/store/archive.js';
 import type { Ledger } from '../server/store/ledger.js';
 import { detectType, type Detected } from './detect.js';
+import { dmsMetaValues, readSidecar, type DmsMetadata } from './dms.js';
 import type { Embedder } from './embed.js';
 import { ocrPage, type OcrPageInput, type OcrPageOptions } from './extract/ocr-page.js';
 import { SHORT_TEXT_CHARS } from './extract/pdf-protocol.js';
@@ -28,6 +29,8 @@ export interface PipelineContext {
   pool: TesseractPool;
   embedder: Embedder;
   caseOverride: string | null;
+  /** Read each file's metadata sidecar from a DMS export (ingest/dms.ts); a missing or bad one fails the file. */
+  dms?: boolean;
   /** Pages of one document processed at once (keeps every OCR worker busy, memory bounded). */
   pageWindow: number;
   ocr: OcrPageOptions;
@@ -52,6 +55,8 @@ export async function ingestFile(ctx: PipelineContext, fileId: number): Promise<
   const { ledger, archive } = ctx;
   const row = ledger.get(fileId);
   ledger.update(fileId, { status: 'running', stage: 'hash', attempts: row.attempts + 1, error: null, error_code: null });
+  // Before any work: a bad sidecar fails the file at once, with the reason to fix it.
+  const sidecar = ctx.dms ? readSidecar(row.path) : null;
 
   let hashed: { sha256: string; size: number };
   try {
@@ -109,7 +114,7 @@ export async function ingestFile(ctx: PipelineContext, fileId: number): Promise<
     });
 
     ledger.update(fileId, { stage: 'index' });
-    await indexDocument(ctx, doc.id, row.path);
+    await indexDocument(ctx, doc.id, row.path, sidecar);
     ledger.update(fileId, { status: 'ingested', stage: 'done' });
     return { status: 'ingested', documentId: doc.id };
   } finally {
@@ -118,22 +123,31 @@ export async function ingestFile(ctx: PipelineContext, fileId: number): Promise<
 }
 
 /** Metadata, chunks and embeddings from the stored page text, then the making-visible transaction. */
-async function indexDocument(ctx: PipelineContext, documentId: number, filePath: string): Promise<void> {
+async function indexDocument(
+  ctx: PipelineContext,
+  documentId: number,
+  filePath: string,
+  sidecar: DmsMetadata | null,
+): Promise<void> {
   const pages = ctx.archive.pages(documentId);
   const folderNames = path.dirname(path.resolve(filePath)).split(path.sep).filter(Boolean).slice(-3).reverse();
-  const metadata = extractMetadata(pages, { folderNames, caseOverride: ctx.caseOverride ?? undefined });
+  const extracted = extractMetadata(pages, { folderNames, caseOverride: ctx.caseOverride ?? undefined });
+  // Precedence: --case on the command line, then the DMS sidecar, then what was read; all are kept.
+  const cli = extracted.filter((m) => m.origin === 'cli');
+  const metadata = [...cli, ...(sidecar ? dmsMetaValues(sidecar) : []), ...extracted.filter((m) => m.origin !== 'cli')];
   const chunks = chunkPages(pages);
   const vectors = chunks.length ? await ctx.embedder.embed(chunks.map((c) => c.text), 'passage') : [];
   const first = (kind: MetaValue['kind']) => metadata.find((m) => m.kind === kind);
   const docDate = metadata.find((m) => m.kind === 'date' && m.extra?.role === 'document') ?? first('date');
   ctx.archive.finishDocument(documentId, {
-    title: titleOf(pages, first('docType')),
+    title: titleOf(pages, metadata.find((m) => m.kind === 'docType' && m.origin === 'text')),
     caseNumber: first('caseNumber')?.value ?? null,
     docType: first('docType')?.value ?? null,
     docDate: docDate?.value ?? null,
     metadata,
     chunks,
     vectors,
+    external: sidecar ? { id: sidecar.externalId, url: sidecar.externalUrl } : null,
   });
 }
 

@@ -84,7 +84,8 @@ export interface MetaValue {
   page: number | null;
   start: number | null;
   end: number | null;
-  origin: 'text' | 'folder' | 'cli';
+  /** 'dms': from the document management system's sidecar (ingest/dms.ts); wins over 'text'. */
+  origin: 'text' | 'folder' | 'cli' | 'dms';
   /** Kind-specific details: parcel {obreb, arkusz}, address {street, number, city}, date {role}. */
   extra?: Record<string, string>;
 }

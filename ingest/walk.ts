@@ -4,6 +4,7 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
+import { isSidecarName } from './dms.js';
 
 const IGNORED_NAMES = new Set(['thumbs.db', 'desktop.ini', '.ds_store', 'ehthumbs.db']);
 
@@ -15,7 +16,8 @@ export function isIgnored(name: string): boolean {
     IGNORED_NAMES.has(lower) ||
     lower.endsWith('.tmp') ||
     lower.endsWith('.part') ||
-    lower.endsWith('.crdownload')
+    lower.endsWith('.crdownload') ||
+    isSidecarName(lower) // metadata of a DMS export (ingest/dms.ts), never a document
   );
 }
 

@@ -13,6 +13,7 @@ export type IngestFailureCode =
   | 'out_of_memory'
   | 'ocr_failed'
   | 'read_failed'
+  | 'dms_metadata'
   | 'interrupted'
   | 'internal';
 
@@ -26,6 +27,7 @@ const ingestMessages: Record<IngestFailureCode, string> = {
   out_of_memory: 'przekroczono limit pamięci przetwarzania',
   ocr_failed: 'rozpoznawanie tekstu (OCR) nie powiodło się',
   read_failed: 'nie można odczytać pliku',
+  dms_metadata: 'błędne lub brakujące metadane z systemu EZD',
   interrupted: 'przetwarzanie przerwane',
   internal: 'błąd wewnętrzny',
 };

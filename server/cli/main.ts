@@ -63,7 +63,8 @@ export async function run(argv: string[]): Promise<number> {
     .option('--restrict-to <principals>', 'dostęp do przyjętych plików tylko dla, np. user:anna,role:supervisor', parsePrincipalSpec)
     .option('--json', 'podsumowanie w formacie JSON na standardowym wyjściu')
     .option('--no-wait', 'tylko dodaj pliki do kolejki Redis i zakończ (wymaga REDIS_URL)')
-    .action(async (paths: string[], opts: { data?: string; case?: string; workers?: number; watch?: boolean; json?: boolean; restrictTo?: Principal[]; wait?: boolean }) => {
+    .option('--dms', 'eksport z systemu EZD: metadane z plików <plik>.json lub metadata.csv w folderze')
+    .action(async (paths: string[], opts: { data?: string; case?: string; workers?: number; watch?: boolean; json?: boolean; restrictTo?: Principal[]; wait?: boolean; dms?: boolean }) => {
       requireCli('ingest.write');
       exitCode = await ingestCommand(paths, opts);
     });
@@ -138,7 +139,7 @@ export async function run(argv: string[]): Promise<number> {
 
 async function ingestCommand(
   paths: string[],
-  opts: { data?: string; case?: string; workers?: number; watch?: boolean; json?: boolean; restrictTo?: Principal[]; wait?: boolean },
+  opts: { data?: string; case?: string; workers?: number; watch?: boolean; json?: boolean; restrictTo?: Principal[]; wait?: boolean; dms?: boolean },
 ): Promise<number> {
   const env = { ...process.env };
   if (opts.data) env.KWERENDA_DATA_DIR = opts.data;
@@ -178,6 +179,7 @@ async function ingestCommand(
     const result = await runtime.ingest.run({
       paths: paths.map((p) => path.resolve(p)),
       caseOverride,
+      dms: opts.dms === true,
       by: cliOperator(),
       watch: opts.watch
         ? { intervalMs: config.ingest.watchIntervalMs, settleMs: config.ingest.watchSettleMs, signal: abort.signal }

@@ -131,6 +131,10 @@ export interface DocumentRecord {
   ocrPages: number;
   meanConfidence: number | null;
   metadata: MetadataHit[];
+  /** The document's id in the city's document management system (EZD), when imported from it. */
+  externalId?: string;
+  /** A link to the case in that system (http/https), when the export gave one. */
+  externalUrl?: string;
 }
 
 /** A stored word: `[start, end, x0, y0, x1, y1, confidence]`, box normalised 0..1 on the upright page. */
@@ -176,7 +180,10 @@ export interface CitationCandidate {
 export type Confidence = 'high' | 'medium' | 'low';
 
 /** What a result shows of its document (the response contract in DESIGN.md). */
-export type ResultDocument = Pick<DocumentRecord, 'id' | 'title' | 'caseNumber' | 'docType' | 'date' | 'source' | 'pageCount'>;
+export type ResultDocument = Pick<
+  DocumentRecord,
+  'id' | 'title' | 'caseNumber' | 'docType' | 'date' | 'source' | 'pageCount' | 'externalId' | 'externalUrl'
+>;
 
 export interface SearchResult {
   rank: number;

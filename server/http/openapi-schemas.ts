@@ -44,6 +44,8 @@ export const zResultDocument = z.object({
   date: z.string().nullable().meta({ description: 'ISO yyyy-mm-dd, or null when unknown' }),
   source: zSource,
   pageCount: z.number().int(),
+  externalId: z.string().optional().meta({ description: "Id in the city's document management system (EZD import)" }),
+  externalUrl: z.string().optional().meta({ description: 'http(s) link to the case in that system' }),
 });
 
 export const zSearchResult = z
@@ -90,7 +92,7 @@ const zMetadataHit = z.object({
   page: z.number().int().nullable(),
   start: z.number().int().nullable(),
   end: z.number().int().nullable(),
-  origin: z.enum(['text', 'folder', 'cli']),
+  origin: z.enum(['text', 'folder', 'cli', 'dms']),
   extra: z.record(z.string(), z.string()).optional(),
 }) satisfies z.ZodType<MetadataHit>;
 

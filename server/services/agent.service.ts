@@ -274,6 +274,8 @@ export class AgentService {
           date: doc.date,
           source: doc.source,
           pageCount: doc.pageCount,
+          ...(doc.externalId ? { externalId: doc.externalId } : {}),
+          ...(doc.externalUrl ? { externalUrl: doc.externalUrl } : {}),
         },
         citations,
       });

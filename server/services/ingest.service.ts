@@ -20,6 +20,8 @@ export interface BatchResult {
 export interface RunOptions {
   paths: string[];
   caseOverride: string | null;
+  /** Read each file's metadata sidecar of a DMS export (ingest/dms.ts). */
+  dms?: boolean;
   watch?: { intervalMs: number; settleMs: number; signal: AbortSignal };
   /** Called on every stored page and finished file. */
   onProgress?: (batchId: number) => void;
@@ -57,7 +59,7 @@ export class IngestService {
           // command: running it here too would do the same pages twice.
           if (!this.ledger.batchLive(file.batch_id)) return;
           // A worker process (BullMQ) did not start the batch: its --case comes from the batch row.
-          const ctx = this.contexts.get(file.batch_id) ?? { ...this.baseContext, caseOverride: this.batchCase(file.batch_id) };
+          const ctx = this.contexts.get(file.batch_id) ?? { ...this.baseContext, ...this.batchOptions(file.batch_id) };
           try {
             await ingestFile(ctx, file.id);
             finishDetachedIfDone(this.ledger, file.batch_id);
@@ -86,22 +88,24 @@ export class IngestService {
     );
   }
 
-  private batchCase(batchId: number): string | null {
-    const row = this.ledger.db.prepare('SELECT case_override FROM batches WHERE id = ?').get(batchId) as
-      | { case_override: string | null }
+  private batchOptions(batchId: number): { caseOverride: string | null; dms: boolean } {
+    const row = this.ledger.db.prepare('SELECT case_override, dms FROM batches WHERE id = ?').get(batchId) as
+      | { case_override: string | null; dms: number }
       | undefined;
-    return row?.case_override ?? null;
+    return { caseOverride: row?.case_override ?? null, dms: row?.dms === 1 };
   }
 
   async run(opts: RunOptions): Promise<BatchResult> {
     this.ledger.closeDeadBatches();
     const batchId = this.ledger.createBatch(opts.paths, opts.caseOverride, opts.by);
+    if (opts.dms) this.ledger.db.prepare('UPDATE batches SET dms = 1 WHERE id = ?').run(batchId);
     const detached = opts.wait === false;
     // Before the first job is added, so the worker finishing the last file sees it handed over.
     if (detached) detachBatch(this.ledger.db, batchId);
     this.contexts.set(batchId, {
       ...this.baseContext,
       caseOverride: opts.caseOverride,
+      dms: opts.dms ?? false,
       onPage: () => opts.onProgress?.(batchId),
     });
     const jobIds: string[] = [];

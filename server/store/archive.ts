@@ -146,6 +146,8 @@ export class Archive {
       metadata: MetaValue[];
       chunks: Chunk[];
       vectors: Float32Array[];
+      /** The document's id (and link) in the document management system, from its sidecar. */
+      external?: { id: string; url: string | null } | null;
     },
   ): void {
     const db = this.db;
@@ -179,6 +181,11 @@ export class Archive {
         `UPDATE documents SET status = 'ready', title = ?, case_number = ?, doc_type = ?, doc_date = ?,
            ocr_pages = ?, mean_confidence = ?, ready_at = strftime('%Y-%m-%dT%H:%M:%fZ','now') WHERE id = ?`,
       ).run(args.title, args.caseNumber, args.docType, args.docDate, stats.ocr ?? 0, stats.conf, documentId);
+      db.prepare('UPDATE documents SET external_id = ?, external_url = ? WHERE id = ?').run(
+        args.external?.id ?? null,
+        args.external?.url ?? null,
+        documentId,
+      );
       applyRestrictionsTo(db, documentId); // in the same transaction: never visible without its rules
     });
   }

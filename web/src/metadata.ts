@@ -20,7 +20,7 @@ export function metadataSection(doc: DocumentRecord, href: (page: number, start:
       h('td', {}, m.value!),
       h('td', {}, hasSpan
         ? h('a', { href: href(m.page!, m.start!, m.end!), class: 'meta-span' }, pl.metadata.source(m.page!, m.raw ?? m.value!))
-        : pl.metadata.noSpan));
+        : m.origin === 'dms' ? pl.metadata.fromDms : pl.metadata.noSpan));
   });
   return h('details', { class: 'doc-metadata' },
     h('summary', {}, pl.metadata.heading),

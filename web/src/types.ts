@@ -37,6 +37,10 @@ export interface ResultDocument {
   date: string | null;
   source: { filename: string; sha256: string };
   pageCount: number;
+  /** Id of the document in the city's document management system (EZD), when imported from it. */
+  externalId?: string;
+  /** Link to the case in that system (http/https only). */
+  externalUrl?: string;
 }
 
 export interface SearchResult {

@@ -62,7 +62,12 @@ export async function renderViewer(root: HTMLElement, id: string, n: number, spa
     h('div', {}, h('dt', {}, pl.results.caseNumber), h('dd', {}, doc.caseNumber ?? pl.results.unknown)),
     h('div', {}, h('dt', {}, pl.results.docType), h('dd', {}, doc.docType ?? pl.results.unknown)),
     h('div', {}, h('dt', {}, pl.results.date), h('dd', {}, doc.date ?? pl.results.unknown)),
-    h('div', {}, h('dt', {}, pl.viewer.file), h('dd', {}, doc.source.filename)));
+    h('div', {}, h('dt', {}, pl.viewer.file), h('dd', {}, doc.source.filename)),
+    doc.externalId ? h('div', {}, h('dt', {}, pl.viewer.externalId), h('dd', {}, doc.externalId)) : null);
+  // A plain link to the case in the DMS (the server accepts only http(s); checked again here).
+  const external = doc.externalUrl && /^https?:\/\//i.test(doc.externalUrl)
+    ? h('p', {}, h('a', { href: doc.externalUrl, id: 'open-in-dms', rel: 'noopener noreferrer' }, pl.viewer.openInDms))
+    : null;
 
   const canvas = h('div', { class: 'page-canvas' });
   canvas.style.width = `${ZOOMS[zoomIndex]! * 100}%`;
@@ -76,7 +81,7 @@ export async function renderViewer(root: HTMLElement, id: string, n: number, spa
 
   replace(root,
     backLink(),
-    h('header', { class: 'viewer-head' }, heading, info, metadataSection(doc, (p, start, end) => viewerHref(doc.id, p, { start, end }))),
+    h('header', { class: 'viewer-head' }, heading, info, external, metadataSection(doc, (p, start, end) => viewerHref(doc.id, p, { start, end }))),
     toolbar(root, doc, n),
     status,
     h('div', { class: 'viewer-panes' }, figure, textPane));

@@ -65,7 +65,7 @@ export function metadataHit(r: MetadataRow): MetadataHit {
     page: r.page,
     start: r.start,
     end: r.end,
-    origin: r.origin === 'folder' || r.origin === 'cli' ? r.origin : 'text',
+    origin: r.origin === 'folder' || r.origin === 'cli' || r.origin === 'dms' ? r.origin : 'text',
   };
   const extra = stringRecord(r.extra);
   if (extra) hit.extra = extra;
@@ -84,6 +84,8 @@ export interface DocumentDbRow {
   page_count: number;
   ocr_pages: number;
   mean_confidence: number | null;
+  external_id?: string | null;
+  external_url?: string | null;
 }
 
 export function documentRecord(r: DocumentDbRow, metadata: MetadataHit[]): DocumentRecord {
@@ -99,6 +101,8 @@ export function documentRecord(r: DocumentDbRow, metadata: MetadataHit[]): Docum
     ocrPages: r.ocr_pages,
     meanConfidence: r.mean_confidence,
     metadata,
+    ...(r.external_id ? { externalId: r.external_id } : {}),
+    ...(r.external_url ? { externalUrl: r.external_url } : {}),
   };
 }
 

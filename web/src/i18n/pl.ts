@@ -103,6 +103,8 @@ export const pl = {
     highlight: 'Zaznaczony cytat',
     loading: 'Wczytuję stronę…',
     emptyPage: '(strona bez tekstu)',
+    externalId: 'Identyfikator w EZD',
+    openInDms: 'Otwórz w systemie EZD',
   },
   metadata: {
     heading: 'Dane odczytane z dokumentu',
@@ -111,6 +113,7 @@ export const pl = {
     where: 'Źródło w tekście',
     source: (page: number, raw: string) => `str. ${page}: „${raw}”`,
     noSpan: 'nadane przy przyjęciu do archiwum',
+    fromDms: 'z metadanych systemu EZD',
     kinds: {
       caseNumber: 'Sygnatura',
       docType: 'Rodzaj dokumentu',
