@@ -97,6 +97,8 @@ export const plEvents = {
     'restriction.added': 'ograniczenie dostępu',
     'restriction.removed': 'zdjęcie ograniczenia',
     'audit.export': 'eksport dziennika',
+    'webhook.added': 'dodanie webhooka',
+    'webhook.removed': 'usunięcie webhooka',
   } as Record<string, string>,
   via: { password: 'hasłem', oidc: 'kontem miejskim' } as Record<string, string>,
   failReasons: { invalid_credentials: 'błędna nazwa lub hasło', locked: 'logowanie czasowo zablokowane' } as Record<string, string>,
