@@ -7,11 +7,10 @@ import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import type { Server } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadConfig } from '../../server/config.js';
-import { silentLogger } from '../../server/log.js';
-import { createHttpServer, createSearchRuntime, type SearchRuntime } from '../../server/main.js';
+import type { SearchRuntime } from '../../server/main.js';
 import type { AgentResponse } from '../../server/services/agent.service.js';
 import { sampleArchiveCopy, sampleFile } from '../helpers/sample-archive.js';
+import { serveArchive, type ServedArchive } from '../helpers/http-server.js';
 
 const FORBIDDEN_KEYS = ['answer', 'summary', 'conclusion', 'explanation', 'reasoning', 'rationale', 'comment', 'message'];
 
@@ -31,6 +30,7 @@ describe('HTTP API on the ingested sample archive', () => {
   let dataDir: string;
   let rt: SearchRuntime;
   let server: Server;
+  let served: ServedArchive | undefined;
   let base: string;
   let token: string;
 
@@ -61,17 +61,13 @@ describe('HTTP API on the ingested sample archive', () => {
 
   beforeAll(async () => {
     dataDir = await sampleArchiveCopy('http');
-    rt = await createSearchRuntime(loadConfig({ KWERENDA_DATA_DIR: dataDir }), { logger: silentLogger });
+    served = await serveArchive(dataDir);
+    ({ rt, server, base } = served);
     token = rt.users.add('anna', 'clerk').token;
-    server = await createHttpServer(rt, '127.0.0.1', 0);
-    const addr = server.address();
-    base = `http://127.0.0.1:${typeof addr === 'object' && addr ? addr.port : 0}`;
   }, 600_000);
 
   afterAll(async () => {
-    server?.closeAllConnections();
-    await new Promise((r) => server?.close(r));
-    await rt?.close();
+    await served?.close();
     fs.rmSync(dataDir, { recursive: true, force: true });
   });
 

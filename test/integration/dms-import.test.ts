@@ -8,14 +8,13 @@ import fs from 'node:fs';
 import type { Server } from 'node:http';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadConfig } from '../../server/config.js';
 import type { DocumentRecord } from '../../server/domain/types.js';
-import { silentLogger } from '../../server/log.js';
-import { createHttpServer, createSearchRuntime, type SearchRuntime } from '../../server/main.js';
+import type { SearchRuntime } from '../../server/main.js';
 import type { AgentResponse } from '../../server/services/agent.service.js';
 import type { BatchResult } from '../../server/services/ingest.service.js';
 import { ingestRuntime } from '../helpers/runtime.js';
 import { sampleDir, tempDir } from '../helpers/paths.js';
+import { serveArchive, type ServedArchive } from '../helpers/http-server.js';
 
 const TEXT_CASE = 'WUA-ZWZ.6730.2.531.2022';
 const DMS_CASE = 'WUA-ZWZ.6730.2.999.2022';
@@ -26,6 +25,7 @@ describe('import from the document management system (--dms)', () => {
   let batch: BatchResult;
   let rt: SearchRuntime;
   let server: Server;
+  let served: ServedArchive | undefined;
   let base: string;
   let token: string;
 
@@ -70,17 +70,13 @@ describe('import from the document management system (--dms)', () => {
     } finally {
       await ingest.close();
     }
-    rt = await createSearchRuntime(loadConfig({ KWERENDA_DATA_DIR: dataDir }), { logger: silentLogger });
+    served = await serveArchive(dataDir);
+    ({ rt, server, base } = served);
     token = rt.users.add('anna', 'clerk').token;
-    server = await createHttpServer(rt, '127.0.0.1', 0);
-    const addr = server.address();
-    base = `http://127.0.0.1:${typeof addr === 'object' && addr ? addr.port : 0}`;
   }, 600_000);
 
   afterAll(async () => {
-    server?.closeAllConnections();
-    await new Promise((r) => server?.close(r));
-    await rt?.close();
+    await served?.close();
     fs.rmSync(dataDir, { recursive: true, force: true });
     fs.rmSync(exportDir, { recursive: true, force: true });
   });
