@@ -7,6 +7,7 @@
  *   npm run bench -- --quick            # RSS on 40 pages instead of 300
  *   npm run bench -- --skip-rss
  *   npm run bench -- --only=scanned|born|rss|search
+ *   npm run bench -- --only=workers [--copies=4]   # BullMQ worker processes; needs redis-server, not in the full run
  *
  * Native tools come from Debian, for the comparison only:
  *   apt-get install -y tesseract-ocr tesseract-ocr-pol poppler-utils
@@ -21,6 +22,7 @@ import { PDFDocument } from 'pdf-lib';
 import sharp from 'sharp';
 import { cer } from '../ingest/text/metrics.js';
 import { benchSearch } from './bench-search.js';
+import { benchWorkers } from './bench-workers.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 const cli = path.join(root, 'bin', 'kwerenda.js');
@@ -232,6 +234,10 @@ async function main() {
   if (!only || only === 'scanned') await benchScanned(lines);
   if (!only || only === 'born') await benchBornDigital(lines);
   if ((!only || only === 'rss') && !args.has('--skip-rss')) await benchRss(lines);
+  if (only === 'workers') {
+    const copies = Number(process.argv.find((a) => a.startsWith('--copies='))?.slice(9) ?? 4);
+    lines.push(await benchWorkers({ copies, counts: [1, 2, 4] }));
+  }
   if (!only || only === 'search') lines.push(await benchSearch({ sizes: [10_000, 100_000], queries: args.has('--quick') ? 30 : 200 }));
   process.stdout.write(lines.join('\n') + '\n');
   fs.rmSync(tmp, { recursive: true, force: true });
