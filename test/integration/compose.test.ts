@@ -236,6 +236,8 @@ describe('docker/ helpers', () => {
     // A minimal RESP server: AUTH with the right password, then PING → PONG.
     const server = net.createServer((socket) => {
       let authed = false;
+      // The probe exits as soon as it has its answer: a reset of this side is expected, not a failure.
+      socket.on('error', () => socket.destroy());
       socket.on('data', (d) => {
         for (const cmd of d.toString().split('*').filter(Boolean)) {
           const parts = cmd.split('\r\n').filter((_, i) => i % 2 === 0 && i > 0);

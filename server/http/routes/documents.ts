@@ -24,8 +24,12 @@ function docId(req: Request): string {
  */
 export function documentRoutes(docs: DocumentService, audit: AuditLog, pesel: PeselPolicy = DEFAULT_PESEL_POLICY): Router {
   const r = Router();
-  const seen = (res: Response, action: AuditAction, id: string, page?: number) =>
+  // A caller who hung up before the (possibly slow: a first page render) answer was ready saw
+  // nothing: record only what is about to be sent.
+  const seen = (res: Response, action: AuditAction, id: string, page?: number) => {
+    if (res.req.socket.destroyed) throw new DomainError('request_aborted', 'żądanie przerwane', 400);
     audit.append({ actor: actorOf(res), action, target: id, details: page === undefined ? {} : { page } });
+  };
 
   route(r, 'GET', '/documents/:id', async (req, res) => {
     const doc = await docs.document(docId(req), actorOf(res));
