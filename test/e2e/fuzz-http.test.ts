@@ -6,7 +6,8 @@
  * must still answer /healthz and a normal search afterwards; and a rejected request must not have
  * written anything — the row counts are compared around every single request.
  *
- * The seed is printed; replay a run with KWERENDA_FUZZ_SEED=<seed>.
+ * The seed is fixed (DEFAULT_SEED) so CI is repeatable; `KWERENDA_FUZZ_SEED=random` explores new ones and
+ * prints each; replay one with KWERENDA_FUZZ_SEED=<seed>. Seeds that found bugs: 854186621, 1359820035.
  */
 import fs from 'node:fs';
 import net from 'node:net';
@@ -21,6 +22,8 @@ import { hashPassword } from '../../server/security/passwords.js';
 import { ROUTES } from '../../server/security/permissions.js';
 import { sampleArchiveCopy } from '../helpers/sample-archive.js';
 import { buildRequest, type Caller, type FuzzCase } from './fuzz-cases.js';
+
+const DEFAULT_SEED = 20261126;
 
 const REQUESTS = 1500;
 const PASSWORD = 'Fuzz-haslo-2024-abc';
@@ -110,7 +113,9 @@ describe('bounded HTTP fuzz run', () => {
   /** Requests the server is still working on (a case that may hang is given up on after 1.5 s, not the server). */
   let inFlight = 0;
   let port: number;
-  const seed = process.env.KWERENDA_FUZZ_SEED ? Number(process.env.KWERENDA_FUZZ_SEED) : Math.floor(Math.random() * 2 ** 31);
+  // A fixed seed by default, so CI is repeatable; KWERENDA_FUZZ_SEED=random explores (and prints its seed).
+  const wanted = process.env.KWERENDA_FUZZ_SEED;
+  const seed = wanted === 'random' ? Math.floor(Math.random() * 2 ** 31) : wanted ? Number(wanted) : DEFAULT_SEED;
   const callers: Caller[] = [{ kind: 'anonymous' }];
   let docIds: string[] = [];
 
