@@ -265,20 +265,15 @@ export class AuditLog {
       checked++;
     }
     // A record slipped in beside the chain (no entry of its own) is tampering too.
-    const orphanSearch = this.db
-      .prepare(
-        `SELECT id FROM searches WHERE id NOT IN
-           (SELECT json_extract(details, '$.searchId') FROM audit_events WHERE action = 'search') LIMIT 1`,
-      )
-      .get() as { id: string } | undefined;
-    if (orphanSearch) return broken(expectedSeq, `search ${orphanSearch.id} has no audit entry`);
-    const orphanVerdict = this.db
-      .prepare(
-        `SELECT id FROM verdicts WHERE id NOT IN
-           (SELECT json_extract(details, '$.verdictId') FROM audit_events WHERE action = 'verdict') LIMIT 1`,
-      )
-      .get() as { id: number } | undefined;
-    if (orphanVerdict) return broken(expectedSeq, `verdict ${orphanVerdict.id} has no audit entry`);
+    for (const [table, action, key] of [['searches', 'search', 'searchId'], ['verdicts', 'verdict', 'verdictId']] as const) {
+      const orphan = this.db
+        .prepare(
+          `SELECT id FROM ${table} WHERE id NOT IN
+             (SELECT json_extract(details, '$.${key}') FROM audit_events WHERE action = '${action}') LIMIT 1`,
+        )
+        .get() as { id: string | number } | undefined;
+      if (orphan) return broken(expectedSeq, `${action} ${orphan.id} has no audit entry`);
+    }
     return { ok: true, checked, lastHash: prev };
   }
 }
