@@ -11,6 +11,7 @@ import { pl } from './i18n/pl.js';
 import { auditTabs } from './nav.js';
 import type { AgentResponse, SearchResult } from './types.js';
 import { viewerHref } from './viewer.js';
+import { resultMeta } from './search.js';
 
 const PAGE = 50;
 const VERDICTS = ['relevant', 'not_relevant', 'citation_wrong'] as const;
@@ -151,11 +152,7 @@ async function renderDetail(root: HTMLElement, id: string): Promise<void> {
 function resultItem(searchId: string, res: SearchResult, terms: string[], verdict: Verdict | null): HTMLElement {
   const d = res.document;
   const titleId = `r${res.rank}-t`;
-  const meta = h('dl', { class: 'meta' },
-    h('div', {}, h('dt', {}, pl.results.caseNumber), h('dd', {}, d.caseNumber ?? pl.results.unknown)),
-    h('div', {}, h('dt', {}, pl.results.docType), h('dd', {}, d.docType ?? pl.results.unknown)),
-    h('div', {}, h('dt', {}, pl.results.date), h('dd', {}, d.date ? h('time', { datetime: d.date }, d.date) : pl.results.unknown)),
-    h('div', {}, h('dt', {}, pl.results.confidence), h('dd', { class: `confidence ${res.confidence}` }, pl.results.confidenceWords[res.confidence] ?? res.confidence)));
+  const meta = resultMeta(res);
   const cites = h('ul', { class: 'citations', 'aria-label': pl.results.citations },
     ...res.citations.map((c) => h('li', {},
       h('a', { href: viewerHref(d.id, c.page, { start: c.start, end: c.end }), class: 'citation', title: pl.results.openCitation },

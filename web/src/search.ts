@@ -141,14 +141,20 @@ function showResults(r: AgentResponse, root: HTMLElement, focus: boolean): void 
   if (focus) focusHeading(heading);
 }
 
-function resultItem(res: SearchResult, terms: string[]): HTMLElement {
+/** Signature, type, date and confidence of one result: the same in the clerk's list and the stored search. */
+export function resultMeta(res: SearchResult): HTMLElement {
   const d = res.document;
-  const titleId = `doc-${d.id}-t`;
-  const meta = h('dl', { class: 'meta' },
+  return h('dl', { class: 'meta' },
     h('div', {}, h('dt', {}, pl.results.caseNumber), h('dd', {}, d.caseNumber ?? pl.results.unknown)),
     h('div', {}, h('dt', {}, pl.results.docType), h('dd', {}, d.docType ?? pl.results.unknown)),
     h('div', {}, h('dt', {}, pl.results.date), h('dd', {}, d.date ? h('time', { datetime: d.date }, d.date) : pl.results.unknown)),
     h('div', {}, h('dt', {}, pl.results.confidence), h('dd', { class: `confidence ${res.confidence}` }, pl.results.confidenceWords[res.confidence] ?? res.confidence)));
+}
+
+function resultItem(res: SearchResult, terms: string[]): HTMLElement {
+  const d = res.document;
+  const titleId = `doc-${d.id}-t`;
+  const meta = resultMeta(res);
   const cites = h('ul', { class: 'citations', 'aria-label': pl.results.citations },
     ...res.citations.map((c) => h('li', {},
       h('a', {
