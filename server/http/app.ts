@@ -37,7 +37,7 @@ import type { Webhooks } from '../store/webhooks.js';
 import { oidcRoutes } from './routes/oidc.js';
 import { openApiRoutes } from './routes/openapi.js';
 import type { OidcClient } from '../security/oidc.js';
-import { mcpRoutes } from '../mcp/http.js';
+import { mcpRootRouter, mcpRoutes } from '../mcp/http.js';
 
 export interface SecurityDeps {
   sessions: Sessions;
@@ -152,7 +152,8 @@ export function createApp(deps: AppDeps): express.Express {
   api.use(openApiRoutes());
   api.use(agentRoutes(deps.agent, searchLimiter, deps.pesel));
   api.use(documentRoutes(deps.documents, deps.security.audit, deps.pesel));
-  api.use(mcpRoutes({ agent: deps.agent, documents: deps.documents, audit: deps.security.audit, logger: deps.logger, ...(deps.pesel ? { pesel: deps.pesel } : {}) }, searchLimiter));
+  const mcp = mcpRoutes({ agent: deps.agent, documents: deps.documents, audit: deps.security.audit, logger: deps.logger, ...(deps.pesel ? { pesel: deps.pesel } : {}) }, searchLimiter);
+  api.use(mcp);
   if (deps.audit) api.use(auditRoutes(deps.audit));
   if (deps.uploads) api.use(ingestRoutes(deps.uploads));
   if (deps.overview) api.use(overviewRoutes(deps.overview));
@@ -164,6 +165,9 @@ export function createApp(deps: AppDeps): express.Express {
   );
   api.use(notFoundHandler);
   app.use('/api', api);
+  // MCP clients are pointed at `/mcp` (the transport's usual address): the same routes, the same
+  // bearer-only identification and the same search limiter as under /api.
+  app.use(mcpRootRouter(mcp, identify(deps.users, deps.security.sessions), json));
 
   app.use(express.static(deps.webDir ?? defaultWebDir(), { index: 'index.html', dotfiles: 'ignore', fallthrough: true }));
 

@@ -16,6 +16,7 @@ import type { SearchListItem } from '../store/searches.js';
 import { ROLES, type User } from '../store/users.js';
 import type { ExecutedStep } from '../agent/executor.js';
 import type { MetadataHit } from '../domain/types.js';
+import { VERDICTS, type Verdict, type VerdictWeek } from '../store/verdicts.js';
 
 /** Every error: `{error: {code, message}}`; `message` is Polish, for the clerk. */
 export const zErrorBody = z
@@ -173,8 +174,41 @@ export const zWhoAmI = z
   })
   .meta({ id: 'WhoAmI' });
 
-/**
- * Responses not yet described field by field: an object whose fields are documented only in the
- * summary. Kept explicit so the gap is visible (see "next" in the issue).
- */
-export const zAnyObject = z.object({}).catchall(z.unknown());
+/** A recorded verdict on a result of a past search. */
+export const zVerdict = z
+  .object({
+    id: z.number().int(),
+    searchId: z.string(),
+    rank: z.number().int().min(1),
+    documentId: z.string(),
+    verdict: z.enum(VERDICTS),
+    userId: z.number().int().nullable(),
+    userName: z.string().nullable(),
+    createdAt: z.string(),
+  })
+  .meta({ id: 'Verdict' }) satisfies z.ZodType<Verdict>;
+
+/** Verdicts of one week (Monday–Sunday, UTC). */
+export const zVerdictWeek = z.object({
+  weekStart: z.string(),
+  relevant: z.number().int(),
+  notRelevant: z.number().int(),
+  citationWrong: z.number().int(),
+  total: z.number().int(),
+  precision: z.number(),
+}) satisfies z.ZodType<VerdictWeek>;
+
+/** `GET /api/audit/searches/{id}`: a past search exactly as it was shown, beside who asked, and its verdicts. */
+export const zStoredSearch = z
+  .object({
+    ...zSearchListItem.shape,
+    response: z
+      .object({})
+      .catchall(z.unknown())
+      .meta({ description: 'The AgentResponse as it was shown; a result whose document the caller may not read now is only {rank, restricted: true}' }),
+    verdicts: z.array(zVerdict.extend({ documentId: z.string().nullable() })).meta({ description: 'The current verdict per result' }),
+    history: z.array(zVerdict.extend({ documentId: z.string().nullable() })).meta({ description: 'Every verdict given, superseded ones included' }),
+  })
+  .meta({ id: 'StoredSearch' });
+
+export * from './openapi-schemas-admin.js';

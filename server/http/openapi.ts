@@ -6,13 +6,13 @@
  * route comes from that table, never from here. test/e2e/openapi.test.ts checks both directions.
  */
 import { z } from 'zod';
-import { zSearchFilters } from '../domain/types.js';
 import { zAgentRequest } from '../services/agent.service.js';
 import { PERMISSIONS, ROUTES, type Method, type RouteRule } from '../security/permissions.js';
 import { zNewRestriction } from '../store/restrictions.js';
 import { zNewWebhook } from '../store/webhooks.js';
 import * as R from './openapi-schemas.js';
 import { zErrorBody } from './openapi-schemas.js';
+import * as P from './params.js';
 import { zEventsQuery, zListQuery, zVerdictBody } from './routes/audit.js';
 import { zLogin } from './routes/auth.js';
 import { zChange, zCreate, zPasswordBody } from './routes/users.js';
@@ -48,25 +48,13 @@ export type RouteKey = `${Method} ${string}`;
 export const routeKey = (r: Pick<RouteRule, 'method' | 'path'>): RouteKey => `${r.method} ${r.path.replace(/:(\w+)/g, '{$1}')}`;
 
 const ok = (description: string, schema?: z.ZodType): Record<number, ResponseDoc> => ({ 200: { description, ...(schema ? { schema } : {}) } });
-const pathParams = {
-  docId: z.string().regex(/^[A-Za-z0-9_-]{1,128}$/).meta({ description: 'Document id' }),
-  page: z.string().regex(/^\d{1,6}$/).meta({ description: 'Page number, from 1' }),
-  numericId: z.string().regex(/^\d{1,12}$/),
-};
-const zDocParams = z.object({ id: pathParams.docId });
-const zPageParams = z.object({ id: pathParams.docId, n: pathParams.page });
 /** A JSON-RPC 2.0 message (the MCP SDK validates the rest). */
 const zJsonRpc = z.object({ jsonrpc: z.literal('2.0'), method: z.string().optional(), id: z.union([z.string(), z.number()]).optional(), params: z.unknown().optional() }).catchall(z.unknown());
-/** `GET /api/search`: the agent request as query parameters (the filters are the same schemas). */
-const zSearchQuery = z.object({
-  q: z.string().meta({ description: 'The question (Polish)' }),
-  limit: zAgentRequest.shape.limit,
-  ...zSearchFilters.shape,
-});
 
 /**
  * One entry per row of `ROUTES` (server/security/permissions.ts). Request schemas are the objects
- * the routes validate with, imported from where they are defined.
+ * the routes validate with, imported from where they are defined (path and query parameters from
+ * ./params.ts).
  */
 export const ROUTE_DOCS: Readonly<Record<string, RouteDoc>> = {
   'GET /openapi.json': { summary: 'This description of the API (OpenAPI 3.1)', responses: ok('The OpenAPI document', z.object({ openapi: z.string() }).catchall(z.unknown())) },
@@ -83,41 +71,41 @@ export const ROUTE_DOCS: Readonly<Record<string, RouteDoc>> = {
     body: zAgentRequest,
     responses: { ...ok('Ranked documents, citations, plan, notFound', R.zAgentResponse), 429: { description: 'Too many searches', schema: zErrorBody } },
   },
-  'GET /search': { summary: 'Direct hybrid search (keyword + vector, fused) without the planner', query: zSearchQuery, responses: ok('Ranked documents and citations', R.zAgentResponse) },
+  'GET /search': { summary: 'Direct hybrid search (keyword + vector, fused) without the planner', query: P.zSearchQuery, responses: ok('Ranked documents and citations', R.zAgentResponse) },
 
-  'GET /documents/{id}': { summary: 'A document with its metadata (each value with the span it was read from)', params: zDocParams, responses: ok('The document', R.zDocument) },
-  'GET /documents/{id}/pages/{n}': { summary: 'A page: stored text and words with boxes (citations index into this text)', params: zPageParams, responses: ok('The page', R.zPageView) },
-  'GET /documents/{id}/pages/{n}/image': { summary: 'The page image at screen resolution', params: zPageParams, responses: { 200: { description: 'The image', contentType: 'image/*' } } },
-  'GET /documents/{id}/file': { summary: 'The original file as ingested', params: zDocParams, responses: { 200: { description: 'The original file', contentType: 'application/octet-stream' } } },
+  'GET /documents/{id}': { summary: 'A document with its metadata (each value with the span it was read from)', params: P.zDocParams, responses: ok('The document', R.zDocument) },
+  'GET /documents/{id}/pages/{n}': { summary: 'A page: stored text and words with boxes (citations index into this text)', params: P.zPageParams, responses: ok('The page', R.zPageView) },
+  'GET /documents/{id}/pages/{n}/image': { summary: 'The page image at screen resolution', params: P.zPageParams, responses: { 200: { description: 'The image', contentType: 'image/*' } } },
+  'GET /documents/{id}/file': { summary: 'The original file as ingested', params: P.zDocParams, responses: { 200: { description: 'The original file', contentType: 'application/octet-stream' } } },
 
   'POST /ingest': { summary: 'Upload files (multipart) into a new ingest batch', multipart: true, responses: { 202: { description: 'Batch queued', schema: z.object({ batchId: z.number().int() }) }, 413: { description: 'Too large', schema: zErrorBody } } },
-  'GET /ingest/batches': { summary: 'Recent ingest batches with their progress', query: z.object({ limit: z.coerce.number().int().min(1).max(100).optional() }), responses: ok('Batches', z.object({ batches: z.array(R.zAnyObject) })) },
-  'GET /ingest/batches/{id}': { summary: 'One batch and its files (stage, pages done, failure reason)', params: z.object({ id: pathParams.numericId }), responses: ok('The batch and its files', z.object({ batch: R.zAnyObject, files: z.array(R.zAnyObject) })) },
-  'POST /ingest/files/{id}/retry': { summary: 'Retry a failed file', params: z.object({ id: pathParams.numericId }), responses: { 202: { description: 'Queued again', schema: R.zAnyObject } } },
-  'GET /archive/overview': { summary: 'Counts of the archive for the records staff', responses: ok('Overview', R.zAnyObject) },
+  'GET /ingest/batches': { summary: 'Recent ingest batches with their progress', query: P.zBatchesQuery, responses: ok('Batches', z.object({ batches: z.array(R.zBatchView) })) },
+  'GET /ingest/batches/{id}': { summary: 'One batch and its files (stage, pages done, failure reason)', params: P.zIngestIdParams, responses: ok('The batch and its files', z.object({ batch: R.zBatchView, files: z.array(R.zFileView) })) },
+  'POST /ingest/files/{id}/retry': { summary: 'Retry a failed file', params: P.zIngestIdParams, responses: { 202: { description: 'Queued again', schema: z.object({ batchId: z.number().int(), fileId: z.number().int() }) } } },
+  'GET /archive/overview': { summary: 'Counts of the archive for the records staff', responses: ok('Overview', R.zOverview) },
 
   'GET /audit/searches': { summary: 'Past searches (who asked what, when)', query: zListQuery, responses: ok('A page of past searches', R.zSearchList) },
-  'GET /audit/searches/{id}': { summary: 'A past search exactly as it was shown, with its verdicts', params: z.object({ id: z.string() }), responses: ok('The stored search', R.zAnyObject) },
-  'POST /audit/searches/{id}/verdicts': { summary: 'Mark a result of a past search right or wrong', params: z.object({ id: z.string() }), body: zVerdictBody, responses: { 201: { description: 'Verdict recorded', schema: R.zAnyObject } } },
-  'GET /audit/verdicts/summary': { summary: 'Verdicts per week', responses: ok('Weekly summary', z.object({ weeks: z.array(R.zAnyObject) })) },
+  'GET /audit/searches/{id}': { summary: 'A past search exactly as it was shown, with its verdicts', params: P.zSearchParams, responses: ok('The stored search', R.zStoredSearch) },
+  'POST /audit/searches/{id}/verdicts': { summary: 'Mark a result of a past search right or wrong', params: P.zSearchParams, body: zVerdictBody, responses: { 201: { description: 'Verdict recorded', schema: R.zVerdict } } },
+  'GET /audit/verdicts/summary': { summary: 'Verdicts per week', responses: ok('Weekly summary', z.object({ weeks: z.array(R.zVerdictWeek) })) },
   'GET /audit/events': { summary: 'The event log: logins, document views, ingest outcomes, user changes', query: zEventsQuery, responses: ok('A page of events', R.zEventList) },
 
   'GET /users': { summary: 'All users', responses: ok('Users', z.object({ users: z.array(R.zUser) })) },
-  'POST /users': { summary: 'Create a user (the API token in the answer is shown once)', body: zCreate, responses: { 201: { description: 'Created', schema: R.zAnyObject } } },
-  'PATCH /users/{name}': { summary: 'Change a user\'s role or disable them', params: z.object({ name: z.string() }), body: zChange, responses: ok('The user', z.object({ user: R.zUser })) },
-  'POST /users/{name}/password': { summary: 'Set a user\'s password', params: z.object({ name: z.string() }), body: zPasswordBody, responses: ok('The user', z.object({ user: R.zUser })) },
+  'POST /users': { summary: 'Create a user (the API token in the answer is shown once)', body: zCreate, responses: { 201: { description: 'Created', schema: z.object({ user: R.zUser, token: z.string().meta({ description: 'The API token: shown once, not stored' }) }) } } },
+  'PATCH /users/{name}': { summary: 'Change a user\'s role or disable them', params: P.zUserParams, body: zChange, responses: ok('The user', z.object({ user: R.zUser })) },
+  'POST /users/{name}/password': { summary: 'Set a user\'s password', params: P.zUserParams, body: zPasswordBody, responses: ok('The user', z.object({ user: R.zUser })) },
 
-  'GET /restrictions': { summary: 'Access restrictions on documents', query: z.object({ all: z.enum(['1', 'true']).optional() }), responses: ok('Restrictions', z.object({ restrictions: z.array(R.zAnyObject) })) },
-  'POST /restrictions': { summary: 'Restrict a case, folder or document to named users or roles', body: zNewRestriction, responses: { 201: { description: 'Created', schema: R.zAnyObject } } },
-  'DELETE /restrictions/{id}': { summary: 'Lift a restriction', params: z.object({ id: pathParams.numericId }), responses: ok('The lifted restriction', R.zAnyObject) },
+  'GET /restrictions': { summary: 'Access restrictions on documents', query: P.zRestrictionsQuery, responses: ok('Restrictions', z.object({ restrictions: z.array(R.zRestriction) })) },
+  'POST /restrictions': { summary: 'Restrict a case, folder or document to named users or roles', body: zNewRestriction, responses: { 201: { description: 'Created', schema: R.zRestriction } } },
+  'DELETE /restrictions/{id}': { summary: 'Lift a restriction', params: P.zRestrictionParams, responses: ok('The lifted restriction', R.zRestriction) },
 
-  'GET /webhooks': { summary: 'Active webhooks (never with their secrets)', responses: ok('Webhooks', z.object({ webhooks: z.array(R.zAnyObject) })) },
-  'POST /webhooks': { summary: 'Subscribe a URL to events; a generated secret is in the answer once', body: zNewWebhook, responses: { 201: { description: 'Created', schema: z.object({ webhook: R.zAnyObject, secret: z.string().optional() }) } } },
-  'DELETE /webhooks/{id}': { summary: 'Remove a webhook (its pending deliveries end as failed)', params: z.object({ id: pathParams.numericId }), responses: ok('The removed webhook', z.object({ webhook: R.zAnyObject })) },
-  'GET /webhooks/{id}/deliveries': { summary: 'Recent deliveries of a webhook with their attempts and outcome', params: z.object({ id: pathParams.numericId }), responses: ok('Deliveries, newest first', z.object({ deliveries: z.array(R.zAnyObject) })) },
+  'GET /webhooks': { summary: 'Active webhooks (never with their secrets)', responses: ok('Webhooks', z.object({ webhooks: z.array(R.zWebhook) })) },
+  'POST /webhooks': { summary: 'Subscribe a URL to events; a generated secret is in the answer once', body: zNewWebhook, responses: { 201: { description: 'Created', schema: z.object({ webhook: R.zWebhook, secret: z.string().optional().meta({ description: 'Only when generated by the server: shown once' }) }) } } },
+  'DELETE /webhooks/{id}': { summary: 'Remove a webhook (its pending deliveries end as failed)', params: P.zWebhookParams, responses: ok('The removed webhook', z.object({ webhook: R.zWebhook })) },
+  'GET /webhooks/{id}/deliveries': { summary: 'Recent deliveries of a webhook with their attempts and outcome', params: P.zWebhookParams, responses: ok('Deliveries, newest first', z.object({ deliveries: z.array(R.zWebhookDelivery) })) },
 
   // The MCP transport (JSON-RPC 2.0 over streamable HTTP): described as one endpoint; its tools are listed by MCP itself.
-  'POST /mcp': { summary: 'MCP (Model Context Protocol) over streamable HTTP, stateless: one JSON-RPC request, one JSON answer (tools search_archive, get_document, get_page; page resources)', bearerOnly: true, body: zJsonRpc, responses: { 200: { description: 'JSON-RPC response' }, 429: { description: 'Too many searches', schema: zErrorBody } } },
+  'POST /mcp': { summary: 'MCP (Model Context Protocol) over streamable HTTP, stateless: one JSON-RPC request, one JSON answer (tools search_archive, get_document, get_page; page resources)', description: 'Also served at the root, `/mcp` (same handler, bearer tokens only, same search limit); MCP clients are usually given that address.', bearerOnly: true, body: zJsonRpc, responses: { 200: { description: 'JSON-RPC response' }, 429: { description: 'Too many searches', schema: zErrorBody } } },
   'GET /mcp': { summary: 'MCP: no server-to-client stream (the server is stateless)', bearerOnly: true, responses: { 405: { description: 'Method not allowed' } } },
   'DELETE /mcp': { summary: 'MCP: no sessions to end (the server is stateless)', bearerOnly: true, responses: { 405: { description: 'Method not allowed' } } },
 };

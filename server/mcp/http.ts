@@ -1,6 +1,7 @@
 /**
- * MCP over streamable HTTP at `/api/mcp`, in the SDK's stateless mode: every POST carries one
- * JSON-RPC message (or batch) and gets a JSON answer from a server built for the caller alone, so
+ * MCP over streamable HTTP at `/mcp` (and at `/api/mcp`, beside the rest of the API), in the SDK's
+ * stateless mode: every POST carries one JSON-RPC message (or batch) and gets a JSON answer from a
+ * server built for the caller alone, so
  * nothing of one caller lives on between requests and any API instance can answer. There is no
  * server-initiated stream and no session to end: GET and DELETE answer 405, as the transport
  * specification allows.
@@ -73,5 +74,21 @@ export function mcpRoutes(deps: McpDeps, searchLimiter: RequestHandler): Router 
   });
   route(r, 'GET', '/mcp', bearerOnly, methodNotAllowed);
   route(r, 'DELETE', '/mcp', bearerOnly, methodNotAllowed);
+  return r;
+}
+
+/**
+ * The MCP routes at the root (`/mcp`), where MCP clients expect them: the router of `mcpRoutes`
+ * (same handlers, same search limiter) behind the API's own preamble — no caching, the caller
+ * identified by `identify` (bearer only, enforced by the routes), a JSON body read only for a
+ * known caller. Every other root path passes through untouched.
+ */
+export function mcpRootRouter(mcp: Router, identify: RequestHandler, json: RequestHandler): Router {
+  const r = Router();
+  r.use('/mcp', (_req, res, next) => {
+    res.set('Cache-Control', 'no-store');
+    next();
+  }, identify, (req, res, next) => (res.locals.actor ? json(req, res, next) : next()));
+  r.use(mcp);
   return r;
 }

@@ -75,7 +75,7 @@ describe('roles, users and the event log in Chromium', () => {
     await sup.close();
 
     const adm = await openAs(hx, admin);
-    expect(await navLinks(adm)).toEqual(['Szukaj', 'Przyjmowanie', 'Nadzór', 'Użytkownicy', 'API']);
+    expect(await navLinks(adm)).toEqual(['Szukaj', 'Przyjmowanie', 'Nadzór', 'Użytkownicy', 'Webhooki', 'API']);
     await adm.locator('a.nav-users').click();
     await adm.locator('table.users-table').waitFor();
     expect(await adm.locator('a.nav-users').getAttribute('aria-current')).toBe('page');

@@ -1,6 +1,6 @@
 /**
  * The MCP server with the SDK's own client, over both transports, on the ingested sample archive:
- * streamable HTTP on a real API server (`/api/mcp`, bearer tokens) and stdio (`kwerenda mcp`
+ * streamable HTTP on a real API server (`/mcp`, also `/api/mcp`; bearer tokens) and stdio (`kwerenda mcp`
  * spawned as a process). A search returns what `POST /api/agent/search` returns, every citation is
  * the stored page text, pages come back with the span marked, roles and tokens are enforced, a bad
  * argument is an MCP error and not a crash, and the audit trail has the search.
@@ -68,9 +68,9 @@ describe('MCP server (SDK client, streamable HTTP and stdio)', () => {
   let httpAnswer: AgentResponse;
   const clients: Client[] = [];
 
-  const connectHttp = async (token: string): Promise<Client> => {
+  const connectHttp = async (token: string, at: '/mcp' | '/api/mcp' = '/mcp'): Promise<Client> => {
     const client = new Client({ name: 'kwerenda-test', version: '1.0.0' });
-    await client.connect(new StreamableHTTPClientTransport(new URL(`${base}/api/mcp`), { requestInit: { headers: { authorization: `Bearer ${token}` } } }));
+    await client.connect(new StreamableHTTPClientTransport(new URL(base + at), { requestInit: { headers: { authorization: `Bearer ${token}` } } }));
     clients.push(client);
     return client;
   };
@@ -152,6 +152,19 @@ describe('MCP server (SDK client, streamable HTTP and stdio)', () => {
     expect(pageViews.n).toBeGreaterThan(0);
   });
 
+  it('answers at /mcp and at /api/mcp alike: the same tools, the same search', async () => {
+    const root = await connectHttp(clerk, '/mcp');
+    const api = await connectHttp(clerk, '/api/mcp');
+    expect((await api.listTools()).tools.map((t) => t.name).sort()).toEqual((await root.listTools()).tools.map((t) => t.name).sort());
+    const a = (await call(root, 'search_archive', { question: SIGNATURE_QUESTION })).structuredContent as unknown as AgentResponse;
+    const b = (await call(api, 'search_archive', { question: SIGNATURE_QUESTION })).structuredContent as unknown as AgentResponse;
+    expect(shown(a)).toEqual(shown(httpAnswer));
+    expect(shown(b)).toEqual(shown(httpAnswer));
+    expect(a.id).not.toBe(b.id); // two searches, both recorded
+    expect(rt.searches.get(a.id)).toMatchObject({ question: SIGNATURE_QUESTION });
+    expect(rt.searches.get(b.id)).toMatchObject({ question: SIGNATURE_QUESTION });
+  });
+
   it('get_document and the page resource return the document and the stored page text', async () => {
     const client = await connectHttp(clerk);
     const first = httpAnswer.results[0]!;
@@ -178,16 +191,26 @@ describe('MCP server (SDK client, streamable HTTP and stdio)', () => {
   it('no token → 401; a browser session cookie alone is refused; the client cannot connect without a token', async () => {
     const init = { jsonrpc: '2.0', id: 1, method: 'initialize', params: { protocolVersion: '2025-06-18', capabilities: {}, clientInfo: { name: 'x', version: '1' } } };
     const headers = { 'content-type': 'application/json', accept: 'application/json, text/event-stream' };
-    const anon = await fetch(`${base}/api/mcp`, { method: 'POST', headers, body: JSON.stringify(init) });
-    expect(anon.status).toBe(401);
+    for (const at of ['/mcp', '/api/mcp']) {
+      const anon = await fetch(base + at, { method: 'POST', headers, body: JSON.stringify(init) });
+      expect(anon.status, at).toBe(401);
+      expect(((await anon.json()) as { error: { code: string } }).error.code).toBe('unauthorized');
+      const wrong = await fetch(base + at, { method: 'POST', headers: { ...headers, authorization: 'Bearer nie-ma-takiego' }, body: JSON.stringify(init) });
+      expect(wrong.status, at).toBe(401);
+      const get = await fetch(base + at, { headers: { authorization: `Bearer ${clerk}` } });
+      expect(get.status, at).toBe(405);
+      expect(get.headers.get('cache-control'), at).toBe('no-store');
+    }
     const login = await fetch(`${base}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: 'anna', password: PASSWORD }) });
     const cookie = login.headers.getSetCookie().find((c) => c.startsWith('kw_session='))!.split(';')[0]!;
     const csrf = ((await login.json()) as { csrfToken: string }).csrfToken;
-    const bySession = await fetch(`${base}/api/mcp`, { method: 'POST', headers: { ...headers, cookie, 'x-csrf-token': csrf }, body: JSON.stringify(init) });
-    expect(bySession.status).toBe(400);
-    expect(((await bySession.json()) as { error: { code: string } }).error.code).toBe('bearer_required');
-    const client = new Client({ name: 'anon', version: '1.0.0' });
-    await expect(client.connect(new StreamableHTTPClientTransport(new URL(`${base}/api/mcp`)))).rejects.toThrow();
+    for (const at of ['/mcp', '/api/mcp']) {
+      const bySession = await fetch(base + at, { method: 'POST', headers: { ...headers, cookie, 'x-csrf-token': csrf }, body: JSON.stringify(init) });
+      expect(bySession.status, at).toBe(400);
+      expect(((await bySession.json()) as { error: { code: string } }).error.code).toBe('bearer_required');
+      const client = new Client({ name: 'anon', version: '1.0.0' });
+      await expect(client.connect(new StreamableHTTPClientTransport(new URL(base + at)))).rejects.toThrow();
+    }
   });
 
   it('a bad argument is an MCP error, and the server keeps answering', async () => {
@@ -233,17 +256,20 @@ describe('MCP server (SDK client, streamable HTTP and stdio)', () => {
     expect(r.stdout).toBe('');
     expect(r.stderr).toContain('nie ma użytkownika nikt-taki');
   });
-  it('search_archive calls count against the per-user search limit; listing tools does not', async () => {
+  it('search_archive calls count against the per-user search limit, one limit for /mcp and /api/mcp; listing tools does not', async () => {
     const limited = await createSearchRuntime(loadConfig({ KWERENDA_DATA_DIR: dataDir, KWERENDA_RATE_SEARCH_PER_MIN: '2' }), { logger: silentLogger });
     const srv = await createHttpServer(limited, '127.0.0.1', 0);
     try {
       const addr = srv.address();
-      const client = new Client({ name: 'limited', version: '1.0.0' });
-      const url = new URL(`http://127.0.0.1:${typeof addr === 'object' && addr ? addr.port : 0}/api/mcp`);
-      await client.connect(new StreamableHTTPClientTransport(url, { requestInit: { headers: { authorization: `Bearer ${clerk}` } } }));
-      clients.push(client);
-      for (let i = 0; i < 2; i++) expect((await call(client, 'search_archive', { question: SIGNATURE_QUESTION, limit: 1 })).isError).toBeFalsy();
+      const origin = `http://127.0.0.1:${typeof addr === 'object' && addr ? addr.port : 0}`;
+      const [client, viaApi] = [new Client({ name: 'limited', version: '1.0.0' }), new Client({ name: 'limited-api', version: '1.0.0' })];
+      await client.connect(new StreamableHTTPClientTransport(new URL(`${origin}/mcp`), { requestInit: { headers: { authorization: `Bearer ${clerk}` } } }));
+      await viaApi.connect(new StreamableHTTPClientTransport(new URL(`${origin}/api/mcp`), { requestInit: { headers: { authorization: `Bearer ${clerk}` } } }));
+      clients.push(client, viaApi);
+      expect((await call(client, 'search_archive', { question: SIGNATURE_QUESTION, limit: 1 })).isError).toBeFalsy();
+      expect((await call(viaApi, 'search_archive', { question: SIGNATURE_QUESTION, limit: 1 })).isError).toBeFalsy();
       await expect(call(client, 'search_archive', { question: SIGNATURE_QUESTION, limit: 1 })).rejects.toThrow(/rate_limited/);
+      await expect(call(viaApi, 'search_archive', { question: SIGNATURE_QUESTION, limit: 1 })).rejects.toThrow(/rate_limited/);
       expect((await client.listTools()).tools).toHaveLength(3);
       expect((await call(client, 'get_document', { id: httpAnswer.results[0]!.document.id })).isError).toBeFalsy();
     } finally {

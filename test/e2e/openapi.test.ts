@@ -17,7 +17,9 @@ import { zAgentRequest } from '../../server/services/agent.service.js';
 import { silentLogger } from '../../server/log.js';
 import { createHttpServer, createSearchRuntime, type SearchRuntime } from '../../server/main.js';
 import { buildOpenApi, openApiPath, ROUTE_DOCS, routeKey } from '../../server/http/openapi.js';
-import { zAgentResponse, zDocument, zErrorBody, zEventList, zPageView, zSearchList } from '../../server/http/openapi-schemas.js';
+import {
+  zAgentResponse, zBatchView, zDocument, zErrorBody, zEventList, zFileView, zOverview, zPageView, zRestriction, zSearchList, zStoredSearch, zUser, zWebhook, zWebhookDelivery,
+} from '../../server/http/openapi-schemas.js';
 import { ROUTES } from '../../server/security/permissions.js';
 import { sampleArchiveCopy } from '../helpers/sample-archive.js';
 import { registeredRoutes } from '../helpers/express-routes.js';
@@ -129,6 +131,55 @@ describe('OpenAPI description of the HTTP API', () => {
     });
   });
 
+  describe('path and query parameters: described as the routes parse them (server/http/params.ts)', () => {
+    type Param = { name: string; in: string; required: boolean; schema: { type?: string; minimum?: number; maximum?: number; default?: unknown; enum?: string[]; pattern?: string } };
+    const param = (path: string, name: string, method = 'get') =>
+      ((served.paths[path]![method] as unknown as { parameters?: Param[] }).parameters ?? []).find((p) => p.name === name);
+    const status = async (path: string, token: string) => (await api(path, token)).status;
+
+    it('GET /api/search: q is required, limit is an integer 1..50, filters carry their formats; the route agrees', async () => {
+      expect(param('/api/search', 'q')).toMatchObject({ in: 'query', required: true, schema: { type: 'string' } });
+      expect(param('/api/search', 'limit')).toMatchObject({ in: 'query', required: false, schema: { type: 'integer', minimum: 1, maximum: 50 } });
+      expect(param('/api/search', 'dateFrom')?.schema.pattern).toBe('^\\d{4}-\\d{2}-\\d{2}$');
+      expect(param('/api/search', 'parcel')?.schema).toMatchObject({ minLength: 1, maxLength: 50 });
+      expect(await status('/api/search?q=decyzja&limit=50', clerk)).toBe(200);
+      const over = await api('/api/search?q=decyzja&limit=51', clerk);
+      expect(over.status).toBe(400);
+      expect(zErrorBody.parse(await over.json()).error).toMatchObject({ code: 'invalid_request', message: expect.stringContaining('limit') });
+      const bad = await api('/api/search?q=decyzja&limit=x', clerk);
+      expect(zErrorBody.parse(await bad.json()).error).toEqual({ code: 'invalid_request', message: 'limit musi być liczbą całkowitą' });
+      const noQ = await api('/api/search?limit=3', clerk);
+      expect(zErrorBody.parse(await noQ.json()).error).toEqual({ code: 'invalid_question', message: 'brak parametru q (jeden tekst)' });
+      const twice = await api('/api/search?q=decyzja&parcel=1&parcel=2', clerk);
+      expect(zErrorBody.parse(await twice.json()).error).toEqual({ code: 'invalid_request', message: 'parametr parcel może wystąpić raz' });
+      const date = await api('/api/search?q=decyzja&dateFrom=14.03.2019', clerk);
+      expect(zErrorBody.parse(await date.json()).error).toEqual({ code: 'invalid_request', message: 'nieprawidłowe pole filters.dateFrom: data w formacie RRRR-MM-DD' });
+    });
+
+    it('GET /api/ingest/batches: limit 1..100, default 20; GET /api/restrictions: all is 1 or true; the routes agree', async () => {
+      expect(param('/api/ingest/batches', 'limit')).toMatchObject({ required: false, schema: { type: 'integer', minimum: 1, maximum: 100, default: 20 } });
+      expect(await status('/api/ingest/batches?limit=100', admin)).toBe(200);
+      const over = await api('/api/ingest/batches?limit=101', admin);
+      expect(zErrorBody.parse(await over.json()).error).toEqual({ code: 'invalid_request', message: 'limit musi być liczbą od 1 do 100' });
+      expect(param('/api/restrictions', 'all')?.schema.enum).toEqual(['1', 'true']);
+      expect(await status('/api/restrictions?all=true', admin)).toBe(200);
+      const all = await api('/api/restrictions?all=tak', admin);
+      expect(zErrorBody.parse(await all.json()).error).toEqual({ code: 'invalid_request', message: 'parametr all: 1 lub true' });
+    });
+
+    it('path ids have the patterns the routes check: a webhook id from 1, a page number of digits', async () => {
+      const hook = param('/api/webhooks/{id}/deliveries', 'id')!;
+      expect(hook).toMatchObject({ in: 'path', required: true });
+      expect(new RegExp(hook.schema.pattern!).test('0')).toBe(false);
+      expect(zErrorBody.parse(await (await api('/api/webhooks/0/deliveries', admin)).json()).error.code).toBe('webhook_not_found');
+      const n = param('/api/documents/{id}/pages/{n}', 'n')!;
+      expect(new RegExp(n.schema.pattern!).test('x')).toBe(false);
+      expect(zErrorBody.parse(await (await api('/api/documents/abc/pages/x', clerk)).json()).error.code).toBe('page_not_found');
+      expect(new RegExp(param('/api/audit/searches/{id}', 'id')!.schema.pattern!).test('nie-uuid')).toBe(false);
+      expect(zErrorBody.parse(await (await api('/api/audit/searches/nie-uuid', supervisor)).json()).error.code).toBe('search_not_found');
+    });
+  });
+
   describe('real responses parse with the response schemas', () => {
     it('a search, a document and a page', async () => {
       const search = zAgentResponse.parse(
@@ -149,6 +200,35 @@ describe('OpenAPI description of the HTTP API', () => {
       expect(searches.searches.length).toBeGreaterThan(0);
       const events = zEventList.parse(await json('/api/audit/events', supervisor));
       expect(events.events.length).toBeGreaterThan(0);
+    });
+
+    it('a stored search, ingest batches and files, the overview, a created user', async () => {
+      const searches = zSearchList.parse(await json('/api/audit/searches', supervisor));
+      const stored = zStoredSearch.strict().parse(await json(`/api/audit/searches/${searches.searches[0]!.id}`, supervisor));
+      expect(stored.question).toBe(searches.searches[0]!.question);
+      const batches = z.object({ batches: z.array(zBatchView.strict()) }).parse(await json('/api/ingest/batches', admin));
+      expect(batches.batches.length).toBeGreaterThan(0);
+      const one = z.object({ batch: zBatchView, files: z.array(zFileView.strict()) }).parse(await json(`/api/ingest/batches/${batches.batches[0]!.id}`, admin));
+      expect(one.files.length).toBe(one.batch.summary.files);
+      expect(zOverview.strict().parse(await json('/api/archive/overview', admin)).documents).toBeGreaterThan(0);
+      const res = await api('/api/users', admin, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ name: 'opis-api', role: 'clerk' }) });
+      expect(res.status).toBe(201);
+      expect(z.object({ user: zUser, token: z.string() }).strict().parse(await res.json()).user.name).toBe('opis-api');
+    });
+
+    it('webhooks, their deliveries and restrictions', async () => {
+      const zCreated = z.object({ webhook: zWebhook, secret: z.string() }).strict();
+      const created = zCreated.parse(
+        await (await api('/api/webhooks', admin, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ url: 'http://127.0.0.1:9/hook', events: ['ingest.file.failed'] }) })).json(),
+      );
+      expect(created.webhook.disabledAt).toBeNull();
+      const listed = z.object({ webhooks: z.array(zWebhook.strict()) }).parse(await json('/api/webhooks', admin));
+      expect(listed.webhooks.map((w) => w.id)).toContain(created.webhook.id);
+      expect(JSON.stringify(listed)).not.toContain(created.secret);
+      z.object({ deliveries: z.array(zWebhookDelivery) }).parse(await json(`/api/webhooks/${created.webhook.id}/deliveries`, admin));
+      const removed = z.object({ webhook: zWebhook.strict() }).parse(await json(`/api/webhooks/${created.webhook.id}`, admin, { method: 'DELETE' }));
+      expect(removed.webhook.disabledAt).not.toBeNull();
+      z.object({ restrictions: z.array(zRestriction.strict()) }).parse(await json('/api/restrictions?all=1', admin));
     });
 
     it('an error', async () => {

@@ -2,7 +2,7 @@
  * Entry point: who is signed in (`GET /api/auth/me`), the sign-in screen when nobody is, then a
  * hash router whose screens and navigation follow the user's permissions. The query string holds
  * the search (`?q=…&caseNumber=…`); the hash holds every other screen (`#/documents/:id/pages/:n`,
- * `#/ingest`, `#/audit`, `#/audit/events`, `#/users`). A screen the role may not use says so
+ * `#/ingest`, `#/audit`, `#/audit/events`, `#/users`, `#/webhooks`). A screen the role may not use says so
  * plainly instead of failing on the API's 403.
  */
 import { can, loadMe, logout, me, type Me } from './api.js';
@@ -16,9 +16,10 @@ import { renderLogin } from './login.js';
 import { nav } from './nav.js';
 import { renderSearch, resetSearch } from './search.js';
 import { renderUsers } from './users.js';
+import { renderWebhooks } from './webhooks.js';
 import { leaveViewer, renderViewer } from './viewer.js';
 
-type Section = 'search' | 'ingest' | 'audit' | 'users' | 'api';
+type Section = 'search' | 'ingest' | 'audit' | 'users' | 'webhooks' | 'api';
 
 interface View {
   section: Section | null;
@@ -32,6 +33,7 @@ const AUDIT = /^#\/audit(?:\/([A-Za-z0-9-]{1,64}))?\/?(?:\?(.*))?$/;
 const INGEST = /^#\/ingest(?:\/batches\/(\d{1,12}))?\/?$/;
 const VIEWER = /^#\/documents\/([A-Za-z0-9_-]{1,128})\/pages\/(\d{1,6})(?:\?(.*))?$/;
 const USERS = /^#\/users\/?$/;
+const WEBHOOKS = /^#\/webhooks\/?$/;
 const API = /^#\/api\/?$/;
 
 /** Set by an explicit logout: the next sign-in on this page starts at home, not at the last user's URL. */
@@ -57,6 +59,7 @@ function viewOf(hash: string): View {
     return { section: 'ingest', need: 'ingest.read', render: (root) => renderIngest(root, batch) };
   }
   if (USERS.test(hash)) return { section: 'users', need: 'users.manage', render: (root) => renderUsers(root) };
+  if (WEBHOOKS.test(hash)) return { section: 'webhooks', need: 'webhooks.manage', render: (root) => renderWebhooks(root) };
   // Loaded only when opened: the reference is not part of the first load.
   if (API.test(hash)) return { section: 'api', need: 'authenticated', render: (root) => void import('./api-reference.js').then((m) => m.renderApiReference(root)) };
   if ((m = VIEWER.exec(hash))) {
@@ -92,6 +95,7 @@ function header(user: Me | null, active: Section | null): void {
     ['ingest', '#/ingest', pl.navIngest, can('ingest.write')],
     ['audit', '#/audit', pl.navAudit, can('audit.read')],
     ['users', '#/users', pl.navUsers, can('users.manage')],
+    ['webhooks', '#/webhooks', pl.navWebhooks, can('webhooks.manage')],
     ['api', '#/api', 'API', true],
   ];
   const links = items.filter((i) => i[3]).map(([key, href, text]) =>

@@ -4,10 +4,23 @@ import type { AgentService } from '../../services/agent.service.js';
 import { DEFAULT_PESEL_POLICY, hasIdentifier, type PeselPolicy } from '../../security/masking.js';
 import { ROLE_LABELS } from '../../security/permissions.js';
 import { actorOf } from '../auth.js';
+import { parseParams, SEARCH_FILTER_KEYS, zSearchQuery } from '../params.js';
 import { route } from '../route.js';
 import type { Role } from '../../store/users.js';
+import type { z } from 'zod';
 
-const FILTER_KEYS = ['caseNumber', 'docType', 'dateFrom', 'dateTo', 'precinct', 'parcel'] as const;
+/**
+ * What `GET /api/search` answers for a bad query: the codes and messages it had before it was
+ * parsed with `zSearchQuery`, and for the rest the agent's own wording (`nieprawidłowe pole …`).
+ */
+function searchQueryError(issue: z.core.$ZodIssue): DomainError {
+  const key = String(issue.path[0] ?? '');
+  if (key === 'q') return new DomainError('invalid_question', issue.message);
+  if (issue.code === 'invalid_type' && key === 'limit') return new DomainError('invalid_request', issue.message);
+  const isFilter = (SEARCH_FILTER_KEYS as string[]).includes(key);
+  if (issue.code === 'invalid_type' && isFilter) return new DomainError('invalid_request', `parametr ${key} może wystąpić raz`);
+  return new DomainError('invalid_request', `nieprawidłowe pole ${isFilter ? `filters.${key}` : key}: ${issue.message}`);
+}
 
 /**
  * A role that may not see PESEL or identity-card numbers may not search by them either (the results
@@ -39,22 +52,9 @@ export function agentRoutes(agent: AgentService, limiter: RequestHandler, pesel:
 
   /** Direct hybrid search (keyword + vector, fused) without the planner. */
   route(r, 'GET', '/search', limiter, async (req, res) => {
-    const q = req.query.q;
-    if (typeof q !== 'string') throw new DomainError('invalid_question', 'brak parametru q (jeden tekst)');
-    const body: Record<string, unknown> = { question: q };
-    if (req.query.limit !== undefined) {
-      const limit = Number(req.query.limit);
-      if (typeof req.query.limit !== 'string' || !Number.isInteger(limit)) throw new DomainError('invalid_request', 'limit musi być liczbą całkowitą');
-      body.limit = limit;
-    }
-    const filters: Record<string, string> = {};
-    for (const k of FILTER_KEYS) {
-      const v = req.query[k];
-      if (v === undefined) continue;
-      if (typeof v !== 'string') throw new DomainError('invalid_request', `parametr ${k} może wystąpić raz`);
-      filters[k] = v;
-    }
-    if (Object.keys(filters).length > 0) body.filters = filters;
+    const { q, limit, ...given } = parseParams(zSearchQuery, req.query, searchQueryError);
+    const filters = Object.fromEntries(Object.entries(given).filter(([, v]) => v !== undefined));
+    const body = { question: q, ...(limit !== undefined ? { limit } : {}), ...(Object.keys(filters).length > 0 ? { filters } : {}) };
     refuseIdentifiers(pesel, res, body);
     res.json(await agent.search(body, actorOf(res), 'hybrid'));
   });

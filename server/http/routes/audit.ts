@@ -15,6 +15,7 @@ import type { Searches } from '../../store/searches.js';
 import type { Role, Users } from '../../store/users.js';
 import { VERDICTS, type Verdicts } from '../../store/verdicts.js';
 import { actorOf } from '../auth.js';
+import { parseParams, zSearchParams } from '../params.js';
 import { route } from '../route.js';
 
 /** The stores the audit API reads and appends to. */
@@ -96,9 +97,9 @@ export function auditRoutes(deps: AuditDeps): Router {
   const r = Router();
 
   const stored = (req: Request) => {
-    const id = String(req.params.id ?? '');
-    const s = /^[0-9a-f-]{1,64}$/i.test(id) ? deps.searches.get(id) : null;
-    if (!s) throw new DomainError('search_not_found', 'nie ma takiego wyszukiwania w dzienniku', 404);
+    const missing = () => new DomainError('search_not_found', 'nie ma takiego wyszukiwania w dzienniku', 404);
+    const s = deps.searches.get(parseParams(zSearchParams, req.params, missing).id);
+    if (!s) throw missing();
     return s;
   };
 

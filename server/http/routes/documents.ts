@@ -2,20 +2,20 @@ import { Router, type Request, type Response } from 'express';
 import { DomainError } from '../../errors.js';
 import type { AuditAction, AuditLog } from '../../store/audit-log.js';
 import { actorOf } from '../auth.js';
+import { parseParams, zDocParams, zPageParams } from '../params.js';
 import { route } from '../route.js';
 import type { DocumentService } from '../../services/document.service.js';
 import { coverBoxes, DEFAULT_PESEL_POLICY, identifierBoxes, type PeselPolicy } from '../../security/masking.js';
 
+const noDocument = () => new DomainError('document_not_found', 'nie ma takiego dokumentu w archiwum', 404);
+
+/** A malformed page number is a page that does not exist; a malformed id, a document that does not. */
 function pageNumber(req: Request): number {
-  const raw = String(req.params.n ?? '');
-  if (!/^\d{1,6}$/.test(raw)) throw new DomainError('page_not_found', 'numer strony musi być liczbą od 1', 404);
-  return Number(raw);
+  return parseParams(zPageParams, req.params, (i) => (i.path[0] === 'n' ? new DomainError('page_not_found', 'numer strony musi być liczbą od 1', 404) : noDocument())).n;
 }
 
 function docId(req: Request): string {
-  const raw = String(req.params.id ?? '');
-  if (!/^[A-Za-z0-9_-]{1,128}$/.test(raw)) throw new DomainError('document_not_found', 'nie ma takiego dokumentu w archiwum', 404);
-  return raw;
+  return parseParams(zDocParams, req.params, noDocument).id;
 }
 
 /**

@@ -13,14 +13,11 @@ import { DomainError } from '../../errors.js';
 import type { OverviewService } from '../../services/overview.service.js';
 import type { UploadService } from '../../services/upload.service.js';
 import { actorOf } from '../auth.js';
+import { invalidRequest, parseParams, zBatchesQuery, zIngestIdParams } from '../params.js';
 import { route } from '../route.js';
 
-function idParam(v: unknown): number {
-  const n = Number(v);
-  if (typeof v !== 'string' || !/^\d{1,12}$/.test(v) || !Number.isSafeInteger(n)) {
-    throw new DomainError('invalid_request', 'nieprawidłowy identyfikator', 400);
-  }
-  return n;
+function idParam(req: Request): number {
+  return parseParams(zIngestIdParams, req.params, () => new DomainError('invalid_request', 'nieprawidłowy identyfikator', 400)).id;
 }
 
 const tooLarge = (what: string) => new DomainError('payload_too_large', what, 413);
@@ -121,17 +118,16 @@ export function ingestRoutes(uploads: UploadService): Router {
   });
 
   route(r, 'GET', '/ingest/batches', (req, res) => {
-    const limit = req.query.limit === undefined ? 20 : Number(req.query.limit);
-    if (!Number.isInteger(limit) || limit < 1 || limit > 100) throw new DomainError('invalid_request', 'limit musi być liczbą od 1 do 100');
+    const { limit } = parseParams(zBatchesQuery, req.query, invalidRequest);
     res.json({ batches: uploads.batches(limit) });
   });
 
   route(r, 'GET', '/ingest/batches/:id', (req, res) => {
-    res.json(uploads.batch(idParam(req.params.id)));
+    res.json(uploads.batch(idParam(req)));
   });
 
   route(r, 'POST', '/ingest/files/:id/retry', async (req, res) => {
-    res.status(202).json(await uploads.retry(idParam(req.params.id), actorOf(res)));
+    res.status(202).json(await uploads.retry(idParam(req), actorOf(res)));
   });
 
   return r;

@@ -7,12 +7,11 @@ import { Router, type Request } from 'express';
 import { DomainError } from '../../errors.js';
 import type { Restrictions } from '../../store/restrictions.js';
 import { actorOf } from '../auth.js';
+import { invalidRequest, parseParams, zRestrictionParams, zRestrictionsQuery } from '../params.js';
 import { route } from '../route.js';
 
 function restrictionId(req: Request): number {
-  const raw = String(req.params.id ?? '');
-  if (!/^[1-9][0-9]{0,11}$/.test(raw)) throw new DomainError('restriction_not_found', 'nie ma takiego ograniczenia', 404);
-  return Number(raw);
+  return parseParams(zRestrictionParams, req.params, () => new DomainError('restriction_not_found', 'nie ma takiego ograniczenia', 404)).id;
 }
 
 export function restrictionRoutes(restrictions: Restrictions): Router {
@@ -20,8 +19,7 @@ export function restrictionRoutes(restrictions: Restrictions): Router {
 
   /** Active rules; `?all=1` includes lifted ones (with who lifted them and when). */
   route(r, 'GET', '/restrictions', (req, res) => {
-    const all = req.query.all;
-    if (all !== undefined && all !== '1' && all !== 'true') throw new DomainError('invalid_request', 'parametr all: 1 lub true');
+    const { all } = parseParams(zRestrictionsQuery, req.query, invalidRequest);
     res.json({ restrictions: restrictions.list({ includeRemoved: all !== undefined }) });
   });
 

@@ -8,6 +8,7 @@ import { DomainError } from '../../errors.js';
 import { hashPassword, zPassword } from '../../security/passwords.js';
 import { ROLES, zUserName, type Users } from '../../store/users.js';
 import { actorOf } from '../auth.js';
+import { parseParams, zUserParams } from '../params.js';
 import { route } from '../route.js';
 
 const zRole = z.enum(ROLES, { error: `rola: jedna z ${ROLES.join(', ')}` });
@@ -38,7 +39,7 @@ function parse<T>(schema: z.ZodType<T>, body: unknown): T {
   return r.data;
 }
 
-const nameParam = (req: Request) => String(req.params.name ?? '');
+const nameParam = (req: Request) => parseParams(zUserParams, req.params, () => new DomainError('user_not_found', 'nie ma takiego użytkownika', 404)).name;
 
 export function userRoutes(users: Users): Router {
   const r = Router();

@@ -7,12 +7,11 @@ import { Router, type Request } from 'express';
 import { DomainError } from '../../errors.js';
 import type { Webhooks } from '../../store/webhooks.js';
 import { actorOf } from '../auth.js';
+import { parseParams, zWebhookParams } from '../params.js';
 import { route } from '../route.js';
 
 function webhookId(req: Request): number {
-  const raw = String(req.params.id ?? '');
-  if (!/^[1-9][0-9]{0,11}$/.test(raw)) throw new DomainError('webhook_not_found', 'nie ma takiego webhooka', 404);
-  return Number(raw);
+  return parseParams(zWebhookParams, req.params, () => new DomainError('webhook_not_found', 'nie ma takiego webhooka', 404)).id;
 }
 
 export function webhookRoutes(webhooks: Webhooks): Router {

@@ -11,6 +11,7 @@ export const pl = {
   navIngest: 'Przyjmowanie',
   navAudit: 'Nadzór',
   navUsers: 'Użytkownicy',
+  navWebhooks: 'Webhooki',
   footer: 'Wyniki to dokumenty z archiwum i dosłowne cytaty z ich stron — bez tekstu pisanego przez model.',
   roles: { clerk: 'urzędnik', records: 'pracownik archiwum', supervisor: 'osoba nadzorująca', admin: 'administrator' } as Record<string, string>,
   auth: {
