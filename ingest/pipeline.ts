@@ -16,7 +16,7 @@ import type { Embedder } from './embed.js';
 import { ocrPage, type OcrPageInput, type OcrPageOptions } from './extract/ocr-page.js';
 import { SHORT_TEXT_CHARS } from './extract/pdf-protocol.js';
 import { PdfSession } from './extract/pdf-session.js';
-import type { TesseractPool } from './extract/tesseract-pool.js';
+import type { OcrEngine } from './extract/ocr-engine.js';
 import { extractMetadata } from './metadata/index.js';
 import { chunkPages } from './text/chunk.js';
 import { layoutPage } from './text/layout.js';
@@ -26,7 +26,7 @@ import type { MetaValue, PageResult, RawWord } from './types.js';
 export interface PipelineContext {
   archive: Archive;
   ledger: Ledger;
-  pool: TesseractPool;
+  pool: OcrEngine;
   embedder: Embedder;
   caseOverride: string | null;
   /** Read each file's metadata sidecar from a DMS export (ingest/dms.ts); a missing or bad one fails the file. */

@@ -51,6 +51,8 @@ export interface PageCorrections {
   retried?: string;
   /** Source image scaled by this factor before OCR. */
   scale?: number;
+  /** OCR engine that read the page: tesseract.js (`wasm`) or the native binary (`native`). */
+  engine?: 'wasm' | 'native';
 }
 
 export interface PageResult {

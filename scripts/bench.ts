@@ -20,6 +20,7 @@ import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
 import { PDFDocument } from 'pdf-lib';
 import sharp from 'sharp';
+import { bundledTessdata } from '../ingest/extract/native-tesseract.js';
 import { cer } from '../ingest/text/metrics.js';
 import { benchSearch } from './bench-search.js';
 import { benchWorkers } from './bench-workers.js';
@@ -47,10 +48,10 @@ function have(cmd: string): boolean {
   return spawnSync('sh', ['-c', `command -v ${cmd}`]).status === 0;
 }
 
-function ingest(inputs: string[], dataDir: string, workers: number): { seconds: number; status: number | null } {
+function ingest(inputs: string[], dataDir: string, workers: number, env: NodeJS.ProcessEnv = {}): { seconds: number; status: number | null } {
   const t = process.hrtime.bigint();
   const r = spawnSync(process.execPath, [cli, 'ingest', ...inputs, '--data', dataDir, '--workers', String(workers)], {
-    env: { ...process.env, KWERENDA_PROGRESS: 'none' },
+    env: { ...process.env, KWERENDA_PROGRESS: 'none', ...env },
     encoding: 'utf8',
   });
   if (r.status !== 0) process.stderr.write(r.stdout + r.stderr);
@@ -123,23 +124,35 @@ async function benchScanned(lines: string[]) {
   const { dir, pages } = await scannedSet();
   lines.push(`### Scanned pages (${pages.length} pages: the sample set's scans + 3 real Polish scans)`, '');
   lines.push('| engine | workers | wall s | pages/min | mean CER | median CER |', '|---|---|---|---|---|---|');
-  for (const w of [1, 2]) {
-    const data = path.join(tmp, `scan-${w}`);
-    const r = ingest([dir], data, w);
-    const cers = ourTexts(data, pages).map((t, i) => cer(pages[i]!.text, t));
-    const sorted = [...cers].sort((a, b) => a - b);
-    lines.push(`| kwerenda ingest (end to end) | ${w} | ${r.seconds.toFixed(1)} | ${((pages.length / r.seconds) * 60).toFixed(1)} | ${pct(mean(cers))} | ${pct(sorted[Math.floor(sorted.length / 2)]!)} |`);
+  // Both OCR engines end to end (KWERENDA_OCR_ENGINE); native only where the Debian package is installed.
+  const engines = have('tesseract') ? ['wasm', 'native'] : ['wasm'];
+  for (const engine of engines) {
+    for (const w of [1, 2]) {
+      const data = path.join(tmp, `scan-${engine}-${w}`);
+      const r = ingest([dir], data, w, { KWERENDA_OCR_ENGINE: engine });
+      const cers = ourTexts(data, pages).map((t, i) => cer(pages[i]!.text, t));
+      const sorted = [...cers].sort((a, b) => a - b);
+      lines.push(`| kwerenda ingest (end to end, ${engine} engine) | ${w} | ${r.seconds.toFixed(1)} | ${((pages.length / r.seconds) * 60).toFixed(1)} | ${pct(mean(cers))} | ${pct(sorted[Math.floor(sorted.length / 2)]!)} |`);
+    }
   }
   if (have('tesseract')) {
-    for (const w of [1, 2]) {
-      const t = process.hrtime.bigint();
-      await runParallel(pages, w, (p) =>
-        exec('tesseract', [p.image, p.image.replace(/\.png$/, `-w${w}`), '-l', 'pol', '--psm', '3'], { ...process.env, OMP_THREAD_LIMIT: '1' }),
-      );
-      const secs = Number(process.hrtime.bigint() - t) / 1e9;
-      const cers = pages.map((p) => cer(p.text, fs.readFileSync(p.image.replace(/\.png$/, `-w${w}.txt`), 'utf8')));
-      const sorted = [...cers].sort((a, b) => a - b);
-      lines.push(`| native tesseract 5 (pre-decoded PNG, OMP_THREAD_LIMIT=1) | ${w} | ${secs.toFixed(1)} | ${((pages.length / secs) * 60).toFixed(1)} | ${pct(mean(cers))} | ${pct(sorted[Math.floor(sorted.length / 2)]!)} |`);
+    // Native tesseract alone, with Debian's Polish model and with the best_int model kwerenda uses.
+    const models = [
+      { name: "Debian's pol", args: [] as string[] },
+      { name: 'best_int pol', args: ['--tessdata-dir', bundledTessdata()] },
+    ];
+    for (const m of models) {
+      for (const w of [1, 2]) {
+        const t = process.hrtime.bigint();
+        const out = (p: { image: string }) => p.image.replace(/\.png$/, `-${m.args.length}-w${w}`);
+        await runParallel(pages, w, (p) =>
+          exec('tesseract', [p.image, out(p), ...m.args, '-l', 'pol', '--psm', '3'], { ...process.env, OMP_THREAD_LIMIT: '1' }),
+        );
+        const secs = Number(process.hrtime.bigint() - t) / 1e9;
+        const cers = pages.map((p) => cer(p.text, fs.readFileSync(`${out(p)}.txt`, 'utf8')));
+        const sorted = [...cers].sort((a, b) => a - b);
+        lines.push(`| native tesseract 5 alone (${m.name}, pre-decoded PNG, OMP_THREAD_LIMIT=1) | ${w} | ${secs.toFixed(1)} | ${((pages.length / secs) * 60).toFixed(1)} | ${pct(mean(cers))} | ${pct(sorted[Math.floor(sorted.length / 2)]!)} |`);
+      }
     }
   } else {
     lines.push('| native tesseract | – | not installed (apt-get install tesseract-ocr tesseract-ocr-pol) | | | |');

@@ -36,6 +36,8 @@ const envSchema = z.object({
   /** A file must be unchanged for this long before --watch picks it up. */
   KWERENDA_WATCH_SETTLE_S: z.coerce.number().min(0).max(3600).default(3),
   KWERENDA_OSD: z.enum(['auto', 'always', 'never']).default('auto'),
+  /** OCR engine: native `tesseract` (Debian tesseract-ocr + tesseract-ocr-pol) or tesseract.js; auto: native when installed. */
+  KWERENDA_OCR_ENGINE: z.enum(['auto', 'wasm', 'native']).default('auto'),
   KWERENDA_PAGE_IMAGE_DPI: int(50, 300).default(110),
   EMBEDDINGS_BASE_URL: optionalUrl,
   EMBEDDINGS_MODEL: z.string().default(''),
@@ -118,6 +120,7 @@ export interface Config {
     watchIntervalMs: number;
     watchSettleMs: number;
     osd: 'auto' | 'always' | 'never';
+    ocrEngine: 'auto' | 'wasm' | 'native';
     pageImageDpi: number;
   };
   embeddings: {
@@ -225,6 +228,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       watchIntervalMs: Math.round(e.KWERENDA_WATCH_INTERVAL_S * 1000),
       watchSettleMs: Math.round(e.KWERENDA_WATCH_SETTLE_S * 1000),
       osd: e.KWERENDA_OSD,
+      ocrEngine: e.KWERENDA_OCR_ENGINE,
       pageImageDpi: e.KWERENDA_PAGE_IMAGE_DPI,
     },
     embeddings: {

@@ -3,7 +3,7 @@
  */
 import http from 'node:http';
 import { HashingEmbedder, HttpEmbedder, type Embedder } from '../ingest/embed.js';
-import { TesseractPool } from '../ingest/extract/tesseract-pool.js';
+import { createOcrEngine, type OcrEngine } from '../ingest/extract/ocr-engine.js';
 import { RulesPlanner } from './agent/rules-planner.js';
 import type { Config } from './config.js';
 import { createApp, type AppDeps } from './http/app.js';
@@ -48,7 +48,7 @@ export interface Runtime {
 }
 
 export interface IngestRuntime extends Runtime {
-  pool: TesseractPool;
+  pool: OcrEngine;
   queue: JobQueue;
   ingest: IngestService;
 }
@@ -100,7 +100,7 @@ export async function createIngestRuntime(
 ): Promise<IngestRuntime> {
   const base = await createRuntime(config);
   const size = workers ?? config.ingest.workers;
-  const pool = new TesseractPool(size);
+  const pool = await createOcrEngine(config.ingest.ocrEngine, size);
   const queue: JobQueue = config.redisUrl
     ? new BullMqQueue({
         url: config.redisUrl,

@@ -6,7 +6,7 @@
 import sharp, { type Metadata, type Sharp } from 'sharp';
 import { IngestError } from '../../server/errors.js';
 import type { PageCorrections, RawWord } from '../types.js';
-import type { OcrOutput, TesseractPool } from './tesseract-pool.js';
+import type { OcrEngine, OcrOutput } from './ocr-engine.js';
 
 export interface OcrPageOptions {
   timeoutMs: number;
@@ -67,7 +67,7 @@ function fromGrey(img: Grey, maxPixels: number): Sharp {
   return sharp(img.data, { raw: { width: img.width, height: img.height, channels: 1 }, limitInputPixels: maxPixels });
 }
 
-export async function ocrPage(pool: TesseractPool, input: OcrPageInput, opts: OcrPageOptions): Promise<OcrPageResult> {
+export async function ocrPage(pool: OcrEngine, input: OcrPageInput, opts: OcrPageOptions): Promise<OcrPageResult> {
   // The limit applies to each recognition pass, not to time spent waiting for a free OCR worker.
   const remaining = () => opts.timeoutMs;
   const open = () =>
@@ -88,7 +88,7 @@ export async function ocrPage(pool: TesseractPool, input: OcrPageInput, opts: Oc
 
   const dpi = plausibleDpi(input.dpi ?? meta.density, width, height);
   const scale = dpi > OCR_DPI * 1.25 || dpi < OCR_DPI * 0.75 ? OCR_DPI / dpi : 1;
-  const corrections: PageCorrections = { preprocess: ['grayscale'] };
+  const corrections: PageCorrections = { engine: pool.id, preprocess: ['grayscale'] };
   let pipeline = open();
   if (input.rotate && [90, 180, 270].includes(input.rotate)) pipeline = pipeline.rotate(input.rotate);
   if (scale !== 1) {

@@ -8,6 +8,7 @@ import { createRequire } from 'node:module';
 import path from 'node:path';
 import Tesseract from 'tesseract.js';
 import { IngestError } from '../../server/errors.js';
+import type { OcrEngine, OcrOutput, OcrWord, OsdOutput } from './ocr-engine.js';
 
 const require = createRequire(import.meta.url);
 
@@ -15,27 +16,7 @@ function dataDir(pkg: string, version: string): string {
   return path.join(path.dirname(require.resolve(`${pkg}/package.json`)), version);
 }
 
-export interface OcrWord {
-  text: string;
-  confidence: number;
-  bbox: { x0: number; y0: number; x1: number; y1: number };
-  line: number;
-  block: number;
-}
-
-export interface OcrOutput {
-  words: OcrWord[];
-  /** Mean word confidence 0..100, 0 when nothing was recognised. */
-  confidence: number;
-  /** Median baseline slope of the recognised lines, degrees (positive: text rises to the right). */
-  skewDegrees: number;
-}
-
-export interface OsdOutput {
-  /** Clockwise degrees to turn the image to make it upright. */
-  degrees: 0 | 90 | 180 | 270;
-  confidence: number;
-}
+export type { OcrOutput, OcrWord, OsdOutput } from './ocr-engine.js';
 
 const CREATE_TIMEOUT_MS = 60_000;
 
@@ -59,7 +40,9 @@ interface Slot {
   busy: boolean;
 }
 
-export class TesseractPool {
+/** The tesseract.js (WebAssembly) implementation of the OCR engine. */
+export class TesseractPool implements OcrEngine {
+  readonly id = 'wasm' as const;
   private readonly slots: Slot[];
   private readonly waiters: Array<(slot: Slot) => void> = [];
   private osdWorker: Promise<Tesseract.Worker> | null = null;
