@@ -37,6 +37,12 @@ export interface PipelineContext {
   pdf: { timeoutMs: number; memoryMb: number; passwords: string[]; maxImagePixels: number };
   /** Called whenever a page is stored (for progress displays). */
   onPage?: (fileId: number) => void;
+  /**
+   * Scaled out: writes a ready document to the search index (Elasticsearch) before the file counts
+   * as done; throws (a retryable failure) while the index cannot take it. Also run for a document
+   * already present, whose earlier run may have stopped before this step.
+   */
+  afterReady?: (documentId: number) => Promise<void>;
 }
 
 export type FileOutcome = { status: 'ingested' | 'present'; documentId: number };
@@ -67,6 +73,7 @@ export async function ingestFile(ctx: PipelineContext, fileId: number): Promise<
   ledger.update(fileId, { sha256: hashed.sha256, size: hashed.size });
   const present = archive.readyDocumentBySha(hashed.sha256);
   if (present) {
+    await ctx.afterReady?.(present.id);
     ledger.update(fileId, {
       status: 'present',
       stage: 'done',
@@ -115,6 +122,7 @@ export async function ingestFile(ctx: PipelineContext, fileId: number): Promise<
 
     ledger.update(fileId, { stage: 'index' });
     await indexDocument(ctx, doc.id, row.path, sidecar);
+    await ctx.afterReady?.(doc.id);
     ledger.update(fileId, { status: 'ingested', stage: 'done' });
     return { status: 'ingested', documentId: doc.id };
   } finally {

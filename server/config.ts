@@ -47,6 +47,8 @@ const envSchema = z.object({
   EMBEDDINGS_QUERY_PREFIX: z.string().default('zapytanie: '),
   EMBEDDINGS_PASSAGE_PREFIX: z.string().default(''),
   ELASTICSEARCH_URL: optionalUrl,
+  /** Names of the aliases and indices (`<prefix>-documents`, …): lets several archives share a cluster. */
+  ELASTICSEARCH_INDEX_PREFIX: z.string().regex(/^[a-z][a-z0-9_-]{0,40}$/, 'lowercase letters, digits, - and _').default('kwerenda'),
   REDIS_URL: blankToUndefined.pipe(z.url({ protocol: /^rediss?$/ }).optional()),
   LLM_BASE_URL: optionalUrl,
   LLM_MODEL: z.string().default(''),
@@ -133,6 +135,7 @@ export interface Config {
     passagePrefix: string;
   };
   elasticsearchUrl?: string;
+  elasticsearchPrefix: string;
   redisUrl?: string;
   llm: {
     baseUrl?: string;
@@ -241,6 +244,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       passagePrefix: e.EMBEDDINGS_PASSAGE_PREFIX,
     },
     elasticsearchUrl: e.ELASTICSEARCH_URL,
+    elasticsearchPrefix: e.ELASTICSEARCH_INDEX_PREFIX,
     redisUrl: e.REDIS_URL,
     llm: {
       baseUrl: e.LLM_BASE_URL,

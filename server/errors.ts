@@ -15,6 +15,7 @@ export type IngestFailureCode =
   | 'read_failed'
   | 'dms_metadata'
   | 'interrupted'
+  | 'search_index'
   | 'internal';
 
 const ingestMessages: Record<IngestFailureCode, string> = {
@@ -29,6 +30,7 @@ const ingestMessages: Record<IngestFailureCode, string> = {
   read_failed: 'nie można odczytać pliku',
   dms_metadata: 'błędne lub brakujące metadane z systemu EZD',
   interrupted: 'przetwarzanie przerwane',
+  search_index: 'indeks wyszukiwania (Elasticsearch) nie przyjął dokumentu',
   internal: 'błąd wewnętrzny',
 };
 

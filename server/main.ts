@@ -37,6 +37,9 @@ import { Archive } from './store/archive.js';
 import { ensureVectorTable, openDb, type Db } from './store/db.js';
 import { Ledger } from './store/ledger.js';
 import { WebhookDispatcher, type DispatcherOptions } from './services/webhooks.service.js';
+import type { Client as EsClient } from '@elastic/elasticsearch';
+import { openElasticsearch, type ElasticsearchRuntime } from './search/elasticsearch/es-runtime.js';
+import { DomainError, IngestError } from './errors.js';
 
 export interface Runtime {
   config: Readonly<Config>;
@@ -44,7 +47,14 @@ export interface Runtime {
   archive: Archive;
   ledger: Ledger;
   embedder: Embedder;
+  /** Scaled out (KWERENDA_BACKEND=elasticsearch): the search index kept in step with the archive; else null. */
+  elasticsearch: ElasticsearchRuntime | null;
   close(): Promise<void>;
+}
+
+export interface RuntimeOptions {
+  /** Tests: an Elasticsearch client on the nock-able HttpConnection. */
+  esClient?: EsClient;
 }
 
 export interface IngestRuntime extends Runtime {
@@ -69,22 +79,54 @@ export async function createEmbedder(config: Readonly<Config>): Promise<Embedder
   return http;
 }
 
-export async function createRuntime(config: Readonly<Config>): Promise<Runtime> {
-  if (config.backend !== 'sqlite') {
-    throw new Error(`search backend "${config.backend}" is not available yet; available: sqlite`);
-  }
+/**
+ * The archive record (SQLite in the data dir) and, scaled out, the Elasticsearch index beside it.
+ * Why the record, ledger, users and audit trail stay in SQLite when scaled out: see
+ * server/search/elasticsearch/es-sync.ts.
+ */
+export async function createRuntime(config: Readonly<Config>, opts: RuntimeOptions = {}): Promise<Runtime> {
   const db = openDb(config.dataDir);
-  const embedder = await createEmbedder(config);
-  ensureVectorTable(db, embedder.id, embedder.dimensions);
-  return {
-    config,
-    db,
-    archive: new Archive(db, config.dataDir),
-    ledger: new Ledger(db),
-    embedder,
-    close: async () => {
-      db.close();
-    },
+  let elasticsearch: ElasticsearchRuntime | null = null;
+  try {
+    const embedder = await createEmbedder(config);
+    ensureVectorTable(db, embedder.id, embedder.dimensions);
+    if (config.backend === 'elasticsearch') {
+      elasticsearch = await openElasticsearch({
+        url: config.elasticsearchUrl!,
+        prefix: config.elasticsearchPrefix,
+        dimensions: embedder.dimensions,
+        db,
+        logger: createLogger(config.logLevel),
+        ...(opts.esClient ? { client: opts.esClient } : {}),
+      });
+    }
+    const es = elasticsearch;
+    return {
+      config,
+      db,
+      archive: new Archive(db, config.dataDir),
+      ledger: new Ledger(db),
+      embedder,
+      elasticsearch: es,
+      close: async () => {
+        if (es) {
+          await es.sync.stop();
+          await es.close();
+        }
+        db.close();
+      },
+    };
+  } catch (err) {
+    db.close();
+    throw err;
+  }
+}
+
+/** Writes one ready document to Elasticsearch before its file counts as done (see PipelineContext.afterReady). */
+function indexBeforeDone(es: ElasticsearchRuntime): (documentId: number) => Promise<void> {
+  return async (documentId) => {
+    const outcome = await es.sync.drain([documentId]);
+    if (outcome.failed > 0) throw new IngestError('search_index', outcome.error ?? 'nieznany błąd', false);
   };
 }
 
@@ -96,9 +138,9 @@ export async function createRuntime(config: Readonly<Config>): Promise<Runtime> 
 export async function createIngestRuntime(
   config: Readonly<Config>,
   workers?: number,
-  opts: { consume?: boolean; onJob?: BullMqQueueOptions['onJob'] } = {},
+  opts: { consume?: boolean; onJob?: BullMqQueueOptions['onJob'] } & RuntimeOptions = {},
 ): Promise<IngestRuntime> {
-  const base = await createRuntime(config);
+  const base = await createRuntime(config, opts);
   const size = workers ?? config.ingest.workers;
   const pool = await createOcrEngine(config.ingest.ocrEngine, size);
   const queue: JobQueue = config.redisUrl
@@ -118,6 +160,7 @@ export async function createIngestRuntime(
       pool,
       embedder: base.embedder,
       pageWindow: size + 1,
+      ...(base.elasticsearch ? { afterReady: indexBeforeDone(base.elasticsearch) } : {}),
       ocr: {
         timeoutMs: config.ingest.pageTimeoutMs,
         maxPixels: config.ingest.maxImagePixels,
@@ -143,7 +186,7 @@ export async function createIngestRuntime(
     close: async () => {
       await queue.close();
       await pool.close();
-      base.db.close();
+      await base.close();
     },
   };
 }
@@ -196,11 +239,11 @@ export async function createSearchRuntime(
     uploadLimits?: Partial<UploadLimits>;
     /** Webhook dispatcher pacing (tests shorten the backoff). */
     webhooks?: Partial<DispatcherOptions>;
-  } = {},
+  } & RuntimeOptions = {},
 ): Promise<SearchRuntime> {
-  const base = await createRuntime(config);
+  const base = await createRuntime(config, opts);
   const logger = opts.logger ?? createLogger(config.logLevel);
-  const backend = new SqliteSearchBackend(base.db, { vectorSearch: opts.vectorSearch ?? 'auto' });
+  const backend: SearchBackend = base.elasticsearch?.backend ?? new SqliteSearchBackend(base.db, { vectorSearch: opts.vectorSearch ?? 'auto' });
   const auditLog = new AuditLog(base.db, config.timeZone);
   const searches = new Searches(base.db, auditLog, config.timeZone);
   const pageImages = new PageImageService(base.db, base.config.dataDir, {
@@ -269,6 +312,7 @@ export function appDeps(rt: SearchRuntime): AppDeps {
     audit: { searches: rt.searches, verdicts: rt.verdicts, users: rt.users, log: rt.auditLog, backend: rt.backend },
     overview: new OverviewService(rt.db),
     restrictions: rt.restrictions,
+    ...(rt.elasticsearch ? { searchIndexApplied: searchIndexApplied(rt.elasticsearch) } : {}),
     webhooks: rt.webhooks.store,
     pesel: rt.pesel,
     security: {
@@ -283,11 +327,26 @@ export function appDeps(rt: SearchRuntime): AppDeps {
   };
 }
 
+/** Drains the outbox to Elasticsearch; a 503 for the caller when it cannot (the next drain retries). */
+function searchIndexApplied(es: ElasticsearchRuntime): () => Promise<void> {
+  return async () => {
+    const outcome = await es.sync.drain();
+    if (outcome.failed > 0) {
+      throw new DomainError(
+        'search_index_unavailable',
+        'zmianę zapisano, ale indeks wyszukiwania jeszcze jej nie uwzględnia (Elasticsearch niedostępny); zostanie ponowiona automatycznie',
+        503,
+      );
+    }
+  };
+}
+
 /** Starts the HTTP API; resolves once it listens. */
 export function createHttpServer(rt: SearchRuntime, host: string, port: number): Promise<http.Server> {
   // Build the in-memory vector index before the first clerk waits for it.
   if (rt.backend instanceof SqliteSearchBackend) rt.backend.warmUp();
   rt.webhooks.start();
+  rt.elasticsearch?.sync.start(); // retries whatever a crash or an outage left in the outbox
   const app = createApp(appDeps(rt));
   const server = http.createServer({ requireHostHeader: false }, app);
   answerMalformedRequestsInJson(server);

@@ -14,6 +14,7 @@ import { serveCommand } from './serve.js';
 import { mcpCommand } from './mcp.js';
 import { workerCommand } from './worker.js';
 import { auditCommand } from './audit.js';
+import { reindexCommand } from './reindex.js';
 import { parsePrincipalSpec, reapplyIngestRules, restrictCommands, restrictIngestRoots } from './restrict.js';
 import type { Principal } from '../store/restrictions.js';
 import { requireCli, usersCommand } from './users.js';
@@ -111,6 +112,7 @@ export async function run(argv: string[]): Promise<number> {
 
   program.addCommand(usersCommand((opts) => configWith(opts)));
   program.addCommand(auditCommand((opts) => configWith(opts), (code) => (exitCode = code)));
+  program.addCommand(reindexCommand((opts) => configWith(opts), (code) => (exitCode = code)));
   for (const c of restrictCommands((opts) => configWith(opts))) program.addCommand(c);
   // addCommand does not pass settings down: every command must throw instead of exiting.
   const inherit = (cmd: Command) => {
@@ -193,6 +195,15 @@ async function ingestCommand(
     });
     reporter.stop();
     if (rules.length > 0) reapplyIngestRules(runtime.db, rules);
+    let indexBehind = 0;
+    if (runtime.elasticsearch) {
+      // Rules that now also cover files already in the archive: into the search index before we report.
+      const synced = await runtime.elasticsearch.sync.drain();
+      if (synced.failed > 0) {
+        indexBehind = synced.failed;
+        process.stderr.write(`Uwaga: indeks wyszukiwania nie przyjął ${synced.failed} zmian (${synced.error}); serwer ponowi próbę.\n`);
+      }
+    }
     const s = result.summary;
     if (opts.wait === false && !opts.json) {
       process.stdout.write(`Partia ${result.batchId}: w kolejce ${s.files} plików (${s.files - s.queued - s.running} już zakończonych). Postęp: GET /api/ingest/batches/${result.batchId}\n`);
@@ -222,7 +233,7 @@ async function ingestCommand(
       }
       process.stdout.write(lines.join('\n') + '\n');
     }
-    return s.failed === 0 && s.queued === 0 && s.running === 0 ? 0 : 1;
+    return s.failed === 0 && s.queued === 0 && s.running === 0 && indexBehind === 0 ? 0 : 1;
   } finally {
     if (poll) clearInterval(poll);
     reporter.stop();

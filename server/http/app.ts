@@ -67,6 +67,8 @@ export interface AppDeps {
   overview?: OverviewService;
   /** Restricted documents for admins (`/api/restrictions`); without it those routes are absent. */
   restrictions?: Restrictions;
+  /** Scaled out: resolves once the search index has applied queued changes (throws a 503 DomainError if it cannot). */
+  searchIndexApplied?: () => Promise<void>;
   /** Webhooks for admins (`/api/webhooks`); without it those routes are absent. */
   webhooks?: Webhooks;
   /** Who sees PESEL / identity-card numbers unmasked; default: supervisors only. */
@@ -158,7 +160,7 @@ export function createApp(deps: AppDeps): express.Express {
   if (deps.uploads) api.use(ingestRoutes(deps.uploads));
   if (deps.overview) api.use(overviewRoutes(deps.overview));
   api.use(userRoutes(deps.users));
-  if (deps.restrictions) api.use(restrictionRoutes(deps.restrictions));
+  if (deps.restrictions) api.use(restrictionRoutes(deps.restrictions, deps.searchIndexApplied));
   if (deps.webhooks) api.use(webhookRoutes(deps.webhooks));
   api.use(
     oidcRoutes({ oidc: deps.security.oidc, users: deps.users, sessions: deps.security.sessions, audit: deps.security.audit, sessionMaxHours: deps.security.sessionMaxHours, limiter: loginLimiter }),

@@ -25,6 +25,8 @@ export const PERMISSIONS = {
   'restrictions.manage': ['admin'],
   /** Webhooks: which outside systems are told of ingest outcomes and restrictions. */
   'webhooks.manage': ['admin'],
+  /** Rebuilding the search index (`kwerenda reindex`, scaled-out archives). */
+  'index.manage': ['admin'],
 } as const satisfies Record<string, readonly Role[]>;
 
 export type Permission = keyof typeof PERMISSIONS;
@@ -112,6 +114,7 @@ export const PERMISSION_LABELS: Record<Permission, string> = {
   'users.manage': 'zarządzanie użytkownikami',
   'restrictions.manage': 'zarządzanie ograniczeniami dostępu',
   'webhooks.manage': 'zarządzanie powiadomieniami (webhooki)',
+  'index.manage': 'przebudowa indeksu wyszukiwania',
 };
 
 /** Polish names of the roles. */

@@ -8,7 +8,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { Chunk, MetaValue, PageResult } from '../../ingest/types.js';
 import { foldForIndex } from '../../ingest/text/fold.js';
-import { write, type Db } from './db.js';
+import { queueSearchSync, write, type Db } from './db.js';
 import { applyRestrictionsTo } from './restrictions.js';
 
 export interface DocumentRow {
@@ -187,6 +187,7 @@ export class Archive {
         documentId,
       );
       applyRestrictionsTo(db, documentId); // in the same transaction: never visible without its rules
+      queueSearchSync(db, [documentId], 'index'); // and, scaled out, queued for Elasticsearch with them
     });
   }
 

@@ -35,6 +35,7 @@ export const AUDIT_ACTIONS = [
   'webhook.added',
   'webhook.removed',
   'audit.export',
+  'search_index.rebuilt',
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 

@@ -314,6 +314,20 @@ const MIGRATIONS: string[] = [
   ALTER TABLE documents ADD COLUMN external_url TEXT;
   ALTER TABLE batches ADD COLUMN dms INTEGER NOT NULL DEFAULT 0;
   `,
+  `
+  -- The outbox of an external search index (Elasticsearch, server/search/elasticsearch/es-sync.ts):
+  -- a row per document whose copy there must be written ('index') or whose access rules changed
+  -- ('access'), added in the same transaction as the change; \`seq\` grows with every change, so a
+  -- row is removed only if nothing changed while it was being synced. Filled only while the
+  -- setting 'search_index' names an external index.
+  CREATE TABLE search_sync (
+    document_id INTEGER PRIMARY KEY REFERENCES documents(id) ON DELETE CASCADE,
+    what TEXT NOT NULL CHECK (what IN ('index', 'access')),
+    seq INTEGER NOT NULL,
+    attempts INTEGER NOT NULL DEFAULT 0,
+    last_error TEXT
+  );
+  `,
 ];
 
 export interface OpenOptions {
@@ -361,6 +375,21 @@ export function setSetting(db: Db, key: string, value: string): void {
     key,
     value,
   );
+}
+
+/**
+ * Queues documents for the external search index (inside the caller's transaction); a no-op while
+ * the archive has none. 'index' (write the whole document) absorbs 'access' (rules only).
+ */
+export function queueSearchSync(db: Db, documentIds: number[], what: 'index' | 'access'): void {
+  if (documentIds.length === 0 || getSetting(db, 'search_index') === undefined) return;
+  db.prepare(
+    `INSERT INTO search_sync(document_id, what, seq)
+       SELECT value, ?, (SELECT coalesce(max(seq), 0) + 1 FROM search_sync) FROM json_each(?) WHERE true
+     ON CONFLICT(document_id) DO UPDATE SET
+       what = CASE WHEN search_sync.what = 'index' THEN 'index' ELSE excluded.what END,
+       seq = excluded.seq, attempts = 0, last_error = NULL`,
+  ).run(what, JSON.stringify(documentIds));
 }
 
 /** Creates the vector table for the embedder's dimension once; refuses a different embedder later. */

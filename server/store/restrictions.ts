@@ -16,7 +16,7 @@ import { fold } from '../../ingest/metadata/common.js';
 import { normaliseSignature } from '../../ingest/metadata/signature.js';
 import { DomainError } from '../errors.js';
 import { AuditLog } from './audit-log.js';
-import { write, type Db } from './db.js';
+import { queueSearchSync, write, type Db } from './db.js';
 import { ROLES, zUserName, type Actor } from './users.js';
 import { enqueueWebhookEvent } from './webhooks.js';
 
@@ -145,6 +145,7 @@ function recount(db: Db, docs: number[]): void {
     `UPDATE documents SET restricted = (SELECT count(DISTINCT a.restriction_id) FROM document_access a WHERE a.document_id = documents.id)
      WHERE id IN (SELECT value FROM json_each(?))`,
   ).run(JSON.stringify(docs));
+  queueSearchSync(db, docs, 'access'); // the rules of these documents changed: Elasticsearch must follow
 }
 
 /**

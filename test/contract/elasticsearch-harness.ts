@@ -18,10 +18,10 @@ import type { SeedDocument } from './seed-documents.js';
 const embedder = new HashingEmbedder();
 
 /** What ingestion would hand the indexer for a seed document. */
-export async function seedInput(d: SeedDocument): Promise<EsDocumentInput> {
+export async function seedInput(d: SeedDocument, id: string): Promise<EsDocumentInput> {
   const chunks = chunkPages(d.pages);
   return {
-    sha256: d.sha256, filename: d.filename, kind: d.kind, title: d.title, caseNumber: d.caseNumber, docType: d.docType, docDate: d.docDate,
+    id, sha256: d.sha256, filename: d.filename, kind: d.kind, title: d.title, caseNumber: d.caseNumber, docType: d.docType, docDate: d.docDate,
     pages: d.pages.map((p) => ({
       page: p.page, text: p.text, words: p.words, source: p.source, confidence: p.source === 'ocr' ? 91 : null,
       corrections: {}, width: 595.28, height: 841.89,
@@ -37,12 +37,13 @@ export async function elasticsearchHarness(url: string): Promise<BackendHarness 
   const prefix = `kwerenda-test-${process.pid}-${randomBytes(4).toString('hex')}`;
   const indexer = new ElasticsearchIndexer({ client, prefix, dimensions: embedder.dimensions });
   await indexer.ensureIndices();
+  let seeded = 0;
   return {
     prefix,
     backend: new ElasticsearchBackend({ client, prefix, dimensions: embedder.dimensions }),
     async seed(docs) {
       for (const d of docs) {
-        const input = await seedInput(d);
+        const input = await seedInput(d, String(++seeded)); // record ids, as the archive hands them out
         if (d.status === 'ready') {
           await indexer.indexDocument(input);
         } else {
@@ -55,7 +56,7 @@ export async function elasticsearchHarness(url: string): Promise<BackendHarness 
     async restrict(documentId, principals) {
       const doc = await client.get<Pick<DocumentSource, 'restrictions'>>({ index: `${prefix}-documents`, id: documentId, _source_includes: ['restrictions'] });
       const rules = (doc._source?.restrictions ?? []).map((r) => r.principals);
-      await indexer.setRestrictions(documentId, [...rules, principals.map((p) => `${p.kind}:${p.value}`)]);
+      await indexer.setRestrictions([documentId], [...rules, principals.map((p) => `${p.kind}:${p.value}`)]);
     },
     async close() {
       await client.indices.delete({ index: `${prefix}-*`, expand_wildcards: 'all' }, { ignore: [404] });

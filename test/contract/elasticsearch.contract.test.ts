@@ -14,7 +14,8 @@ import { SEED_DOCUMENTS } from './seed-documents.js';
 describe('Elasticsearch harness', () => {
   it('hands the indexer each seed document as ingestion would: chunks quoting their pages, one vector each', async () => {
     for (const d of SEED_DOCUMENTS) {
-      const input = await seedInput(d);
+      const input = await seedInput(d, '1');
+      expect(input.id).toBe('1');
       expect(input.sha256).toMatch(/^[0-9a-f]{64}$/);
       expect(input.chunks.length).toBeGreaterThan(0);
       expect(input.vectors).toHaveLength(input.chunks.length);

@@ -5,7 +5,7 @@
 import type http from 'node:http';
 import { loadConfig } from '../../server/config.js';
 import { silentLogger } from '../../server/log.js';
-import { createHttpServer, createSearchRuntime, type SearchRuntime } from '../../server/main.js';
+import { createHttpServer, createSearchRuntime, type RuntimeOptions, type SearchRuntime } from '../../server/main.js';
 
 export interface ServedArchive {
   rt: SearchRuntime;
@@ -14,8 +14,8 @@ export interface ServedArchive {
   close(): Promise<void>;
 }
 
-export async function serveArchive(dataDir: string, env: Record<string, string> = {}): Promise<ServedArchive> {
-  const rt = await createSearchRuntime(loadConfig({ KWERENDA_DATA_DIR: dataDir, ...env }), { logger: silentLogger });
+export async function serveArchive(dataDir: string, env: Record<string, string> = {}, opts: RuntimeOptions = {}): Promise<ServedArchive> {
+  const rt = await createSearchRuntime(loadConfig({ KWERENDA_DATA_DIR: dataDir, ...env }), { logger: silentLogger, ...opts });
   const server = await createHttpServer(rt, '127.0.0.1', 0);
   const addr = server.address();
   const base = `http://127.0.0.1:${typeof addr === 'object' && addr ? addr.port : 0}`;

@@ -14,7 +14,12 @@ function restrictionId(req: Request): number {
   return parseParams(zRestrictionParams, req.params, () => new DomainError('restriction_not_found', 'nie ma takiego ograniczenia', 404)).id;
 }
 
-export function restrictionRoutes(restrictions: Restrictions): Router {
+/**
+ * `applied`: scaled out, waits until the search index (Elasticsearch) applies the change, so no
+ * answer says a rule exists while searches still ignore it; a failure is a 503 (the rule is kept
+ * and applied by the next sync).
+ */
+export function restrictionRoutes(restrictions: Restrictions, applied: () => Promise<void> = async () => {}): Router {
   const r = Router();
 
   /** Active rules; `?all=1` includes lifted ones (with who lifted them and when). */
@@ -24,12 +29,16 @@ export function restrictionRoutes(restrictions: Restrictions): Router {
   });
 
   /** `{scope: 'case'|'folder'|'document', value, principals: [{kind: 'user'|'role', value}], reason?}` */
-  route(r, 'POST', '/restrictions', (req, res) => {
-    res.status(201).json(restrictions.add(req.body, actorOf(res)));
+  route(r, 'POST', '/restrictions', async (req, res) => {
+    const added = restrictions.add(req.body, actorOf(res));
+    await applied();
+    res.status(201).json(added);
   });
 
-  route(r, 'DELETE', '/restrictions/:id', (req, res) => {
-    res.json(restrictions.remove(restrictionId(req), actorOf(res)));
+  route(r, 'DELETE', '/restrictions/:id', async (req, res) => {
+    const removed = restrictions.remove(restrictionId(req), actorOf(res));
+    await applied();
+    res.json(removed);
   });
 
   return r;

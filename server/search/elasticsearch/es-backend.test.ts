@@ -8,8 +8,9 @@ import { UNRESTRICTED_VIEWER, type Viewer } from '../../domain/types.js';
 import { ElasticsearchBackend } from './es-backend.js';
 import { fakeCluster, searchReply, testClient, type Recorded } from './es-test-kit.js';
 
-const SHA = 'a'.repeat(64);
-const OTHER = 'b'.repeat(64);
+const SHA = '17';
+const OTHER = '4242';
+const FILE_SHA = 'a'.repeat(64);
 const ewa: Viewer = { userId: 12, name: 'ewa', role: 'clerk' };
 const backend = () => new ElasticsearchBackend({ client: testClient(), dimensions: 4 });
 
@@ -133,17 +134,19 @@ describe('ElasticsearchBackend requests', () => {
           { _id: chunkB, _source: { doc_id: OTHER, page: 2, start: 3, end: 9, text: 'decyzja' } },
         ])];
       }
-      return [200, searchReply([{ _id: SHA, _source: { doc_id: SHA, sha256: SHA, filename: 'a.pdf', kind: 'pdf', title: 'DECYZJA', case_number: null, doc_type: 'decyzja', doc_date: null, page_count: 2, ocr_pages: 0, mean_confidence: null, metadata: [{ kind: 'date', value: '2019-03-14', raw: '14 marca 2019', page: 1, start: 0, end: 13, origin: 'text' }] } }])];
+      return [200, searchReply([{ _id: SHA, _source: { doc_id: SHA, sha256: FILE_SHA, external_id: 'EZD/2019/77', external_url: null, filename: 'a.pdf', kind: 'pdf', title: 'DECYZJA', case_number: null, doc_type: 'decyzja', doc_date: null, page_count: 2, ocr_pages: 0, mean_confidence: null, metadata: [{ kind: 'date', value: '2019-03-14', raw: '14 marca 2019', page: 1, start: 0, end: 13, origin: 'text' }] } }])];
     });
     const b = backend();
     const chunks = await b.chunks([chunkB, 'abc', "1' OR '1'='1", chunkA, chunkB], ewa);
     expect(chunks.map((c) => [c.chunkId, c.text])).toEqual([[chunkB, 'decyzja'], [chunkA, 'Znak:']]);
     const ids = (cluster.requests[0]!.body as { query: { bool: { filter: [{ ids: { values: string[] } }] } } }).query.bool.filter[0].ids.values;
     expect(ids).toEqual([chunkB, chunkA]);
-    expect(await b.document('999999999', ewa)).toBeNull();
+    expect(await b.document('not-an-id', ewa)).toBeNull();
+    expect(await b.document('a'.repeat(64), ewa)).toBeNull(); // a SHA-256 is not a document id
     expect(cluster.requests).toHaveLength(1);
     const doc = await b.document(SHA, ewa);
-    expect(doc).toMatchObject({ id: SHA, title: 'DECYZJA', date: null, source: { filename: 'a.pdf', sha256: SHA }, pageCount: 2 });
+    expect(doc).toMatchObject({ id: SHA, title: 'DECYZJA', date: null, source: { filename: 'a.pdf', sha256: FILE_SHA }, pageCount: 2, externalId: 'EZD/2019/77' });
+    expect(doc).not.toHaveProperty('externalUrl');
     expect(doc!.metadata).toEqual([{ kind: 'date', value: '2019-03-14', raw: '14 marca 2019', page: 1, start: 0, end: 13, origin: 'text', documentId: SHA }]);
   });
 

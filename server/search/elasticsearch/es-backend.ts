@@ -4,7 +4,7 @@
  * over int8-HNSW vectors, term queries on keyword subfields for identifiers. BM25 and kNN are
  * separate requests: fusion stays in the application (the RRF retriever needs a paid licence).
  * Every request filters `[ready, viewer access, filters]` inside the query (es-query.ts).
- * Ids: documents by SHA-256, chunks `${sha256}-${seq}`; any other id is simply not found.
+ * Ids: documents by the archive record's id, chunks `${id}-${seq}`; any other id is simply not found.
  */
 import type { Client, estypes } from '@elastic/elasticsearch';
 import type { ArchiveStats, BackendHealth, MetadataQuery, SearchBackend } from '../backend.js';
@@ -39,7 +39,8 @@ export class ElasticsearchBackend implements SearchBackend {
   readonly id = 'elasticsearch';
   private readonly client: Client;
   private readonly prefix: string;
-  private readonly dimensions: number;
+  /** Dimensions of the stored vectors. */
+  readonly dimensions: number;
 
   constructor(opts: EsBackendOptions) {
     this.client = opts.client;

@@ -8,6 +8,7 @@ import { ElasticsearchIndexer } from './es-indexer.js';
 import { fakeCluster, testClient } from './es-test-kit.js';
 
 const SHA = 'c'.repeat(64);
+const ID = '31';
 let cluster: ReturnType<typeof fakeCluster> | null = null;
 afterEach(() => {
   cluster?.done();
@@ -23,12 +24,13 @@ const nodes = (plugins: string[][]) => ({
 });
 
 const DOC: EsDocumentInput = {
-  sha256: SHA, filename: 'decyzja.pdf', kind: 'pdf', title: 'DECYZJA NR 1', caseNumber: 'WUA-ZRB.6740.1.1.2019', docType: 'decyzja', docDate: '2019-03-14',
+  id: ID, sha256: SHA, filename: 'decyzja.pdf', kind: 'pdf', title: 'DECYZJA NR 1', caseNumber: 'WUA-ZRB.6740.1.1.2019', docType: 'decyzja', docDate: '2019-03-14',
   pages: [{ page: 1, text: 'Działka 45/7 obręb Oporów', words: [{ start: 0, end: 7, box: { x0: 0.1, y0: 0.2, x1: 0.21234, y1: 0.25 }, confidence: 90.6 }], source: 'ocr', confidence: 88, corrections: {}, width: 595, height: 842 }],
   metadata: [{ kind: 'parcel', value: '45/7', raw: '45/7', page: 1, start: 8, end: 12, origin: 'text', extra: { obreb: 'Oporów' } }],
   chunks: [{ page: 1, start: 0, end: 25, text: 'Działka 45/7 obręb Oporów' }],
   vectors: [new Float32Array([1, 0, 0])],
   restrictions: [['user:anna', 'role:supervisor']],
+  external: { id: 'EZD/2019/77', url: 'https://ezd.example/sprawy/77' },
 };
 
 describe('ElasticsearchIndexer', () => {
@@ -50,7 +52,7 @@ describe('ElasticsearchIndexer', () => {
       if (method === 'HEAD') return [path === '/kwerenda-pages' ? 200 : 404, {}];
       return [200, ack];
     });
-    expect(await indexer().ensureIndices()).toEqual({ stempel });
+    expect(await indexer().ensureIndices()).toEqual({ stempel, created: true }); // three of four were missing
     const templates = cluster.requests.filter((r) => r.path.startsWith('/_index_template/'));
     expect(templates.map((r) => r.path)).toEqual(['documents', 'pages', 'chunks', 'metadata'].map((k) => `/_index_template/kwerenda-${k}`));
     const chunks = templates[2]!.body as any;
@@ -72,7 +74,7 @@ describe('ElasticsearchIndexer', () => {
 
   it('writes a document pending, then flips its parts and finally the document to ready', async () => {
     cluster = fakeCluster((method, path, body) => {
-      if (method === 'GET') return [404, { _index: 'kwerenda-documents-000001', _id: SHA, found: false }];
+      if (method === 'GET') return [404, { _index: 'kwerenda-documents-000001', _id: ID, found: false }];
       const items = (body as object[]).filter((_l, i) => i % 2 === 0).map((a) => ({ [Object.keys(a)[0]!]: { _id: 'x', status: 200 } }));
       return [200, { took: 1, errors: false, items }];
     });
@@ -81,30 +83,30 @@ describe('ElasticsearchIndexer', () => {
     expect(bulks.map((r) => r.path)).toEqual(['/_bulk?refresh=false', '/_bulk?refresh=wait_for', '/_bulk?refresh=wait_for']);
     const [write, parts, last] = bulks.map((r) => r.body as any[]);
     expect(write!.filter((_l, i) => i % 2 === 0)).toEqual([
-      { index: { _index: 'kwerenda-pages', _id: `${SHA}-p1` } },
-      { index: { _index: 'kwerenda-chunks', _id: `${SHA}-000000` } },
-      { index: { _index: 'kwerenda-metadata', _id: `${SHA}-m0` } },
-      { index: { _index: 'kwerenda-documents', _id: SHA } },
+      { index: { _index: 'kwerenda-pages', _id: `${ID}-p1` } },
+      { index: { _index: 'kwerenda-chunks', _id: `${ID}-000000` } },
+      { index: { _index: 'kwerenda-metadata', _id: `${ID}-m0` } },
+      { index: { _index: 'kwerenda-documents', _id: ID } },
     ]);
     const [page, chunk, meta, doc] = write!.filter((_l, i) => i % 2 === 1);
     for (const r of [page, chunk, meta, doc]) {
       expect(r).toMatchObject({
-        doc_id: SHA, status: 'pending', restriction_count: 1, restrictions: [{ principals: ['user:anna', 'role:supervisor'] }],
+        doc_id: ID, status: 'pending', restriction_count: 1, restrictions: [{ principals: ['user:anna', 'role:supervisor'] }],
         case_number: 'WUA-ZRB.6740.1.1.2019', doc_type: 'decyzja', doc_date: '2019-03-14', parcels: [{ number: '45/7', precinct: 'Oporów' }],
       });
     }
     expect(page).toMatchObject({ page: 1, text: DOC.pages[0]!.text, words: [[0, 7, 0.1, 0.2, 0.2123, 0.25, 91]], source: 'ocr' });
-    expect(chunk).toMatchObject({ chunk_key: `${SHA}-000000`, seq: 0, page: 1, start: 0, end: 25, embedding: [1, 0, 0] });
+    expect(chunk).toMatchObject({ chunk_key: `${ID}-000000`, seq: 0, page: 1, start: 0, end: 25, embedding: [1, 0, 0] });
     expect(meta).toMatchObject({ kind: 'parcel', value: '45/7', precinct: 'Oporów', extra: { obreb: 'Oporów' } });
-    expect(doc).toMatchObject({ filename: 'decyzja.pdf', page_count: 1, ocr_pages: 1, mean_confidence: 88, metadata: DOC.metadata });
-    expect(parts).toEqual([`${SHA}-p1`, `${SHA}-000000`, `${SHA}-m0`].flatMap((id, i) => [
+    expect(doc).toMatchObject({ sha256: SHA, external_id: 'EZD/2019/77', external_url: 'https://ezd.example/sprawy/77', filename: 'decyzja.pdf', page_count: 1, ocr_pages: 1, mean_confidence: 88, metadata: DOC.metadata });
+    expect(parts).toEqual([`${ID}-p1`, `${ID}-000000`, `${ID}-m0`].flatMap((id, i) => [
       { update: { _index: `kwerenda-${['pages', 'chunks', 'metadata'][i]}`, _id: id } }, { doc: { status: 'ready' } },
     ]));
-    expect(last).toEqual([{ update: { _index: 'kwerenda-documents', _id: SHA } }, { doc: { status: 'ready' } }]);
+    expect(last).toEqual([{ update: { _index: 'kwerenda-documents', _id: ID } }, { doc: { status: 'ready' } }]);
   });
 
-  it('skips a document already ready under its SHA-256', async () => {
-    cluster = fakeCluster(() => [200, { _index: 'kwerenda-documents-000001', _id: SHA, found: true, _source: { status: 'ready' } }]);
+  it('skips a document already ready under its record id', async () => {
+    cluster = fakeCluster(() => [200, { _index: 'kwerenda-documents-000001', _id: ID, found: true, _source: { status: 'ready' } }]);
     expect(await indexer().indexDocument(DOC)).toBe('skipped');
     expect(cluster.requests.map((r) => r.method)).toEqual(['GET']);
   });
@@ -127,7 +129,7 @@ describe('ElasticsearchIndexer', () => {
     });
     expect(await indexer().indexDocument(DOC)).toBe('indexed');
     const bulks = cluster.requests.filter((r) => r.path.startsWith('/_bulk'));
-    expect((bulks[1]!.body as any[])).toEqual([{ index: { _index: 'kwerenda-chunks', _id: `${SHA}-000000` } }, expect.objectContaining({ seq: 0 })]);
+    expect((bulks[1]!.body as any[])).toEqual([{ index: { _index: 'kwerenda-chunks', _id: `${ID}-000000` } }, expect.objectContaining({ seq: 0 })]);
     expect(waits).toEqual([100]);
 
     cluster.done();

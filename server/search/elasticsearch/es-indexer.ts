@@ -22,6 +22,8 @@ import {
 
 /** One ingested document as the pipeline hands it over (the same parts Archive.finishDocument takes). */
 export interface EsDocumentInput {
+  /** The archive record's id: every record of the document derives its id from it. */
+  id: string;
   sha256: string;
   filename: string;
   kind: string;
@@ -35,12 +37,19 @@ export interface EsDocumentInput {
   vectors: Float32Array[];
   /** Restriction rules already covering the document, each a list of `user:NAME` / `role:ROLE`. */
   restrictions?: string[][];
+  /** The document's id (and link) in the document management system, from its sidecar. */
+  external?: { id: string; url: string | null } | null;
 }
 
 export interface EsIndexerOptions {
   client: Client;
   prefix?: string;
   dimensions: number;
+  /**
+   * Write into these concrete indices instead of the aliases (`kwerenda reindex` fills a new
+   * generation before switching the aliases to it).
+   */
+  indices?: Record<RecordKind, string>;
   /** Operations (an action and its source count as one) per bulk request. */
   batchOperations?: number;
   /** Approximate bytes per bulk request (vectors make chunk records ~5 kB each). */
@@ -64,11 +73,13 @@ const statusOf = (err: unknown): number | undefined =>
 export class ElasticsearchIndexer {
   private readonly client: Client;
   private readonly prefix: string;
-  private readonly opts: Required<Omit<EsIndexerOptions, 'client' | 'prefix'>>;
+  private readonly indices: Record<RecordKind, string> | undefined;
+  private readonly opts: Required<Omit<EsIndexerOptions, 'client' | 'prefix' | 'indices'>>;
 
   constructor(opts: EsIndexerOptions) {
     this.client = opts.client;
     this.prefix = opts.prefix ?? 'kwerenda';
+    this.indices = opts.indices;
     this.opts = {
       dimensions: opts.dimensions,
       batchOperations: opts.batchOperations ?? 500,
@@ -79,8 +90,13 @@ export class ElasticsearchIndexer {
     };
   }
 
+  /** The same indexer writing into concrete indices (a reindex target) instead of the aliases. */
+  withIndices(indices: Record<RecordKind, string>): ElasticsearchIndexer {
+    return new ElasticsearchIndexer({ client: this.client, prefix: this.prefix, ...this.opts, indices });
+  }
+
   private alias(kind: RecordKind): string {
-    return aliasName(this.prefix, kind);
+    return this.indices?.[kind] ?? aliasName(this.prefix, kind);
   }
 
   /** True when every node has the analysis-stempel plugin (`GET _nodes/plugins`). */
@@ -92,8 +108,9 @@ export class ElasticsearchIndexer {
    * Puts the index templates (Polish analyzer chosen by plugin detection unless given) and creates
    * the first index behind each alias that does not exist yet. Safe to call at every start.
    */
-  async ensureIndices(stempel?: boolean): Promise<{ stempel: boolean }> {
+  async ensureIndices(stempel?: boolean): Promise<{ stempel: boolean; created: boolean }> {
     const withStempel = stempel ?? (await this.detectStempel());
+    let created = false;
     for (const kind of RECORD_KINDS) {
       await this.retrying(() =>
         this.client.indices.putIndexTemplate(indexTemplate(this.prefix, kind, { dimensions: this.opts.dimensions, stempel: withStempel })),
@@ -101,16 +118,17 @@ export class ElasticsearchIndexer {
       const alias = this.alias(kind);
       if (!(await this.client.indices.exists({ index: alias }))) {
         await this.client.indices.create({ index: `${alias}-${FIRST_GENERATION}`, aliases: { [alias]: { is_write_index: true } } });
+        created = true;
       }
     }
-    return { stempel: withStempel };
+    return { stempel: withStempel, created };
   }
 
   /** Indexes one document; 'skipped' when a ready document with this SHA-256 is already there. */
   async indexDocument(doc: EsDocumentInput): Promise<'indexed' | 'skipped'> {
     if (doc.chunks.length !== doc.vectors.length) throw new Error(`chunks (${doc.chunks.length}) and vectors (${doc.vectors.length}) differ`);
     const existing = await this.retrying(() =>
-      this.client.get<Pick<DocumentSource, 'status'>>({ index: this.alias('documents'), id: doc.sha256, _source_includes: ['status'] }, { ignore: [404] }),
+      this.client.get<Pick<DocumentSource, 'status'>>({ index: this.alias('documents'), id: doc.id, _source_includes: ['status'] }, { ignore: [404] }),
     );
     if (existing.found && existing._source?.status === 'ready') return 'skipped';
     const { documentOp, partOps } = this.writeOps(doc);
@@ -121,12 +139,26 @@ export class ElasticsearchIndexer {
     return 'indexed';
   }
 
-  /** Replaces the restriction rules of a document on every record of it (admin changed a rule). */
-  async setRestrictions(sha256: string, rules: string[][]): Promise<void> {
+  /**
+   * Writes whole documents straight as ready, many per bulk request, without waiting for a
+   * refresh: only for indices no search reads yet (`kwerenda reindex` fills a new generation, then
+   * refreshes it once and switches the aliases).
+   */
+  async writeReady(docs: EsDocumentInput[]): Promise<void> {
+    const ops = docs.flatMap((d) => {
+      const { documentOp, partOps } = this.writeOps(d);
+      return [...partOps, documentOp].map((o) => ({ ...o, body: { ...(o.body as object), status: 'ready' } }));
+    });
+    await this.bulk(ops, false);
+  }
+
+  /** Replaces the restriction rules of documents on every record of them (an admin changed a rule). */
+  async setRestrictions(documentIds: string[], rules: string[][]): Promise<void> {
+    if (documentIds.length === 0) return;
     await this.retrying(() =>
       this.client.updateByQuery({
         index: RECORD_KINDS.map((k) => this.alias(k)),
-        query: { term: { doc_id: sha256 } },
+        query: { terms: { doc_id: documentIds } },
         script: {
           lang: 'painless',
           source: 'ctx._source.restrictions = params.rules; ctx._source.restriction_count = params.count',
@@ -142,7 +174,7 @@ export class ElasticsearchIndexer {
   writeOps(doc: EsDocumentInput): { documentOp: Op; partOps: Op[] } {
     const rules = doc.restrictions ?? [];
     const common: CommonSource = {
-      doc_id: doc.sha256,
+      doc_id: doc.id,
       status: 'pending',
       restriction_count: rules.length,
       restrictions: rules.map((principals) => ({ principals })),
@@ -154,22 +186,23 @@ export class ElasticsearchIndexer {
     const op = (kind: RecordKind, id: string, body: unknown): Op => ({ action: { index: { _index: this.alias(kind), _id: id } }, body, id });
     const ocr = doc.pages.filter((p) => p.source === 'ocr');
     const conf = ocr.filter((p) => p.confidence !== null);
-    const documentOp = op('documents', doc.sha256, {
+    const documentOp = op('documents', doc.id, {
       ...common, sha256: doc.sha256, filename: doc.filename, kind: doc.kind, title: doc.title,
+      external_id: doc.external?.id ?? null, external_url: doc.external?.url ?? null,
       page_count: doc.pages.length, ocr_pages: ocr.length,
       mean_confidence: conf.length > 0 ? conf.reduce((s, p) => s + p.confidence!, 0) / conf.length : null,
       metadata: doc.metadata.map((m) => ({ ...m })), indexed_at: new Date().toISOString(),
     } satisfies DocumentSource);
-    const pages = doc.pages.map((p) => op('pages', pageRecordId(doc.sha256, p.page), {
+    const pages = doc.pages.map((p) => op('pages', pageRecordId(doc.id, p.page), {
       ...common, page: p.page, text: p.text, source: p.source, confidence: p.confidence,
       width: p.width, height: p.height, corrections: { ...p.corrections },
       words: p.words.map((w): StoredWord => [w.start, w.end, r4(w.box.x0), r4(w.box.y0), r4(w.box.x1), r4(w.box.y1), Math.round(w.confidence)]),
     } satisfies PageSource));
     const chunks = doc.chunks.map((c, seq) => {
-      const id = chunkId(doc.sha256, seq);
+      const id = chunkId(doc.id, seq);
       return op('chunks', id, { ...common, chunk_key: id, seq, page: c.page, start: c.start, end: c.end, text: c.text, embedding: Array.from(doc.vectors[seq]!) } satisfies ChunkSource);
     });
-    const metadata = doc.metadata.map((m, seq) => op('metadata', metadataRecordId(doc.sha256, seq), {
+    const metadata = doc.metadata.map((m, seq) => op('metadata', metadataRecordId(doc.id, seq), {
       ...common, seq, kind: m.kind, value: m.value, raw: m.raw, page: m.page, start: m.start, end: m.end,
       origin: m.origin, precinct: m.extra?.obreb ?? null, extra: m.extra ?? null,
     } satisfies MetadataSource));

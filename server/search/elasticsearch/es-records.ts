@@ -25,6 +25,9 @@ export interface DocumentSource extends CommonSource {
   title: string | null;
   page_count: number;
   ocr_pages: number;
+  /** Document management system id and link (DMS import), or null. */
+  external_id: string | null;
+  external_url: string | null;
   mean_confidence: number | null;
   /** The document's metadata values, as `document()` returns them (not indexed). */
   metadata: Omit<MetadataHit, 'documentId'>[];
@@ -65,25 +68,29 @@ export interface MetadataSource extends CommonSource {
   extra: Record<string, string> | null;
 }
 
-const SHA = /^[0-9a-f]{64}$/;
-const CHUNK = /^([0-9a-f]{64})-([0-9]{1,7})$/;
+const DOC = /^[1-9][0-9]{0,15}$/;
+const CHUNK = /^([1-9][0-9]{0,15})-([0-9]{1,7})$/;
 
-/** A document id is the SHA-256 of the file: idempotent across re-ingestion and reindexing. */
+/**
+ * A document id is the archive record's id (the same id the embedded backend answers with), so
+ * links, stored searches, verdicts and restrictions stay valid when an archive moves from the
+ * embedded backend to Elasticsearch. The record is keyed by SHA-256, so writes stay idempotent.
+ */
 export function isDocumentId(id: unknown): id is string {
-  return typeof id === 'string' && SHA.test(id);
+  return typeof id === 'string' && DOC.test(id);
 }
 
-/** A chunk id: `${sha256}-${seq}`, zero-padded so ids sort in page order. */
-export function chunkId(sha256: string, seq: number): string {
-  return `${sha256}-${String(seq).padStart(6, '0')}`;
+/** A chunk id: `${documentId}-${seq}`, zero-padded so ids sort in page order. */
+export function chunkId(documentId: string, seq: number): string {
+  return `${documentId}-${String(seq).padStart(6, '0')}`;
 }
 
 export function isChunkId(id: unknown): id is string {
   return typeof id === 'string' && CHUNK.test(id);
 }
 
-export const pageRecordId = (sha256: string, page: number) => `${sha256}-p${page}`;
-export const metadataRecordId = (sha256: string, seq: number) => `${sha256}-m${seq}`;
+export const pageRecordId = (documentId: string, page: number) => `${documentId}-p${page}`;
+export const metadataRecordId = (documentId: string, seq: number) => `${documentId}-m${seq}`;
 
 const num = (v: unknown, d = 0): number => (typeof v === 'number' && Number.isFinite(v) ? v : d);
 const numOrNull = (v: unknown): number | null => (typeof v === 'number' && Number.isFinite(v) ? v : null);
@@ -111,7 +118,7 @@ export function metadataHit(s: Partial<MetadataSource>): MetadataHit {
     page: numOrNull(s.page),
     start: numOrNull(s.start),
     end: numOrNull(s.end),
-    origin: s.origin === 'folder' || s.origin === 'cli' ? s.origin : 'text',
+    origin: s.origin === 'folder' || s.origin === 'cli' || s.origin === 'dms' ? s.origin : 'text',
   };
   if (s.extra && typeof s.extra === 'object' && Object.keys(s.extra).length > 0) hit.extra = { ...s.extra };
   return hit;
@@ -131,6 +138,8 @@ export function documentRecord(s: Partial<DocumentSource>, id: string): Document
     ocrPages: num(s.ocr_pages),
     meanConfidence: numOrNull(s.mean_confidence),
     metadata: metadata.map((m) => ({ ...m, documentId: id })),
+    ...(str(s.external_id) ? { externalId: str(s.external_id)! } : {}),
+    ...(str(s.external_url) ? { externalUrl: str(s.external_url)! } : {}),
   };
 }
 

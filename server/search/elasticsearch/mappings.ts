@@ -114,6 +114,7 @@ export function properties(kind: RecordKind, dimensions: number): Record<string,
         ...COMMON,
         sha256: keyword, filename: keyword, kind: keyword, title: { type: 'text', analyzer: 'kw_folded' },
         page_count: int, ocr_pages: int, mean_confidence: { type: 'float' },
+        external_id: keyword, external_url: { type: 'keyword', index: false },
         metadata: stored, indexed_at: { type: 'date' },
       };
     case 'pages':

@@ -99,6 +99,7 @@ export const plEvents = {
     'audit.export': 'eksport dziennika',
     'webhook.added': 'dodanie webhooka',
     'webhook.removed': 'usunięcie webhooka',
+    'search_index.rebuilt': 'przebudowa indeksu wyszukiwania',
   } as Record<string, string>,
   via: { password: 'hasłem', oidc: 'kontem miejskim' } as Record<string, string>,
   failReasons: { invalid_credentials: 'błędna nazwa lub hasło', locked: 'logowanie czasowo zablokowane' } as Record<string, string>,
