@@ -21,6 +21,7 @@ import { cliOperator, Users } from '../../server/store/users.js';
 import { memoryCluster, type MemoryCluster } from '../helpers/es-memory-cluster.js';
 import { serveArchive } from '../helpers/http-server.js';
 import { sampleArchiveCopy } from '../helpers/sample-archive.js';
+import { startRedis } from '../helpers/redis.js';
 
 const ES_ENV = { KWERENDA_BACKEND: 'elasticsearch', ELASTICSEARCH_URL: ES_URL, KWERENDA_INGEST_ATTEMPTS: '1' };
 const esConfig = (dataDir: string) => loadConfig({ KWERENDA_DATA_DIR: dataDir, ...ES_ENV });
@@ -97,6 +98,28 @@ describe('Elasticsearch, scaled out', () => {
       expect(rt.elasticsearch!.sync.pending()).toBe(0);
     } finally {
       await rt.close();
+    }
+  });
+
+  it('runs with the BullMQ queue too: a file enqueued on Redis and run by a BullMQ worker is in the index when the batch ends', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'kw-es-bull-'));
+    dirs.push(dir);
+    const redis = await startRedis();
+    const config = loadConfig({ KWERENDA_DATA_DIR: dir, ...ES_ENV, REDIS_URL: redis.url });
+    // The enqueuing side and a consuming worker, as `kwerenda ingest` and `kwerenda worker` would be.
+    const worker = await createIngestRuntime(config, 1, { consume: true, esClient: testClient() });
+    const ingest = await createIngestRuntime(config, 1, { esClient: testClient() });
+    try {
+      const file = path.resolve('fixtures/sample/WUA-ZWZ.6730.2.531.2022/decyzja_WZ.pdf');
+      const r = await ingest.ingest.run({ paths: [file], caseOverride: null });
+      expect(r.summary).toMatchObject({ files: 1, ingested: 1, failed: 0 });
+      const id = worker.db.prepare('SELECT id FROM documents').pluck().get() as number;
+      expect(cluster.docs('kwerenda-documents').get(String(id))).toMatchObject({ status: 'ready', filename: 'decyzja_WZ.pdf' });
+      expect(ingest.elasticsearch!.sync.pending()).toBe(0);
+    } finally {
+      await ingest.close();
+      await worker.close();
+      await redis.stop();
     }
   });
 
