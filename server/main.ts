@@ -141,8 +141,11 @@ export async function createIngestRuntime(
   opts: { consume?: boolean; onJob?: BullMqQueueOptions['onJob'] } & RuntimeOptions = {},
 ): Promise<IngestRuntime> {
   const base = await createRuntime(config, opts);
-  const size = workers ?? config.ingest.workers;
-  const pool = await createOcrEngine(config.ingest.ocrEngine, size);
+  const pool = await createOcrEngine(config.ingest.ocrEngine, workers ?? config.ingest.workers, {
+    ...(config.redisUrl ? { remote: { url: config.redisUrl, slots: config.ingest.remoteOcrSlots } } : {}),
+  });
+  // Pages and files in flight follow the engine (remote: the requests kept open for OCR workers elsewhere).
+  const size = pool.size;
   const queue: JobQueue = config.redisUrl
     ? new BullMqQueue({
         url: config.redisUrl,
@@ -310,7 +313,7 @@ export function appDeps(rt: SearchRuntime): AppDeps {
     logger: rt.logger,
     uploads: rt.uploads,
     audit: { searches: rt.searches, verdicts: rt.verdicts, users: rt.users, log: rt.auditLog, backend: rt.backend },
-    overview: new OverviewService(rt.db),
+    overview: new OverviewService(rt.db, rt.elasticsearch !== null),
     restrictions: rt.restrictions,
     ...(rt.elasticsearch ? { searchIndexApplied: searchIndexApplied(rt.elasticsearch) } : {}),
     webhooks: rt.webhooks.store,

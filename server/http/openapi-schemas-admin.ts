@@ -56,6 +56,10 @@ export const zOverview = z.object({
   failedFiles: z.number().int(),
   batches: z.number().int(),
   lastBatchAt: z.string().nullable(),
+  searchIndex: z
+    .object({ backend: z.literal('elasticsearch'), waiting: z.number().int(), failing: z.number().int() })
+    .optional()
+    .meta({ description: 'Scaled out only: changes not yet in the Elasticsearch index (retried every few seconds)' }),
 }) satisfies z.ZodType<ArchiveOverview>;
 
 /** A webhook as listed: never with its secret. */

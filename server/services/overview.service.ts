@@ -21,10 +21,19 @@ export interface ArchiveOverview {
   failedFiles: number;
   batches: number;
   lastBatchAt: string | null;
+  /**
+   * Scaled out: documents whose change (ready, access rules) is not in Elasticsearch yet, and how
+   * many of those failed at least once (the server retries every few seconds). Absent when embedded.
+   */
+  searchIndex?: { backend: 'elasticsearch'; waiting: number; failing: number };
 }
 
 export class OverviewService {
-  constructor(private readonly db: Db) {}
+  /** `externalIndex`: the archive is indexed in Elasticsearch (its outbox is `search_sync`). */
+  constructor(
+    private readonly db: Db,
+    private readonly externalIndex = false,
+  ) {}
 
   overview(viewer: Viewer): ArchiveOverview {
     const a = accessSql(viewer);
@@ -54,7 +63,11 @@ export class OverviewService {
       n: number;
       last: string | null;
     };
+    const sync = this.externalIndex
+      ? (this.db.prepare('SELECT count(*) AS waiting, coalesce(sum(attempts > 0), 0) AS failing FROM search_sync').get() as { waiting: number; failing: number })
+      : null;
     return {
+      ...(sync ? { searchIndex: { backend: 'elasticsearch' as const, ...sync } } : {}),
       documents: docs.documents,
       pages: pages.pages,
       scannedPages: pages.scanned,

@@ -152,6 +152,9 @@ describe('Elasticsearch, scaled out', () => {
       expect(await down.json()).toEqual({ error: { code: 'search_index_unavailable', message: expect.stringMatching(/zmianę zapisano.*ponowiona automatycznie/) } });
       expect(served.rt.restrictions.list()).toHaveLength(2); // the rule is kept …
       expect(served.rt.elasticsearch!.sync.pending()).toBe(covered.length);
+      // Records staff see it on the overview: documents waiting for the index, and that they failed.
+      const overview = await (await fetch(`${served.base}/api/archive/overview`, { headers: { authorization: `Bearer ${token}` } })).json();
+      expect(overview.searchIndex).toEqual({ backend: 'elasticsearch', waiting: covered.length, failing: covered.length });
       cluster.fail = null;
       await served.rt.elasticsearch!.sync.drain(); // … and applied by the next drain (the server runs one every few seconds)
       const doc = cluster.docs('kwerenda-documents').get(String(covered[0]));

@@ -128,11 +128,20 @@ export const pl = {
     readOnly: 'Podgląd partii. Pliki przyjmują pracownicy archiwum.',
     heading: 'Przyjmowanie plików do archiwum',
     overviewHeading: 'Archiwum',
-    overviewItems: (o: { documents: number; pages: number; scannedPages: number; bornDigitalPages: number; emptyPages: number; failedFiles: number; batches: number }) => [
+    overviewItems: (o: {
+      documents: number; pages: number; scannedPages: number; bornDigitalPages: number; emptyPages: number; failedFiles: number; batches: number;
+      searchIndex?: { waiting: number; failing: number };
+    }) => [
       `Dokumentów: ${o.documents}`,
       `Stron: ${o.pages} (skanów: ${o.scannedPages}, cyfrowych: ${o.bornDigitalPages}, pustych: ${o.emptyPages})`,
       `Plików z błędem: ${o.failedFiles}`,
       `Partii: ${o.batches}`,
+      ...(o.searchIndex
+        ? [o.searchIndex.waiting === 0
+            ? 'Indeks wyszukiwania (Elasticsearch): aktualny'
+            : `Indeks wyszukiwania (Elasticsearch): czeka na zapis ${o.searchIndex.waiting} dokumentów` +
+              (o.searchIndex.failing > 0 ? ` (po nieudanej próbie: ${o.searchIndex.failing}; ponawiane automatycznie)` : '')]
+        : []),
     ],
     lastBatchAt: (when: string) => `Ostatnia partia: ${when}`,
     dropZone: 'Pliki do przyjęcia',
