@@ -69,6 +69,18 @@ describe('kwerenda ingest', () => {
     expect(missing.stderr).toContain('ścieżka nie istnieje');
   });
 
+  it('reindex: explains itself on the embedded archive, and stops readably (no password) when Elasticsearch cannot be reached', () => {
+    const embedded = run(['reindex', '--data', dir('r')]);
+    expect(embedded.status).toBe(2);
+    expect(embedded.stderr).toContain('dotyczy archiwum w Elasticsearch');
+    // A port nothing listens on: the start fails before anything is written to the cluster.
+    const down = run(['reindex', '--data', dir('r')], { KWERENDA_BACKEND: 'elasticsearch', ELASTICSEARCH_URL: 'http://kwerenda:tajne-haslo@127.0.0.1:9' });
+    expect(down.status).not.toBe(0);
+    expect(down.stderr).toContain('Elasticsearch http://127.0.0.1:9 nie jest dostępny: brak połączenia');
+    expect(down.stderr + down.stdout).not.toContain('tajne');
+    expect(down.stderr).not.toMatch(/at .*\.js:\d+/);
+  });
+
   it('--watch takes a file only once it has stopped growing, takes a replaced file again, and stops cleanly on Ctrl+C', async () => {
     const watched = dir('watched');
     const data = dir('data');

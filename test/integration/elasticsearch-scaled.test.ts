@@ -153,7 +153,7 @@ describe('Elasticsearch, scaled out', () => {
       expect(served.rt.restrictions.list()).toHaveLength(2); // the rule is kept …
       expect(served.rt.elasticsearch!.sync.pending()).toBe(covered.length);
       // Records staff see it on the overview: documents waiting for the index, and that they failed.
-      const overview = await (await fetch(`${served.base}/api/archive/overview`, { headers: { authorization: `Bearer ${token}` } })).json();
+      const overview = (await (await fetch(`${served.base}/api/archive/overview`, { headers: { authorization: `Bearer ${token}` } })).json()) as { searchIndex?: unknown };
       expect(overview.searchIndex).toEqual({ backend: 'elasticsearch', waiting: covered.length, failing: covered.length });
       cluster.fail = null;
       await served.rt.elasticsearch!.sync.drain(); // … and applied by the next drain (the server runs one every few seconds)

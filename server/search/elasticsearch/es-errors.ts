@@ -17,7 +17,8 @@ export function esReason(err: unknown): string {
   const type = e.meta?.body?.error?.type;
   if (status === 401) return 'odmowa dostępu (401): sprawdź użytkownika i hasło w ELASTICSEARCH_URL';
   if (status === 403) return `brak uprawnień (403)${type ? `: ${type}` : ''}`;
-  if (status !== undefined) return `odpowiedź ${status}${type ? ` ${type}` : ''}`;
-  if (e.name === 'ConnectionError' || e.name === 'TimeoutError') return 'brak połączenia';
+  if (e.name === 'ConnectionError') return 'brak połączenia';
+  if (e.name === 'TimeoutError') return 'przekroczony czas odpowiedzi';
+  if (status) return `odpowiedź ${status}${type ? ` ${type}` : ''}`;
   return (e.message ?? String(err)).replace(/\/\/[^@/\s]*@/g, '//');
 }
