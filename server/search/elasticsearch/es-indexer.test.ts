@@ -72,6 +72,21 @@ describe('ElasticsearchIndexer', () => {
     ]));
   });
 
+  it('starts when another process created an index between its check and its create (app and workers start together)', async () => {
+    cluster = fakeCluster((method, path) => {
+      if (path.startsWith('/_nodes')) return [200, nodes([[]])];
+      if (method === 'HEAD') return [404, {}];
+      if (method === 'PUT' && path === '/kwerenda-chunks-000001') {
+        return [400, { error: { type: 'resource_already_exists_exception', reason: 'index [kwerenda-chunks-000001] already exists' }, status: 400 }];
+      }
+      if (method === 'PUT' && path === '/kwerenda-metadata-000001') return [400, { error: { type: 'mapper_parsing_exception', reason: 'bad' }, status: 400 }];
+      return [200, ack];
+    });
+    await expect(indexer().ensureIndices()).rejects.toMatchObject({ meta: { statusCode: 400 } }); // any other refusal still stops the start
+    const creates = cluster.requests.filter((r) => r.method === 'PUT' && !r.path.startsWith('/_index_template')).map((r) => r.path);
+    expect(creates).toEqual(['/kwerenda-documents-000001', '/kwerenda-pages-000001', '/kwerenda-chunks-000001', '/kwerenda-metadata-000001']);
+  });
+
   it('writes a document pending, then flips its parts and finally the document to ready', async () => {
     cluster = fakeCluster((method, path, body) => {
       if (method === 'GET') return [404, { _index: 'kwerenda-documents-000001', _id: ID, found: false }];

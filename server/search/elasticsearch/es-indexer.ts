@@ -117,8 +117,14 @@ export class ElasticsearchIndexer {
       );
       const alias = this.alias(kind);
       if (!(await this.client.indices.exists({ index: alias }))) {
-        await this.client.indices.create({ index: `${alias}-${FIRST_GENERATION}`, aliases: { [alias]: { is_write_index: true } } });
-        created = true;
+        try {
+          await this.client.indices.create({ index: `${alias}-${FIRST_GENERATION}`, aliases: { [alias]: { is_write_index: true } } });
+          created = true;
+        } catch (err) {
+          // The app and the workers start together: another process made it between our check and now.
+          const type = (err as { meta?: { body?: { error?: { type?: string } } } }).meta?.body?.error?.type;
+          if (type !== 'resource_already_exists_exception') throw err;
+        }
       }
     }
     return { stempel: withStempel, created };
