@@ -52,7 +52,7 @@ export interface PageCorrections {
   /** Source image scaled by this factor before OCR. */
   scale?: number;
   /** OCR engine that read the page: tesseract.js (`wasm`) or the native binary (`native`). */
-  engine?: 'wasm' | 'native';
+  engine?: 'wasm' | 'native' | 'remote';
 }
 
 export interface PageResult {

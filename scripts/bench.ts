@@ -8,6 +8,7 @@
  *   npm run bench -- --skip-rss
  *   npm run bench -- --only=scanned|born|rss|search
  *   npm run bench -- --only=workers [--copies=4]   # BullMQ worker processes; needs redis-server, not in the full run
+ *   npm run bench -- --only=remote-ocr             # `kwerenda worker --ocr` over Redis; needs redis-server, not in the full run
  *
  * Native tools come from Debian, for the comparison only:
  *   apt-get install -y tesseract-ocr tesseract-ocr-pol poppler-utils
@@ -24,6 +25,7 @@ import { bundledTessdata } from '../ingest/extract/native-tesseract.js';
 import { cer } from '../ingest/text/metrics.js';
 import { benchSearch } from './bench-search.js';
 import { benchWorkers } from './bench-workers.js';
+import { benchRemoteOcr } from './bench-remote-ocr.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 const cli = path.join(root, 'bin', 'kwerenda.js');
@@ -251,6 +253,7 @@ async function main() {
     const copies = Number(process.argv.find((a) => a.startsWith('--copies='))?.slice(9) ?? 4);
     lines.push(await benchWorkers({ copies, counts: [1, 2, 4] }));
   }
+  if (only === 'remote-ocr') lines.push(await benchRemoteOcr());
   if (!only || only === 'search') lines.push(await benchSearch({ sizes: [10_000, 100_000], queries: args.has('--quick') ? 30 : 200 }));
   process.stdout.write(lines.join('\n') + '\n');
   fs.rmSync(tmp, { recursive: true, force: true });

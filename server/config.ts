@@ -37,7 +37,9 @@ const envSchema = z.object({
   KWERENDA_WATCH_SETTLE_S: z.coerce.number().min(0).max(3600).default(3),
   KWERENDA_OSD: z.enum(['auto', 'always', 'never']).default('auto'),
   /** OCR engine: native `tesseract` (Debian tesseract-ocr + tesseract-ocr-pol) or tesseract.js; auto: native when installed. */
-  KWERENDA_OCR_ENGINE: z.enum(['auto', 'wasm', 'native']).default('auto'),
+  KWERENDA_OCR_ENGINE: z.enum(['auto', 'wasm', 'native', 'remote']).default('auto'),
+  /** KWERENDA_OCR_ENGINE=remote: page recognitions kept in flight for `kwerenda worker --ocr` processes. */
+  KWERENDA_REMOTE_OCR_SLOTS: int(1, 512).default(8),
   KWERENDA_PAGE_IMAGE_DPI: int(50, 300).default(110),
   EMBEDDINGS_BASE_URL: optionalUrl,
   EMBEDDINGS_MODEL: z.string().default(''),
@@ -122,7 +124,8 @@ export interface Config {
     watchIntervalMs: number;
     watchSettleMs: number;
     osd: 'auto' | 'always' | 'never';
-    ocrEngine: 'auto' | 'wasm' | 'native';
+    ocrEngine: 'auto' | 'wasm' | 'native' | 'remote';
+    remoteOcrSlots: number;
     pageImageDpi: number;
   };
   embeddings: {
@@ -209,6 +212,9 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   if (e.KWERENDA_BACKEND === 'elasticsearch' && !e.ELASTICSEARCH_URL) {
     throw new ConfigError(['KWERENDA_BACKEND=elasticsearch needs ELASTICSEARCH_URL']);
   }
+  if (e.KWERENDA_OCR_ENGINE === 'remote' && !e.REDIS_URL) {
+    throw new ConfigError(['KWERENDA_OCR_ENGINE=remote needs REDIS_URL (the queue the OCR workers read)']);
+  }
   if (e.LLM_BASE_URL && !e.LLM_MODEL) {
     throw new ConfigError(['LLM_BASE_URL is set but LLM_MODEL is empty']);
   }
@@ -232,6 +238,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       watchSettleMs: Math.round(e.KWERENDA_WATCH_SETTLE_S * 1000),
       osd: e.KWERENDA_OSD,
       ocrEngine: e.KWERENDA_OCR_ENGINE,
+      remoteOcrSlots: e.KWERENDA_REMOTE_OCR_SLOTS,
       pageImageDpi: e.KWERENDA_PAGE_IMAGE_DPI,
     },
     embeddings: {

@@ -28,8 +28,8 @@ export interface OsdOutput {
   confidence: number;
 }
 
-/** Which implementation read a page; recorded in the page's corrections. */
-export type OcrEngineId = 'wasm' | 'native';
+/** Which implementation read a page; recorded in the page's corrections (`remote`: a `kwerenda worker --ocr`). */
+export type OcrEngineId = 'wasm' | 'native' | 'remote';
 /** The setting `KWERENDA_OCR_ENGINE`: `auto` picks native when usable, else wasm. */
 export type OcrEngineChoice = 'auto' | OcrEngineId;
 
@@ -78,6 +78,8 @@ export interface CreateOcrEngineOptions {
   binary?: string;
   /** Told which engine was chosen and why (never page content). */
   log?: (message: string) => void;
+  /** For `remote`: the Redis queue and the requests kept in flight (then `size` is ignored). */
+  remote?: { url: string; slots: number; prefix?: string };
 }
 
 /**
@@ -88,6 +90,11 @@ export async function createOcrEngine(choice: OcrEngineChoice, size: number, opt
   // Imported here so that neither implementation loads unless chosen.
   const wasm = async () => new (await import('./tesseract-pool.js')).TesseractPool(size);
   if (choice === 'wasm') return wasm();
+  if (choice === 'remote') {
+    if (!opts.remote) throw new IngestError('ocr_failed', 'KWERENDA_OCR_ENGINE=remote wymaga REDIS_URL', true);
+    const { RemoteOcrEngine } = await import('../../server/queue/remote-ocr.js');
+    return new RemoteOcrEngine({ ...opts.remote, onError: (e) => (opts.log ?? ((m) => process.stderr.write(`${m}\n`)))(`Zdalny OCR (Redis): ${e.message}`) });
+  }
   const probe = await probeNativeTesseract(opts.binary);
   if (!probe.ok) {
     if (choice === 'native') {

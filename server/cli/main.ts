@@ -97,7 +97,8 @@ export async function run(argv: string[]): Promise<number> {
     .description('Przetwarzaj zadania z kolejki Redis (tryb skalowany; wymaga REDIS_URL)')
     .option('--data <dir>', 'katalog danych archiwum')
     .option('--workers <n>', 'liczba procesów OCR (domyślnie: liczba rdzeni)', positiveInt)
-    .action(async (opts: { data?: string; workers?: number }) => {
+    .option('--ocr', 'tylko rozpoznawanie stron (OCR) dla archiwum z KWERENDA_OCR_ENGINE=remote; bez katalogu danych')
+    .action(async (opts: { data?: string; workers?: number; ocr?: boolean }) => {
       exitCode = await workerCommand(configWith(opts), opts);
     });
 

@@ -84,7 +84,7 @@ function configKeys(): Set<string> {
 describe('docker-compose.yml', () => {
   it('uses the Compose Specification (no version key) with the services the README describes', () => {
     expect(compose.version).toBeUndefined();
-    expect(Object.keys(services).sort()).toEqual(['app', 'elasticsearch', 'embeddings', 'llm', 'redis', 'setup', 'worker']);
+    expect(Object.keys(services).sort()).toEqual(['app', 'elasticsearch', 'embeddings', 'llm', 'ocr-worker', 'redis', 'setup', 'worker']);
   });
 
   it('gives every service a health check', () => {
@@ -118,6 +118,20 @@ describe('docker-compose.yml', () => {
     expect(worker.container_name).toBeUndefined();
     expect(worker.ports ?? []).toEqual([]);
     expect(composeText).not.toMatch(/container_name:/);
+  });
+
+  it('runs OCR-only workers on Redis alone: no data volume, no archive or index settings, scalable', () => {
+    const ocr = services['ocr-worker']!;
+    expect(ocr.command).toEqual(['worker', '--ocr']);
+    expect(ocr.image).toBe(services.app!.image);
+    expect(ocr.volumes ?? []).toEqual([]);
+    expect(ocr.container_name).toBeUndefined();
+    expect(ocr.ports ?? []).toEqual([]);
+    expect(Object.keys(ocr.depends_on ?? {})).toEqual(['redis']);
+    const env = envOf('ocr-worker');
+    expect(env.REDIS_URL).toBe(envOf('worker').REDIS_URL);
+    expect(Object.keys(env).filter((k) => /DATA_DIR|ELASTICSEARCH|BACKEND/.test(k))).toEqual([]);
+    expect(loadConfig(env).redisUrl).toBe(env.REDIS_URL);
   });
 
   it('keeps GPU services under the gpu profile only, and nothing else depends on them', () => {
