@@ -45,6 +45,11 @@ export interface PageCorrections {
   image?: 'embedded' | 'rendered' | 'file';
   /** Preprocessing steps in order, e.g. ["grayscale", "median3", "normalise"]. */
   preprocess?: string[];
+  /**
+   * The cheap orientation pre-check before the first recognition (ingest/extract/orientation.ts):
+   * its verdict and, when `turned`, the clockwise turn it proposed (applied only when OSD agreed).
+   */
+  precheck?: { verdict: 'upright' | 'turned' | 'unsure'; degrees?: 0 | 90 | 180 | 270 };
   /** Orientation detection was run (and its confidence). */
   osd?: { degrees: number; confidence: number };
   /** Why the page was OCR'd again, if it was. */

@@ -1,12 +1,14 @@
 /**
  * One scanned page image → recognised words with boxes, plus the upright page image kept for the
- * viewer. Work is added only where it pays: orientation detection and denoising run only when the
- * first pass looks wrong (low confidence or too little text).
+ * viewer. Work is added only where it pays: a pixel-only pre-check (orientation.ts, ~50 ms) turns a
+ * page found sideways or upside down before it is read, once OSD agrees; otherwise orientation
+ * detection and denoising run only when the first pass looks wrong (low confidence or too little text).
  */
 import sharp, { type Metadata, type Sharp } from 'sharp';
 import { IngestError } from '../../server/errors.js';
 import type { PageCorrections, RawWord } from '../types.js';
-import type { OcrEngine, OcrOutput } from './ocr-engine.js';
+import type { OcrEngine, OcrOutput, OsdOutput } from './ocr-engine.js';
+import { precheckOrientation } from './orientation.js';
 
 export interface OcrPageOptions {
   timeoutMs: number;
@@ -14,6 +16,11 @@ export interface OcrPageOptions {
   osd: 'auto' | 'always' | 'never';
   /** DPI of the stored viewer image. */
   viewerDpi: number;
+  /**
+   * Look at the page's pixels for orientation before the first recognition (default on), so a
+   * turned page is turned first and read once; `false` keeps the read-first behaviour (benchmarks).
+   */
+  orientationPrecheck?: boolean;
 }
 
 export interface OcrPageInput {
@@ -103,14 +110,37 @@ export async function ocrPage(pool: OcrEngine, input: OcrPageInput, opts: OcrPag
     throw imageError(err);
   }
 
-  let best = await pool.recognize(pgm(grey), remaining());
-  let bestImage = grey;
+  // Orientation detection runs at most once a page: before the first pass when the pre-check finds
+  // the page turned, otherwise after it when the first pass looks wrong.
+  let osdRun: Promise<OsdOutput | null> | null = null;
+  const detect = () =>
+    (osdRun ??= pool.detectOrientation(pgm(grey), remaining()).then((o) => {
+      if (o) corrections.osd = { degrees: o.degrees, confidence: Math.round(o.confidence * 100) / 100 };
+      return o;
+    }));
+  let firstImage = grey;
+  if (opts.orientationPrecheck !== false) {
+    // The pre-check only saves work: if it fails, the page is read as before.
+    const guess = await precheckOrientation(grey).catch(() => ({ verdict: 'unsure' as const, degrees: undefined }));
+    corrections.precheck = guess.degrees === undefined ? { verdict: guess.verdict } : { verdict: guess.verdict, degrees: guess.degrees };
+    // Turned first only when OSD agrees with the pixels; otherwise the usual read-first path.
+    if (guess.verdict === 'turned' && opts.osd !== 'never') {
+      const o = await detect();
+      if (o && o.degrees !== 0 && o.degrees === guess.degrees && o.confidence >= 1) {
+        firstImage = await toGrey(fromGrey(grey, opts.maxPixels).rotate(o.degrees));
+        corrections.rotation = o.degrees;
+      }
+    }
+  }
+
+  let best = await pool.recognize(pgm(firstImage), remaining());
+  let bestImage = firstImage;
   const expectedWords = (grey.width * grey.height) / 400_000; // a sparse page still has a few
   const weak = (o: OcrOutput) => o.confidence < LOW_CONFIDENCE || o.words.length < Math.min(5, expectedWords);
 
-  if (opts.osd === 'always' || (opts.osd === 'auto' && (weak(best) || looksSideways(best)))) {
-    const osd = await pool.detectOrientation(pgm(grey), remaining());
-    if (osd) corrections.osd = { degrees: osd.degrees, confidence: Math.round(osd.confidence * 100) / 100 };
+  const turnedFirst = firstImage !== grey;
+  if (!turnedFirst && (opts.osd === 'always' || (opts.osd === 'auto' && (weak(best) || looksSideways(best))))) {
+    const osd = await detect();
     if (osd && osd.degrees !== 0 && osd.confidence >= 1) {
       const turned = await toGrey(fromGrey(grey, opts.maxPixels).rotate(osd.degrees));
       const again = await pool.recognize(pgm(turned), remaining());
