@@ -7,6 +7,7 @@
 import { AuthError, callJson, me } from './api.js';
 import { append, focusHeading, h, replace } from './dom.js';
 import { messageOf, showError } from './errors.js';
+import { showOnce } from './shown-once.js';
 import { pl } from './i18n/pl.js';
 import { plUsers as t } from './i18n/pl-admin.js';
 
@@ -99,34 +100,12 @@ function addForm(status: HTMLElement, tokenBox: HTMLElement, reload: () => Promi
 
 /** The new account's API token, once: read-only field, copy button, a plain warning. */
 function showToken(box: HTMLElement, userName: string, token: string): void {
-  const field = h('input', { id: 'new-token', type: 'text', readonly: true, value: token, class: 'token-value', spellcheck: 'false', 'aria-describedby': 'token-warning' });
-  const copyState = h('p', { role: 'status', class: 'hint', id: 'copy-state' });
-  const copy = h('button', { type: 'button', class: 'primary', id: 'copy-token' }, t.copy);
-  const hide = h('button', { type: 'button', class: 'secondary', id: 'hide-token' }, t.hideToken);
-  copy.addEventListener('click', async () => {
-    field.select();
-    let ok = false;
-    try {
-      await navigator.clipboard.writeText(token);
-      ok = true;
-    } catch {
-      // Without a secure context (plain http on the city network) the Clipboard API is absent.
-      ok = document.execCommand?.('copy') ?? false;
-    }
-    copyState.textContent = ok ? t.copied : t.copyFailed;
+  showOnce(box, {
+    ids: { field: 'new-token', copy: 'copy-token', hide: 'hide-token', copyState: 'copy-state', heading: 'token-h', warning: 'token-warning' },
+    value: token,
+    text: { heading: t.tokenHeading(userName), warning: t.tokenWarning, label: t.tokenLabel, copy: t.copy, hide: t.hideToken, copied: t.copied, copyFailed: t.copyFailed },
+    focusAfterHide: 'nu-name',
   });
-  hide.addEventListener('click', () => {
-    box.replaceChildren();
-    document.getElementById('nu-name')?.focus();
-  });
-  const heading = h('h3', { id: 'token-h' }, t.tokenHeading(userName));
-  replace(box, h('section', { class: 'token-once', 'aria-labelledby': 'token-h' },
-    heading,
-    h('p', { id: 'token-warning', class: 'notice' }, t.tokenWarning),
-    h('div', { class: 'field' }, h('label', { for: 'new-token' }, t.tokenLabel), field),
-    h('div', { class: 'toolbar' }, copy, hide),
-    copyState));
-  focusHeading(heading);
 }
 
 function table(users: User[], status: HTMLElement, reload: (focusId?: string) => Promise<void>): HTMLElement {

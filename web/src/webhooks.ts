@@ -8,6 +8,7 @@
 import { AuthError, call, callJson } from './api.js';
 import { focusHeading, h, replace } from './dom.js';
 import { messageOf, showError } from './errors.js';
+import { showOnce } from './shown-once.js';
 import { plWebhooks as t } from './i18n/pl-admin.js';
 
 interface Webhook { id: number; url: string; events: string[]; createdBy: string | null; createdAt: string; disabledAt: string | null }
@@ -118,34 +119,12 @@ function addForm(status: HTMLElement, secretBox: HTMLElement, reload: () => Prom
 
 /** A generated secret, once: read-only field, copy button, a plain warning. */
 function showSecret(box: HTMLElement, secret: string): void {
-  const field = h('input', { id: 'new-secret', type: 'text', readonly: true, value: secret, class: 'token-value', spellcheck: 'false', 'aria-describedby': 'secret-warning' });
-  const copyState = h('p', { role: 'status', class: 'hint', id: 'secret-copy-state' });
-  const copy = h('button', { type: 'button', class: 'primary', id: 'copy-secret' }, t.copy);
-  const hide = h('button', { type: 'button', class: 'secondary', id: 'hide-secret' }, t.hideSecret);
-  copy.addEventListener('click', async () => {
-    field.select();
-    let ok = false;
-    try {
-      await navigator.clipboard.writeText(secret);
-      ok = true;
-    } catch {
-      // Without a secure context (plain http on the city network) the Clipboard API is absent.
-      ok = document.execCommand?.('copy') ?? false;
-    }
-    copyState.textContent = ok ? t.copied : t.copyFailed;
+  showOnce(box, {
+    ids: { field: 'new-secret', copy: 'copy-secret', hide: 'hide-secret', copyState: 'secret-copy-state', heading: 'secret-h', warning: 'secret-warning' },
+    value: secret,
+    text: { heading: t.secretHeading, warning: t.secretWarning, label: t.secretLabel, copy: t.copy, hide: t.hideSecret, copied: t.copied, copyFailed: t.copyFailed },
+    focusAfterHide: 'wh-url',
   });
-  hide.addEventListener('click', () => {
-    box.replaceChildren();
-    document.getElementById('wh-url')?.focus();
-  });
-  const heading = h('h3', { id: 'secret-h' }, t.secretHeading);
-  replace(box, h('section', { class: 'token-once', 'aria-labelledby': 'secret-h' },
-    heading,
-    h('p', { id: 'secret-warning', class: 'notice' }, t.secretWarning),
-    h('div', { class: 'field' }, h('label', { for: 'new-secret' }, t.secretLabel), field),
-    h('div', { class: 'toolbar' }, copy, hide),
-    copyState));
-  focusHeading(heading);
 }
 
 /** "dostarczono: 3, oczekuje: 1" over the deliveries shown, newest state first. */
