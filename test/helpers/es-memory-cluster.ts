@@ -97,6 +97,14 @@ export function memoryCluster(): MemoryCluster {
       const doc = c.indices.get(index)?.get(parts[2]!);
       return doc ? [200, { _index: index, _id: parts[2], found: true, _source: doc }] : [404, { _index: index, _id: parts[2], found: false }];
     }
+    if (action === '_mget') {
+      const index = writeIndex(target);
+      const ids = (body as { ids: string[] }).ids;
+      return [200, { docs: ids.map((id) => {
+        const doc = c.indices.get(index)?.get(id);
+        return doc ? { _index: index, _id: id, found: true, _source: doc } : { _index: index, _id: id, found: false };
+      }) }];
+    }
     if (action === '_update_by_query') {
       const q = body as { query: { terms: { doc_id: string[] } }; script: { params: { rules: unknown; count: number } } };
       let updated = 0;

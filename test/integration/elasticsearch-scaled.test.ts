@@ -51,6 +51,8 @@ describe('Elasticsearch, scaled out', () => {
       expect(rt.elasticsearch!.sync.pending()).toBe(ready.length);
       expect(await rt.elasticsearch!.sync.drain()).toEqual({ synced: ready.length, failed: 0 });
       expect(rt.elasticsearch!.sync.pending()).toBe(0);
+      // In rounds of 20 documents: three bulk requests a round, not three a document.
+      expect(cluster.requests.filter((r) => r.path.startsWith('/_bulk'))).toHaveLength(3 * Math.ceil(ready.length / 20));
 
       const docs = cluster.docs('kwerenda-documents');
       expect([...docs.keys()].map(Number).sort((a, b) => a - b)).toEqual(ready);
@@ -199,6 +201,20 @@ describe('Elasticsearch, scaled out', () => {
         expect(c).toMatchObject({ restriction_count: 1, restrictions: [{ principals: ['role:supervisor'] }] });
       }
       expect(rt.db.prepare("SELECT count(*) FROM settings WHERE key = 'search_index_reindex'").pluck().get()).toBe(0);
+    } finally {
+      await rt.close();
+    }
+  });
+
+  it('reindexing an archive just moved to Elasticsearch makes the queued first fill unnecessary', async () => {
+    const rt = await createRuntime(esConfig(await archive()), { esClient: testClient() });
+    try {
+      const ready = rt.db.prepare("SELECT count(*) FROM documents WHERE status = 'ready'").pluck().get() as number;
+      expect(rt.elasticsearch!.sync.pending()).toBe(ready); // what the first start queued
+      const result = await reindexArchive(rt.elasticsearch!, rt.db);
+      expect(result).toMatchObject({ generation: '000002', documents: ready });
+      expect(rt.elasticsearch!.sync.pending()).toBe(0); // covered by the copy, not written again document by document
+      expect(cluster.docs('kwerenda-documents').size).toBe(ready);
     } finally {
       await rt.close();
     }

@@ -146,6 +146,29 @@ export class ElasticsearchIndexer {
   }
 
   /**
+   * Indexes several documents with the same guarantee as `indexDocument` — each becomes visible
+   * only when all its parts are written, its document record flipped last — in five requests
+   * whatever their number (one `_mget`, three bulks, two of them waiting for a refresh), instead
+   * of four per document. Returns the ids written and those already ready (left alone).
+   */
+  async indexDocuments(docs: EsDocumentInput[]): Promise<{ indexed: string[]; skipped: string[] }> {
+    if (docs.length === 0) return { indexed: [], skipped: [] };
+    for (const d of docs) if (d.chunks.length !== d.vectors.length) throw new Error(`document ${d.id}: chunks and vectors differ`);
+    const found = await this.retrying(() =>
+      this.client.mget<Pick<DocumentSource, 'status'>>({ index: this.alias('documents'), ids: docs.map((d) => d.id), _source_includes: ['status'] }),
+    );
+    const ready = new Set(found.docs.filter((d) => 'found' in d && d.found && d._source?.status === 'ready').map((d) => d._id));
+    const todo = docs.filter((d) => !ready.has(d.id));
+    const ops = todo.map((d) => this.writeOps(d));
+    if (ops.length > 0) {
+      await this.bulk(ops.flatMap((o) => [...o.partOps, o.documentOp]), false);
+      await this.bulk(ops.flatMap((o) => o.partOps.map((p) => readyOp(p))), 'wait_for');
+      await this.bulk(ops.map((o) => readyOp(o.documentOp)), 'wait_for');
+    }
+    return { indexed: todo.map((d) => d.id), skipped: docs.filter((d) => ready.has(d.id)).map((d) => d.id) };
+  }
+
+  /**
    * Writes whole documents straight as ready, many per bulk request, without waiting for a
    * refresh: only for indices no search reads yet (`kwerenda reindex` fills a new generation, then
    * refreshes it once and switches the aliases).

@@ -69,6 +69,8 @@ export async function reindexArchive(
 
   const { stempel } = await es.indexer.ensureIndices(); // current templates: what the new generation is made from
   for (const k of RECORD_KINDS) await client.indices.create({ index: indices[k] });
+  // Changes queued before the copy starts are in what it reads: their outbox rows go once it is switched.
+  const queuedBefore = db.prepare('SELECT coalesce(max(seq), 0) FROM search_sync').pluck().get() as number;
   const announce = () => setSetting(db, REINDEX_SETTING, JSON.stringify({ indices, heartbeat: Date.now() } satisfies Announcement));
   announce(); // from here on, every drain also writes to the new generation
 
@@ -96,6 +98,7 @@ export async function reindexArchive(
         { add: { index: indices[k], alias: aliases[k], is_write_index: true } },
       ]),
     });
+    db.prepare('DELETE FROM search_sync WHERE seq <= ?').run(queuedBefore);
     if (!opts.keepOld && previous.length > 0) await client.indices.delete({ index: previous });
     return { generation, documents: done, previous, deleted: !opts.keepOld && previous.length > 0, stempel };
   } catch (err) {

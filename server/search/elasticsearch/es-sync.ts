@@ -195,22 +195,25 @@ export class SearchIndexSync {
           group.forEach((r) => fail(r, err));
         }
       }
-      for (const r of todo.filter((t) => t.what === 'index')) {
+      const index = todo.filter((t) => t.what === 'index');
+      for (let i = 0; i < index.length; i += INDEX_BATCH) {
+        const batch = index.slice(i, i + INDEX_BATCH);
         try {
-          for (const t of targets) await this.indexOne(t, r.id);
-          done(r);
+          for (const t of targets) await this.indexMany(t, batch.map((r) => r.id));
+          batch.forEach(done);
         } catch (err) {
-          fail(r, err);
+          batch.forEach((r) => fail(r, err));
         }
       }
     }
   }
 
-  private async indexOne(target: ElasticsearchIndexer, documentId: number): Promise<void> {
-    const input = recordInput(this.db, documentId);
-    if (!input) return; // no longer ready in the record: nothing to show
-    // Already there (a drain that stopped before deleting its row): its rules may have changed since.
-    if ((await target.indexDocument(input)) === 'skipped') await target.setRestrictions([input.id], input.restrictions ?? []);
+  private async indexMany(target: ElasticsearchIndexer, documentIds: number[]): Promise<void> {
+    // Documents no longer ready in the record have nothing to show.
+    const inputs = documentIds.map((id) => recordInput(this.db, id)).filter((d): d is EsDocumentInput => d !== null);
+    const { skipped } = await target.indexDocuments(inputs);
+    // Already there (a drain that stopped before deleting its row): their rules may have changed since.
+    for (const d of inputs.filter((x) => skipped.includes(x.id))) await target.setRestrictions([d.id], d.restrictions ?? []);
   }
 
   /** The aliases, and the new generation while `kwerenda reindex` fills it (./es-reindex.ts). */
@@ -222,6 +225,9 @@ export class SearchIndexSync {
     return [this.indexer, this.reindexTarget.indexer];
   }
 }
+
+/** Documents written per round of requests (a document with its vectors is ~5 kB a chunk). */
+const INDEX_BATCH = 20;
 
 interface Row {
   id: number;
