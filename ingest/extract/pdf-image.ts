@@ -8,7 +8,7 @@
  * OCR text layer is fine), no masks, transparency, visible annotations or unusual decoding.
  * Everything else returns null and the caller renders. Malformed input never throws.
  */
-import { PDFDocument, PDFName, PDFRawStream, type PDFContext, type PDFDict, type PDFPageLeaf } from 'pdf-lib';
+import { ParseSpeeds, PDFDocument, PDFName, PDFParser, PDFRawStream, type PDFContext, type PDFDict, type PDFPageLeaf } from 'pdf-lib';
 import sharp from 'sharp';
 import { ccittToTiff, inflateBounded, probeJpeg } from './pdf-image-codec.js';
 import { placement, scanContent, type Rect } from './pdf-image-content.js';
@@ -45,12 +45,16 @@ export interface PdfImageSource {
 const MAX_CONTENT_BYTES = 16 * 1024 * 1024;
 const LOAD_OPTIONS = { ignoreEncryption: true, updateMetadata: false, throwOnInvalidObject: false } as const;
 
-/** Parse the document once; pages are inspected lazily. */
+/**
+ * Parse the document once; pages are inspected lazily. Stream contents stay views into `bytes`
+ * (pdf-lib would copy every stream, i.e. most of a scanned file): the caller must not change
+ * `bytes` while the source is in use.
+ */
 export async function openPdfForImages(bytes: Uint8Array): Promise<PdfImageSource> {
   let doc: PDFDocument;
   let pageCount: number;
   try {
-    doc = await PDFDocument.load(bytes, LOAD_OPTIONS);
+    doc = await loadWithoutCopies(bytes);
     pageCount = doc.getPageCount();
   } catch (err) {
     const skipped = `pdf-lib could not read the document: ${message(err)}`;
@@ -71,6 +75,23 @@ export async function openPdfForImages(bytes: Uint8Array): Promise<PdfImageSourc
       return 'skipped' in r ? null : r;
     },
   };
+}
+
+/**
+ * PDFDocument.load, except that stream contents are views into `bytes` rather than copies.
+ * pdf-lib copies each stream with its ByteStream's `slice`; this parser's instance slices with
+ * `subarray` instead. Nothing here or in pdf-lib writes into stream contents.
+ */
+async function loadWithoutCopies(bytes: Uint8Array): Promise<PDFDocument> {
+  const parser = PDFParser.forBytesWithOptions(bytes, ParseSpeeds.Slow); // load()'s default pace
+  const stream = (parser as unknown as { bytes?: { bytes?: unknown; slice?: unknown } }).bytes;
+  // Should a pdf-lib release change its internals, fall back to its copying load.
+  if (!stream || stream.bytes !== bytes || typeof stream.slice !== 'function') return PDFDocument.load(bytes, LOAD_OPTIONS);
+  stream.slice = (start: number, end: number) => bytes.subarray(start, end);
+  const context = await parser.parseDocument();
+  // The constructor is private in the typings; this is what PDFDocument.load does after parsing.
+  const Doc = PDFDocument as unknown as new (c: PDFContext, ignoreEncryption: boolean, updateMetadata: boolean) => PDFDocument;
+  return new Doc(context, LOAD_OPTIONS.ignoreEncryption, LOAD_OPTIONS.updateMetadata);
 }
 
 async function inspectPage(doc: PDFDocument, index: number, limits: { maxPixels: number }): Promise<PageImageOutcome> {

@@ -9,6 +9,7 @@ import type { PDFDocumentProxy, PDFPageProxy } from 'pdfjs-dist/types/src/displa
 import type { RawWord } from '../types.js';
 import { openPdfForImages, type PdfImageSource } from './pdf-image.js';
 import { pdfjsOptions } from './pdfjs-options.js';
+import { createSharedPdfWorker } from './pdf-shared-port.js';
 import { SHORT_TEXT_CHARS, type PdfImage, type PdfReply, type PdfRequest, type PdfTextPage } from './pdf-protocol.js';
 
 
@@ -16,7 +17,13 @@ import { SHORT_TEXT_CHARS, type PdfImage, type PdfReply, type PdfRequest, type P
 const MAX_RENDER_PIXELS = 40_000_000;
 
 let doc: PDFDocumentProxy | null = null;
+/**
+ * The document's bytes: the only copy of the file in this thread. pdf.js parses from them (through
+ * a port that shares rather than copies them) and the embedded-image reader takes its streams
+ * from them as views.
+ */
 let bytes: Uint8Array | null = null;
+let pdfWorker: pdfjs.PDFWorker | null = null;
 let images: Promise<PdfImageSource | null> | null = null;
 
 function reply(msg: PdfReply, transfer: ArrayBuffer[] = []): void {
@@ -25,11 +32,13 @@ function reply(msg: PdfReply, transfer: ArrayBuffer[] = []): void {
 
 async function open(req: Extract<PdfRequest, { op: 'open' }>): Promise<PdfReply> {
   bytes = req.data;
+  pdfWorker ??= await createSharedPdfWorker();
   const candidates = [undefined, ...req.passwords];
   for (const password of candidates) {
     const task = pdfjs.getDocument({
-      // pdf.js takes ownership of (detaches) the buffer it is given: hand it a copy.
-      data: bytes.slice(),
+      // Not a copy: this worker hands pdf.js the bytes by reference, and pdf.js only reads them.
+      data: bytes,
+      worker: pdfWorker,
       password,
       ...pdfjsOptions(),
       maxImageSize: req.maxImagePixels,
@@ -129,7 +138,10 @@ async function image(req: Extract<PdfRequest, { op: 'image' }>): Promise<{ reply
     return { reply: { id: req.id, ok: true, image: { kind: 'rejected', reason: fast.rejected } }, transfer: [] };
   }
   if (fast) {
-    const data = new Uint8Array(fast.data);
+    // The reader's buffer is the page's own copy: move it to the parent rather than copy it again
+    // (unless it sits in Node's shared pool of small buffers).
+    const own = fast.data.byteOffset === 0 && fast.data.byteLength === fast.data.buffer.byteLength;
+    const data = own ? new Uint8Array(fast.data.buffer, 0, fast.data.byteLength) : new Uint8Array(fast.data);
     const img: PdfImage = {
       kind: 'encoded',
       format: fast.format,
@@ -188,6 +200,8 @@ parentPort!.on('message', (req: PdfRequest) => {
         case 'close':
           await doc?.destroy().catch(() => undefined);
           doc = null;
+          pdfWorker?.destroy();
+          pdfWorker = null;
           return reply({ id: req.id, ok: true });
       }
     } catch (err) {

@@ -1,0 +1,84 @@
+/**
+ * A pdf.js "worker" that parses the document from the caller's own bytes instead of a copy.
+ *
+ * In Node, pdf.js runs its parser in the calling thread behind a port that structured-clones every
+ * message (its LoopbackPort): the document's buffer is either transferred (detached from the
+ * caller) or copied. The PDF worker needs those bytes after pdf.js has them — the embedded-image
+ * reader takes image streams straight from the file — so the stock port costs a second copy of the
+ * whole file. This port hands the document's bytes over by reference; pdf.js's parser only reads
+ * them (its `Stream` never writes). Every other message is cloned exactly as pdf.js's port does.
+ */
+import * as pdfjs from 'pdfjs-dist/legacy/build/pdf.mjs';
+
+type Listener = (event: { data: unknown }) => void;
+type TransferList = NonNullable<NonNullable<Parameters<typeof structuredClone>[1]>['transfer']>;
+
+/** The action pdf.js sends with the document's bytes as `data.data`. */
+const OPEN_ACTION = 'GetDocRequest';
+
+/** An in-thread message port, like pdf.js's LoopbackPort but sharing the document's bytes. */
+export class SharingPort {
+  private readonly listeners = new Map<Listener, (() => void) | null>();
+  private readonly deferred = Promise.resolve();
+
+  postMessage(message: unknown, transfer?: TransferList | null): void {
+    const event = { data: cloneMessage(message, transfer ?? undefined) };
+    void this.deferred.then(() => {
+      for (const listener of [...this.listeners.keys()]) listener.call(this, event);
+    });
+  }
+
+  addEventListener(_type: string, listener: Listener, options?: { signal?: AbortSignal } | null): void {
+    const signal = options?.signal;
+    if (signal?.aborted) return;
+    let unhook: (() => void) | null = null;
+    if (signal) {
+      const onAbort = () => this.removeEventListener(_type, listener);
+      signal.addEventListener('abort', onAbort);
+      unhook = () => signal.removeEventListener('abort', onAbort);
+    }
+    this.listeners.set(listener, unhook);
+  }
+
+  removeEventListener(_type: string, listener: Listener): void {
+    this.listeners.get(listener)?.();
+    this.listeners.delete(listener);
+  }
+
+  terminate(): void {
+    for (const unhook of this.listeners.values()) unhook?.();
+    this.listeners.clear();
+  }
+}
+
+/** Structured clone, except that the document's bytes in an open request stay the same object. */
+export function cloneMessage(message: unknown, transfer?: TransferList): unknown {
+  const m = message as { action?: unknown; data?: { data?: unknown } } | null;
+  const bytes = m && m.action === OPEN_ACTION ? m.data?.data : undefined;
+  if (bytes instanceof Uint8Array) {
+    const clone: { data: { data: unknown } } = structuredClone({ ...m, data: { ...m!.data, data: null } });
+    clone.data.data = bytes;
+    return clone;
+  }
+  return structuredClone(message, transfer ? { transfer } : undefined);
+}
+
+/** pdf.js's parser entry point, loaded once (the module registers it globally as well). */
+let handler: Promise<{ initializeFromPort(port: unknown): void }> | null = null;
+function workerMessageHandler() {
+  // A computed specifier: the worker bundle ships no type declarations.
+  const spec = 'pdfjs-dist/legacy/build/pdf.worker.mjs';
+  handler ??= import(spec).then((m: { WorkerMessageHandler: { initializeFromPort(port: unknown): void } }) => m.WorkerMessageHandler);
+  return handler;
+}
+
+/**
+ * A pdf.js worker whose documents are parsed from the bytes given to `getDocument({ data })`
+ * without copying or detaching them. Pass it as `getDocument({ worker })`; destroy it when done.
+ */
+export async function createSharedPdfWorker(): Promise<pdfjs.PDFWorker> {
+  const port = new SharingPort();
+  (await workerMessageHandler()).initializeFromPort(port);
+  // The declared type allows no port, though the constructor takes one (as in a browser).
+  return new pdfjs.PDFWorker({ port: port as never });
+}
