@@ -38,8 +38,7 @@ import { ensureVectorTable, openDb, type Db } from './store/db.js';
 import { Ledger } from './store/ledger.js';
 import { WebhookDispatcher, type DispatcherOptions } from './services/webhooks.service.js';
 import type { Client as EsClient } from '@elastic/elasticsearch';
-import { openElasticsearch, type ElasticsearchRuntime } from './search/elasticsearch/es-runtime.js';
-import { DomainError, IngestError } from './errors.js';
+import { indexBeforeDone, openElasticsearch, searchIndexApplied, type ElasticsearchRuntime } from './search/elasticsearch/es-runtime.js';
 
 export interface Runtime {
   config: Readonly<Config>;
@@ -122,13 +121,6 @@ export async function createRuntime(config: Readonly<Config>, opts: RuntimeOptio
   }
 }
 
-/** Writes one ready document to Elasticsearch before its file counts as done (see PipelineContext.afterReady). */
-function indexBeforeDone(es: ElasticsearchRuntime): (documentId: number) => Promise<void> {
-  return async (documentId) => {
-    const outcome = await es.sync.drain([documentId]);
-    if (outcome.failed > 0) throw new IngestError('search_index', outcome.error ?? 'nieznany błąd', false);
-  };
-}
 
 /**
  * The ingest side. With REDIS_URL the queue is BullMQ, independent of the search backend (several
@@ -330,19 +322,6 @@ export function appDeps(rt: SearchRuntime): AppDeps {
   };
 }
 
-/** Drains the outbox to Elasticsearch; a 503 for the caller when it cannot (the next drain retries). */
-function searchIndexApplied(es: ElasticsearchRuntime): () => Promise<void> {
-  return async () => {
-    const outcome = await es.sync.drain();
-    if (outcome.failed > 0) {
-      throw new DomainError(
-        'search_index_unavailable',
-        'zmianę zapisano, ale indeks wyszukiwania jeszcze jej nie uwzględnia (Elasticsearch niedostępny); zostanie ponowiona automatycznie',
-        503,
-      );
-    }
-  };
-}
 
 /** Starts the HTTP API; resolves once it listens. */
 export function createHttpServer(rt: SearchRuntime, host: string, port: number): Promise<http.Server> {
