@@ -13,32 +13,13 @@
  * indices no alias points to; run the command again.
  */
 import type { Db } from '../../store/db.js';
-import { getSetting, setSetting } from '../../store/db.js';
+import { setSetting } from '../../store/db.js';
 import { ElasticsearchIndexer, type EsDocumentInput } from './es-indexer.js';
 import type { ElasticsearchRuntime } from './es-runtime.js';
-import { accessRules, recordInput } from './es-sync.js';
+import { accessRules, REINDEX_SETTING, recordInput, type ReindexAnnouncement as Announcement } from './es-sync.js';
 import { aliasName, RECORD_KINDS, type RecordKind } from './mappings.js';
 
-export const REINDEX_SETTING = 'search_index_reindex';
-const STALE_MS = 10 * 60_000;
 const GENERATION = /-(\d{6})$/;
-
-interface Announcement {
-  indices: Record<RecordKind, string>;
-  heartbeat: number;
-}
-
-/** The generation a running reindex is filling, or null (none, or its process died). */
-export function activeReindexTarget(db: Db, now = Date.now()): Record<RecordKind, string> | null {
-  const raw = getSetting(db, REINDEX_SETTING);
-  if (!raw) return null;
-  try {
-    const a = JSON.parse(raw) as Announcement;
-    return now - a.heartbeat < STALE_MS ? a.indices : null;
-  } catch {
-    return null;
-  }
-}
 
 export interface ReindexResult {
   generation: string;

@@ -7,7 +7,7 @@
 import { Client } from '@elastic/elasticsearch';
 import { DomainError, IngestError } from '../../errors.js';
 import type { Logger } from '../../log.js';
-import { getSetting, setSetting, write, type Db } from '../../store/db.js';
+import { getSetting, queueSearchSync, setSetting, write, type Db } from '../../store/db.js';
 import { ElasticsearchBackend } from './es-backend.js';
 import { ElasticsearchIndexer } from './es-indexer.js';
 import { esReason, esWhere } from './es-errors.js';
@@ -49,13 +49,7 @@ export async function openElasticsearch(args: {
     setSetting(args.db, 'search_index', 'elasticsearch');
     // New indices (or an embedded archive moving to Elasticsearch): every ready document goes in.
     if (ensured.created || first) {
-      args.db
-        .prepare(
-          `INSERT INTO search_sync(document_id, what, seq)
-             SELECT id, 'index', (SELECT coalesce(max(seq), 0) + 1 FROM search_sync) FROM documents WHERE status = 'ready'
-           ON CONFLICT(document_id) DO UPDATE SET what = 'index', seq = excluded.seq, attempts = 0, last_error = NULL`,
-        )
-        .run();
+      queueSearchSync(args.db, args.db.prepare("SELECT id FROM documents WHERE status = 'ready'").pluck().all() as number[], 'index');
     }
   });
   return {

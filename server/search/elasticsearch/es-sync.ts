@@ -29,11 +29,11 @@
 import type { Chunk, MetaValue } from '../../../ingest/types.js';
 import type { StoredWord } from '../../domain/types.js';
 import type { Logger } from '../../log.js';
-import type { Db } from '../../store/db.js';
+import { getSetting, type Db } from '../../store/db.js';
 import type { DocumentDbRow } from '../sqlite/rows.js';
 import { esReason } from './es-errors.js';
 import { ElasticsearchIndexer, type EsDocumentInput } from './es-indexer.js';
-import { activeReindexTarget } from './es-reindex.js';
+import type { RecordKind } from './mappings.js';
 
 type DocRow = DocumentDbRow & { status: string };
 
@@ -99,6 +99,28 @@ export function accessRules(db: Db, documentId: number): string[][] {
   const rules = new Map<number, string[]>();
   for (const r of rows) rules.set(r.rule, [...(rules.get(r.rule) ?? []), `${r.kind}:${r.principal}`]);
   return [...rules.values()];
+}
+
+/** The archive setting in which a running `kwerenda reindex` announces its new generation (./es-reindex.ts). */
+export const REINDEX_SETTING = 'search_index_reindex';
+const STALE_MS = 10 * 60_000;
+
+export interface ReindexAnnouncement {
+  indices: Record<RecordKind, string>;
+  /** ms since the epoch, renewed as the copy goes on. */
+  heartbeat: number;
+}
+
+/** The generation a running reindex is filling, or null (none, or its process died). */
+export function activeReindexTarget(db: Db, now = Date.now()): Record<RecordKind, string> | null {
+  const raw = getSetting(db, REINDEX_SETTING);
+  if (!raw) return null;
+  try {
+    const a = JSON.parse(raw) as ReindexAnnouncement;
+    return now - a.heartbeat < STALE_MS ? a.indices : null;
+  } catch {
+    return null;
+  }
 }
 
 export interface SyncOutcome {
