@@ -28,6 +28,28 @@ export interface OsdOutput {
   confidence: number;
 }
 
+/** An 8-bit grey image: what every engine is handed, as a binary PGM. */
+export interface GreyImage {
+  data: Buffer;
+  width: number;
+  height: number;
+}
+
+/** The binary PGM (P5) engines take: the cheapest image format to hand over. */
+export function encodePgm(img: GreyImage): Buffer {
+  return Buffer.concat([Buffer.from(`P5\n${img.width} ${img.height}\n255\n`, 'ascii'), img.data]);
+}
+
+/** An 8-bit binary PGM as `encodePgm` writes it, or null for any other format. */
+export function parsePgm(buf: Buffer): GreyImage | null {
+  const m = /^P5\s+(\d+)\s+(\d+)\s+255\s/.exec(buf.subarray(0, 64).toString('latin1'));
+  if (!m) return null;
+  const width = Number(m[1]);
+  const height = Number(m[2]);
+  const data = buf.subarray(m[0].length);
+  return data.length === width * height ? { data, width, height } : null;
+}
+
 /** Which implementation read a page; recorded in the page's corrections (`remote`: a `kwerenda worker --ocr`). */
 export type OcrEngineId = 'wasm' | 'native' | 'remote';
 /** The setting `KWERENDA_OCR_ENGINE`: `auto` picks native when usable, else wasm. */

@@ -13,7 +13,8 @@ import { cer } from '../text/metrics.js';
 import { layoutPage } from '../text/layout.js';
 import { createOcrEngine, type OcrEngine } from './ocr-engine.js';
 import { ocrPage, type OcrPageInput } from './ocr-page.js';
-import { precheckOrientation, type GreyImage } from './orientation.js';
+import type { GreyImage } from './ocr-engine.js';
+import { precheckOrientation } from './orientation.js';
 
 const scan = (n: number) => path.join(corpusDir, fs.readdirSync(corpusDir).find((f) => f.startsWith(`tesspol_sample_pl-part${n}-`) && f.endsWith('.tif'))!);
 

@@ -16,6 +16,7 @@
  * its usual behaviour. Costs ~20–60 ms a page (no engine call).
  */
 import sharp from 'sharp';
+import type { GreyImage } from './ocr-engine.js';
 
 /** What the pre-check decided: `degrees` is the clockwise turn that makes the page upright. */
 export interface OrientationGuess {
@@ -28,12 +29,6 @@ export interface OrientationGuess {
   asymmetry: number;
 }
 
-/** A grey 8-bit image, one byte a pixel. */
-export interface GreyImage {
-  data: Buffer;
-  width: number;
-  height: number;
-}
 
 /** Longest side of the copy analysed: enough for x-height bands of 10-pt print (~6 px) to show. */
 const ANALYSIS_SIDE = 1400;

@@ -17,7 +17,7 @@ import { Job, Queue, QueueEvents, UnrecoverableError, Worker } from 'bullmq';
 import { Redis } from 'ioredis';
 import sharp from 'sharp';
 import { z } from 'zod';
-import type { OcrEngine, OcrOutput, OsdOutput } from '../../ingest/extract/ocr-engine.js';
+import { encodePgm, parsePgm, type OcrEngine, type OcrOutput, type OsdOutput } from '../../ingest/extract/ocr-engine.js';
 import { IngestError } from '../errors.js';
 import { BACKOFF_MS, LOCK_DURATION_MS, STALLED_INTERVAL_MS, bullJobId } from './bullmq-queue.js';
 
@@ -48,21 +48,7 @@ const zWord = z.object({
 export const zOcrOutput = z.object({ words: z.array(zWord), confidence: z.number(), skewDegrees: z.number() });
 export const zOsdOutput = z.object({ degrees: z.union([z.literal(0), z.literal(90), z.literal(180), z.literal(270)]), confidence: z.number() }).nullable();
 
-interface Grey {
-  data: Buffer;
-  width: number;
-  height: number;
-}
-
-/** The 8-bit binary PGM (P5) the pipeline produces, or null for any other format. */
-export function parsePgm(buf: Buffer): Grey | null {
-  const m = /^P5\s+(\d+)\s+(\d+)\s+255\s/.exec(buf.subarray(0, 64).toString('latin1'));
-  if (!m) return null;
-  const width = Number(m[1]);
-  const height = Number(m[2]);
-  const data = buf.subarray(m[0].length);
-  return data.length === width * height ? { data, width, height } : null;
-}
+export { parsePgm };
 
 /** Grey PNG of a page image (PGM or anything sharp reads), losslessly. */
 export async function toGreyPng(image: Buffer): Promise<Buffer> {
@@ -74,7 +60,7 @@ export async function toGreyPng(image: Buffer): Promise<Buffer> {
 /** The PNG back into the PGM the local engines get from the pipeline: the same pixels either way. */
 export async function pngToPgm(png: Buffer): Promise<Buffer> {
   const { data, info } = await sharp(png).greyscale().toColourspace('b-w').raw().toBuffer({ resolveWithObject: true });
-  return Buffer.concat([Buffer.from(`P5\n${info.width} ${info.height}\n255\n`, 'ascii'), data]);
+  return encodePgm({ data, width: info.width, height: info.height });
 }
 
 /** Options of {@link RemoteOcrEngine}. */
