@@ -8,7 +8,9 @@
  * whole file. This port hands the document's bytes over by reference; pdf.js's parser only reads
  * them (its `Stream` never writes). Every other message is cloned exactly as pdf.js's port does.
  */
-import * as pdfjs from 'pdfjs-dist/legacy/build/pdf.mjs';
+import { pdfjs, WorkerMessageHandler } from './pdfjs.js';
+
+type PDFWorker = InstanceType<typeof pdfjs.PDFWorker>;
 
 type Listener = (event: { data: unknown }) => void;
 type TransferList = NonNullable<NonNullable<Parameters<typeof structuredClone>[1]>['transfer']>;
@@ -63,22 +65,13 @@ export function cloneMessage(message: unknown, transfer?: TransferList): unknown
   return structuredClone(message, transfer ? { transfer } : undefined);
 }
 
-/** pdf.js's parser entry point, loaded once (the module registers it globally as well). */
-let handler: Promise<{ initializeFromPort(port: unknown): void }> | null = null;
-function workerMessageHandler() {
-  // A computed specifier: the worker bundle ships no type declarations.
-  const spec = 'pdfjs-dist/legacy/build/pdf.worker.mjs';
-  handler ??= import(spec).then((m: { WorkerMessageHandler: { initializeFromPort(port: unknown): void } }) => m.WorkerMessageHandler);
-  return handler;
-}
-
 /**
  * A pdf.js worker whose documents are parsed from the bytes given to `getDocument({ data })`
  * without copying or detaching them. Pass it as `getDocument({ worker })`; destroy it when done.
  */
-export async function createSharedPdfWorker(): Promise<pdfjs.PDFWorker> {
+export async function createSharedPdfWorker(): Promise<PDFWorker> {
   const port = new SharingPort();
-  (await workerMessageHandler()).initializeFromPort(port);
+  WorkerMessageHandler.initializeFromPort(port);
   // The declared type allows no port, though the constructor takes one (as in a browser).
   return new pdfjs.PDFWorker({ port: port as never });
 }

@@ -4,7 +4,7 @@
  * terminates the thread when either is exceeded.
  */
 import { parentPort } from 'node:worker_threads';
-import * as pdfjs from 'pdfjs-dist/legacy/build/pdf.mjs';
+import { pdfjs } from './pdfjs.js';
 import type { PDFDocumentProxy, PDFPageProxy } from 'pdfjs-dist/types/src/display/api.js';
 import type { RawWord } from '../types.js';
 import { openPdfForImages, type PdfImageSource } from './pdf-image.js';
@@ -23,7 +23,7 @@ let doc: PDFDocumentProxy | null = null;
  * from them as views.
  */
 let bytes: Uint8Array | null = null;
-let pdfWorker: pdfjs.PDFWorker | null = null;
+let pdfWorker: InstanceType<typeof pdfjs.PDFWorker> | null = null;
 let images: Promise<PdfImageSource | null> | null = null;
 
 function reply(msg: PdfReply, transfer: ArrayBuffer[] = []): void {
