@@ -1,17 +1,12 @@
 /**
  * Composition root: the one place where implementations are chosen (by configuration) and wired.
+ * The archive and ingest runtimes live in runtime.ts; this adds search, the HTTP API and their
+ * services. The web server and the LLM client are loaded only by the commands that use them.
  */
-import http from 'node:http';
-import { HashingEmbedder, HttpEmbedder, type Embedder } from '../ingest/embed.js';
-import { createOcrEngine, type OcrEngine } from '../ingest/extract/ocr-engine.js';
+import type http from 'node:http';
 import { RulesPlanner } from './agent/rules-planner.js';
 import type { Config } from './config.js';
-import { createApp, type AppDeps } from './http/app.js';
-import { answerMalformedRequestsInJson } from './http/node-server.js';
-import { createLlmClient } from './llm/client.js';
-import { groundPlan } from './llm/grounding.js';
-import { LlmPlanner } from './llm/llm-planner.js';
-import { LlmReranker } from './llm/llm-reranker.js';
+import type { AppDeps } from './http/app.js';
 import { createLogger, type Logger } from './log.js';
 import type { SearchBackend } from './search/backend.js';
 import type { Viewer } from './domain/types.js';
@@ -28,163 +23,13 @@ import { Verdicts } from './store/verdicts.js';
 import { Restrictions } from './store/restrictions.js';
 import { OidcClient } from './security/oidc.js';
 import { OverviewService } from './services/overview.service.js';
-import { SqliteQueue } from './queue/sqlite-queue.js';
-import { BullMqQueue, type BullMqQueueOptions } from './queue/bullmq-queue.js';
-import type { JobQueue } from './queue/queue.js';
-import { IngestService } from './services/ingest.service.js';
 import { UploadService, type UploadLimits } from './services/upload.service.js';
-import { Archive } from './store/archive.js';
-import { ensureVectorTable, openDb, type Db } from './store/db.js';
-import { Ledger } from './store/ledger.js';
 import { WebhookDispatcher, type DispatcherOptions } from './services/webhooks.service.js';
-import type { Client as EsClient } from '@elastic/elasticsearch';
-import { indexBeforeDone, openElasticsearch, searchIndexApplied, type ElasticsearchRuntime } from './search/elasticsearch/es-runtime.js';
+import { searchIndexApplied } from './search/elasticsearch/es-hooks.js';
+import { createIngestRuntime, createRuntime, type Runtime, type RuntimeOptions } from './runtime.js';
 
-export interface Runtime {
-  config: Readonly<Config>;
-  db: Db;
-  archive: Archive;
-  ledger: Ledger;
-  embedder: Embedder;
-  /** Scaled out (KWERENDA_BACKEND=elasticsearch): the search index kept in step with the archive; else null. */
-  elasticsearch: ElasticsearchRuntime | null;
-  close(): Promise<void>;
-}
-
-export interface RuntimeOptions {
-  /** Tests: an Elasticsearch client on the nock-able HttpConnection. */
-  esClient?: EsClient;
-}
-
-export interface IngestRuntime extends Runtime {
-  pool: OcrEngine;
-  queue: JobQueue;
-  ingest: IngestService;
-}
-
-export async function createEmbedder(config: Readonly<Config>): Promise<Embedder> {
-  const e = config.embeddings;
-  if (!e.baseUrl) return new HashingEmbedder();
-  const http = new HttpEmbedder({
-    baseUrl: e.baseUrl,
-    model: e.model,
-    apiKey: e.apiKey,
-    dimensions: e.dimensions,
-    timeoutMs: e.timeoutMs,
-    queryPrefix: e.queryPrefix,
-    passagePrefix: e.passagePrefix,
-  });
-  if (e.dimensions === undefined) await http.probe();
-  return http;
-}
-
-/**
- * The archive record (SQLite in the data dir) and, scaled out, the Elasticsearch index beside it.
- * Why the record, ledger, users and audit trail stay in SQLite when scaled out: see
- * server/search/elasticsearch/es-sync.ts.
- */
-export async function createRuntime(config: Readonly<Config>, opts: RuntimeOptions = {}): Promise<Runtime> {
-  const db = openDb(config.dataDir);
-  let elasticsearch: ElasticsearchRuntime | null = null;
-  try {
-    const embedder = await createEmbedder(config);
-    ensureVectorTable(db, embedder.id, embedder.dimensions);
-    if (config.backend === 'elasticsearch') {
-      elasticsearch = await openElasticsearch({
-        url: config.elasticsearchUrl!,
-        prefix: config.elasticsearchPrefix,
-        dimensions: embedder.dimensions,
-        db,
-        logger: createLogger(config.logLevel),
-        ...(opts.esClient ? { client: opts.esClient } : {}),
-      });
-    }
-    const es = elasticsearch;
-    return {
-      config,
-      db,
-      archive: new Archive(db, config.dataDir),
-      ledger: new Ledger(db),
-      embedder,
-      elasticsearch: es,
-      close: async () => {
-        if (es) {
-          await es.sync.stop();
-          await es.close();
-        }
-        db.close();
-      },
-    };
-  } catch (err) {
-    db.close();
-    throw err;
-  }
-}
-
-
-/**
- * The ingest side. With REDIS_URL the queue is BullMQ, independent of the search backend (several
- * worker processes may share one SQLite archive); `consume` (default false) says whether this
- * process also runs the jobs — in scaled-out mode only `kwerenda worker` does; `ingest` and `serve` enqueue.
- */
-export async function createIngestRuntime(
-  config: Readonly<Config>,
-  workers?: number,
-  opts: { consume?: boolean; onJob?: BullMqQueueOptions['onJob'] } & RuntimeOptions = {},
-): Promise<IngestRuntime> {
-  const base = await createRuntime(config, opts);
-  const pool = await createOcrEngine(config.ingest.ocrEngine, workers ?? config.ingest.workers, {
-    ...(config.redisUrl ? { remote: { url: config.redisUrl, slots: config.ingest.remoteOcrSlots } } : {}),
-  });
-  // Pages and files in flight follow the engine (remote: the requests kept open for OCR workers elsewhere).
-  const size = pool.size;
-  const queue: JobQueue = config.redisUrl
-    ? new BullMqQueue({
-        url: config.redisUrl,
-        consume: opts.consume ?? false,
-        ...(opts.onJob ? { onJob: opts.onJob } : {}),
-        onError: (e) => process.stderr.write(`Kolejka Redis: ${e.message}\n`),
-      })
-    : new SqliteQueue(base.db);
-  const ingest = new IngestService(
-    base.ledger,
-    queue,
-    {
-      archive: base.archive,
-      ledger: base.ledger,
-      pool,
-      embedder: base.embedder,
-      pageWindow: size + 1,
-      ...(base.elasticsearch ? { afterReady: indexBeforeDone(base.elasticsearch) } : {}),
-      ocr: {
-        timeoutMs: config.ingest.pageTimeoutMs,
-        maxPixels: config.ingest.maxImagePixels,
-        osd: config.ingest.osd,
-        viewerDpi: config.ingest.pageImageDpi,
-      },
-      pdf: {
-        timeoutMs: config.ingest.pageTimeoutMs,
-        memoryMb: config.ingest.pdfWorkerMemoryMb,
-        passwords: config.ingest.pdfPasswords,
-        maxImagePixels: config.ingest.maxImagePixels,
-      },
-    },
-    config.ingest.attempts,
-    // Files in flight: enough to keep every OCR worker fed across file boundaries.
-    Math.max(2, size),
-  );
-  return {
-    ...base,
-    pool,
-    queue,
-    ingest,
-    close: async () => {
-      await queue.close();
-      await pool.close();
-      await base.close();
-    },
-  };
-}
+export { createEmbedder, createIngestRuntime, createRuntime } from './runtime.js';
+export type { IngestRuntime, Runtime, RuntimeOptions } from './runtime.js';
 
 export interface SearchRuntime extends Runtime {
   backend: SearchBackend;
@@ -208,8 +53,14 @@ export interface SearchRuntime extends Runtime {
 }
 
 /** The LLM side of the agent, when LLM_BASE_URL is configured. */
-function createLlm(config: Readonly<Config>, backend: SearchBackend): AgentDeps['llm'] {
+async function createLlm(config: Readonly<Config>, backend: SearchBackend): Promise<AgentDeps['llm']> {
   if (!config.llm.baseUrl) return undefined;
+  const [{ createLlmClient }, { groundPlan }, { LlmPlanner }, { LlmReranker }] = await Promise.all([
+    import('./llm/client.js'),
+    import('./llm/grounding.js'),
+    import('./llm/llm-planner.js'),
+    import('./llm/llm-reranker.js'),
+  ]);
   const client = createLlmClient(config.llm);
   // A term the model introduced is kept only if the archive, as the asking viewer sees it, contains it as a phrase.
   const exists = (viewer: Viewer) => async (term: string) =>
@@ -254,7 +105,7 @@ export async function createSearchRuntime(
     backend,
     embedder: base.embedder,
     rules: new RulesPlanner(),
-    llm: createLlm(config, backend),
+    llm: await createLlm(config, backend),
     searches,
     logger,
     budgetMs: config.search.budgetMs,
@@ -324,13 +175,18 @@ export function appDeps(rt: SearchRuntime): AppDeps {
 
 
 /** Starts the HTTP API; resolves once it listens. */
-export function createHttpServer(rt: SearchRuntime, host: string, port: number): Promise<http.Server> {
+export async function createHttpServer(rt: SearchRuntime, host: string, port: number): Promise<http.Server> {
+  const [{ default: nodeHttp }, { createApp }, { answerMalformedRequestsInJson }] = await Promise.all([
+    import('node:http'),
+    import('./http/app.js'),
+    import('./http/node-server.js'),
+  ]);
   // Build the in-memory vector index before the first clerk waits for it.
   if (rt.backend instanceof SqliteSearchBackend) rt.backend.warmUp();
   rt.webhooks.start();
   rt.elasticsearch?.sync.start(); // retries whatever a crash or an outage left in the outbox
   const app = createApp(appDeps(rt));
-  const server = http.createServer({ requireHostHeader: false }, app);
+  const server = nodeHttp.createServer({ requireHostHeader: false }, app);
   answerMalformedRequestsInJson(server);
   // Uploads of scanned case files may take long on a slow network; a stalled client is still cut
   // off by headersTimeout (headers) and keepAliveTimeout, and /api authenticates before reading a body.

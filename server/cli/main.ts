@@ -1,18 +1,15 @@
 /**
  * `kwerenda` command line. Messages for records staff are Polish; exit codes are the contract:
- * `ingest` exits 0 only when every file was ingested or already present.
+ * `ingest` exits 0 only when every file was ingested or already present. Each command's
+ * implementation is loaded when it runs: the web server, OCR, search backend and clients take ~1 s
+ * to load together, and `--help` needs none of them.
  */
 import { cliOperator } from '../store/users.js';
 import path from 'node:path';
 import { Command, CommanderError, InvalidArgumentError } from 'commander';
 import { ConfigError, loadConfig } from '../config.js';
 import { DomainError } from '../errors.js';
-import { createIngestRuntime } from '../main.js';
 import { createReporter, statusWord } from './progress.js';
-import { searchCommand } from './search.js';
-import { serveCommand } from './serve.js';
-import { mcpCommand } from './mcp.js';
-import { workerCommand } from './worker.js';
 import { auditCommand } from './audit.js';
 import { reindexCommand } from './reindex.js';
 import { parsePrincipalSpec, reapplyIngestRules, restrictCommands, restrictIngestRoots } from './restrict.js';
@@ -77,6 +74,7 @@ export async function run(argv: string[]): Promise<number> {
     .option('--port <port>', 'port HTTP', port)
     .option('--host <host>', 'adres nasłuchiwania')
     .action(async (opts: { data?: string; port?: number; host?: string }) => {
+      const { serveCommand } = await import('./serve.js');
       exitCode = await serveCommand(configWith(opts));
     });
 
@@ -89,6 +87,7 @@ export async function run(argv: string[]): Promise<number> {
     .option('--json', 'odpowiedź w formacie JSON (jak POST /api/agent/search)')
     .action(async (question: string, opts: { data?: string; json?: boolean; limit?: number }) => {
       requireCli('search');
+      const { searchCommand } = await import('./search.js');
       exitCode = await searchCommand(configWith(opts), question, opts);
     });
 
@@ -99,6 +98,7 @@ export async function run(argv: string[]): Promise<number> {
     .option('--workers <n>', 'liczba procesów OCR (domyślnie: liczba rdzeni)', positiveInt)
     .option('--ocr', 'tylko rozpoznawanie stron (OCR) dla archiwum z KWERENDA_OCR_ENGINE=remote; bez katalogu danych')
     .action(async (opts: { data?: string; workers?: number; ocr?: boolean }) => {
+      const { workerCommand } = await import('./worker.js');
       exitCode = await workerCommand(configWith(opts), opts);
     });
 
@@ -108,6 +108,7 @@ export async function run(argv: string[]): Promise<number> {
     .requiredOption('--user <name>', 'użytkownik, w którego imieniu działa serwer (jego rola decyduje o uprawnieniach)')
     .option('--data <dir>', 'katalog danych archiwum')
     .action(async (opts: { data?: string; user: string }) => {
+      const { mcpCommand } = await import('./mcp.js');
       exitCode = await mcpCommand(configWith(opts), opts.user);
     });
 
@@ -151,6 +152,7 @@ async function ingestCommand(
     process.stderr.write('--no-wait działa tylko z kolejką Redis (ustaw REDIS_URL) i bez --watch.\n');
     return 2;
   }
+  const { createIngestRuntime } = await import('../runtime.js');
   const runtime = await createIngestRuntime(config, opts.workers);
   // With REDIS_URL the files are processed by `kwerenda worker` processes (this one only enqueues,
   // so OCR runs where the workers are); progress is read from the ledger they write.

@@ -6,8 +6,7 @@
  */
 import { Command } from 'commander';
 import type { Config } from '../config.js';
-import { createRuntime, type RuntimeOptions } from '../main.js';
-import { reindexArchive } from '../search/elasticsearch/es-reindex.js';
+import type { RuntimeOptions } from '../runtime.js';
 import { AuditLog } from '../store/audit-log.js';
 import { cliOperator } from '../store/users.js';
 import { requireCli } from './users.js';
@@ -31,6 +30,10 @@ export function reindexCommand(load: Load, setExit: (code: number) => void, runt
         setExit(2);
         return;
       }
+      const [{ createRuntime }, { reindexArchive }] = await Promise.all([
+        import('../runtime.js'),
+        import('../search/elasticsearch/es-reindex.js'),
+      ]);
       const rt = await createRuntime(config, runtime);
       try {
         const es = rt.elasticsearch!;

@@ -5,7 +5,6 @@
  * else builds a client.
  */
 import { Client } from '@elastic/elasticsearch';
-import { DomainError, IngestError } from '../../errors.js';
 import type { Logger } from '../../log.js';
 import { getSetting, queueSearchSync, setSetting, write, type Db } from '../../store/db.js';
 import { ElasticsearchBackend } from './es-backend.js';
@@ -14,6 +13,7 @@ import { esReason, esWhere } from './es-errors.js';
 import { SearchIndexSync } from './es-sync.js';
 
 export { esReason, esWhere };
+export { indexBeforeDone, searchIndexApplied } from './es-hooks.js';
 
 export interface ElasticsearchRuntime {
   client: Client;
@@ -60,27 +60,5 @@ export async function openElasticsearch(args: {
     sync: new SearchIndexSync(args.db, indexer, args.logger),
     stempel: ensured.stempel,
     close: () => client.close(),
-  };
-}
-
-/** Writes one ready document to Elasticsearch before its file counts as done (ingest/pipeline.ts PipelineContext.afterReady). */
-export function indexBeforeDone(es: ElasticsearchRuntime): (documentId: number) => Promise<void> {
-  return async (documentId) => {
-    const outcome = await es.sync.drain([documentId]);
-    if (outcome.failed > 0) throw new IngestError('search_index', outcome.error ?? 'nieznany błąd', false);
-  };
-}
-
-/** Drains the outbox to Elasticsearch; a 503 for the caller when it cannot (the next drain retries). */
-export function searchIndexApplied(es: ElasticsearchRuntime): () => Promise<void> {
-  return async () => {
-    const outcome = await es.sync.drain();
-    if (outcome.failed > 0) {
-      throw new DomainError(
-        'search_index_unavailable',
-        'zmianę zapisano, ale indeks wyszukiwania jeszcze jej nie uwzględnia (Elasticsearch niedostępny); zostanie ponowiona automatycznie',
-        503,
-      );
-    }
   };
 }
