@@ -50,6 +50,45 @@ describe('the shared pdf.js worker (the PDF worker holds a file once)', () => {
     }
   });
 
+  it('reads long pages (text streamed in many chunks) and operator lists exactly as pdf.js’s own port', async () => {
+    const made = await PDFDocument.create();
+    const font = await made.embedFont(StandardFonts.Helvetica);
+    const bold = await made.embedFont(StandardFonts.HelveticaBold);
+    for (let p = 0; p < 3; p++) {
+      const page = made.addPage([595, 842]);
+      // Alternating fonts make every run its own text item: well over one 10-item chunk a page.
+      for (let i = 0; i < 60; i++) {
+        page.drawText(`Strona ${p + 1}, wiersz ${i}: dzialka nr ${100 + i}/${p + 1}`, { x: 40 + (i % 2) * 250, y: 800 - Math.floor(i / 2) * 26, size: 9, font: i % 2 ? bold : font });
+      }
+    }
+    const bytes = await made.save();
+    const read = async (doc: pdfjs.PDFDocumentProxy) => {
+      const out: unknown[] = [];
+      for (let n = 1; n <= doc.numPages; n++) {
+        const page = await doc.getPage(n);
+        const text = await page.getTextContent();
+        const ops = await page.getOperatorList();
+        // Font names carry the document's id (g_d3_f1 / g_d4_f1): compare them by page-local order.
+        const fonts = Object.keys(text.styles);
+        const items = text.items.map((i) => ('fontName' in i ? { ...i, fontName: fonts.indexOf(i.fontName) } : i));
+        out.push({ items, styles: Object.values(text.styles), fns: Array.from(ops.fnArray) });
+      }
+      await doc.destroy();
+      return out;
+    };
+    const worker = await createSharedPdfWorker();
+    try {
+      const shared = await read(await pdfjs.getDocument({ data: bytes, worker, ...pdfjsOptions() }).promise);
+      const stock = await read(await pdfjs.getDocument({ data: bytes.slice(), ...pdfjsOptions() }).promise);
+      expect(shared).toEqual(stock);
+      const first = shared[0] as { items: Array<{ str?: string }>; fns: number[] };
+      expect(first.items.filter((i) => i.str?.startsWith('Strona 1,')).length).toBe(60);
+      expect(first.fns.length).toBeGreaterThan(100);
+    } finally {
+      worker.destroy();
+    }
+  });
+
   it('shares only the document bytes of an open request; every other message is a copy', () => {
     const bytes = new Uint8Array([1, 2, 3]);
     const open = { action: 'GetDocRequest', data: { docId: 'd0', data: bytes, evaluatorOptions: { maxImageSize: 5 } } };
@@ -66,6 +105,17 @@ describe('the shared pdf.js worker (the PDF worker holds a file once)', () => {
     expect(image.byteLength).toBe(0); // transferred, as pdf.js's own port does
     const plain = { action: 'GetPage', data: { pageIndex: 1 } };
     expect(cloneMessage(plain)).not.toBe(plain);
+
+    // A text chunk: the items pass by reference, the chunk object (which pdf.js reuses) is new.
+    const items = [{ str: 'Decyzja', transform: [1, 0, 0, 1, 0, 0] }];
+    const text = { sourceName: 'worker', targetName: 'main', stream: 4, streamId: 1, chunk: { items, styles: {}, lang: null } };
+    const passed = cloneMessage(text) as typeof text;
+    expect(passed.chunk.items).toBe(items);
+    expect(passed.chunk).not.toBe(text.chunk);
+    // An operator-list chunk (its arrays are emptied after sending) is still copied.
+    const fnArray = [1, 2, 3];
+    const ops = { stream: 4, streamId: 2, chunk: { fnArray, argsArray: [null, null, null], lastChunk: true } };
+    expect((cloneMessage(ops) as typeof ops).chunk.fnArray).not.toBe(fnArray);
   });
 });
 
