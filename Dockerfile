@@ -16,7 +16,9 @@ COPY package.json package-lock.json ./
 RUN npm ci --ignore-scripts --no-audit --no-fund \
  && npm rebuild better-sqlite3
 COPY . .
-RUN npm run build \
+# patches/: fixes to dependencies applied on install (postinstall in package.json; why: patches/README.md).
+RUN npx patch-package \
+ && npm run build \
  && npm prune --omit=dev --ignore-scripts --no-audit --no-fund
 
 # ---- runtime ----

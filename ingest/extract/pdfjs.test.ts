@@ -1,3 +1,5 @@
+import fs from 'node:fs';
+import { createRequire } from 'node:module';
 import { describe, expect, it } from 'vitest';
 
 // Captured before anything in this file loads pdf.js (the imports below are dynamic).
@@ -30,5 +32,12 @@ describe('pdf.js loader', () => {
     const text = await (await doc.getPage(1)).getTextContent();
     expect(text.items.map((i) => ('str' in i ? i.str : '')).join('')).toContain('Decyzja nr 12/2019');
     await doc.destroy();
+  });
+
+  it('runs with the text-state patch from patches/ applied (npm ci applies it; see patches/README.md)', () => {
+    const file = createRequire(import.meta.url).resolve('pdfjs-dist/legacy/build/pdf.worker.mjs');
+    const source = fs.readFileSync(file, 'utf8');
+    const textState = source.slice(source.indexOf('class TextState {'), source.indexOf('class EvalState {'));
+    expect(textState).toContain('Object.assign(Object.create(Object.getPrototypeOf(this)), this)');
   });
 });
