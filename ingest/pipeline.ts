@@ -18,7 +18,7 @@ import { SHORT_TEXT_CHARS } from './extract/pdf-protocol.js';
 import { PdfSession } from './extract/pdf-session.js';
 import type { OcrEngine } from './extract/ocr-engine.js';
 import { extractMetadata } from './metadata/index.js';
-import { chunkPages } from './text/chunk.js';
+import { PageChunks } from './page-chunks.js';
 import { layoutPage } from './text/layout.js';
 import type { MetaValue, PageResult, RawWord } from './types.js';
 
@@ -105,6 +105,7 @@ export async function ingestFile(ctx: PipelineContext, fileId: number): Promise<
 
     const todo = Array.from({ length: source.pageCount }, (_, i) => i + 1).filter((p) => !done.has(p));
     let stored = done.size;
+    const chunks = new PageChunks(ctx.embedder);
     await forEachLimited(todo, ctx.pageWindow, async (pageNo) => {
       const started = Date.now();
       const { page, viewerImage } = await source.page(pageNo);
@@ -115,13 +116,14 @@ export async function ingestFile(ctx: PipelineContext, fileId: number): Promise<
         writeFileAtomic(imagePath, viewerImage);
       }
       archive.savePage(doc.id, page, imagePath);
+      chunks.add(pageNo, page.text);
       stored++;
       ledger.update(fileId, { pages_done: stored });
       ctx.onPage?.(fileId);
     });
 
     ledger.update(fileId, { stage: 'index' });
-    await indexDocument(ctx, doc.id, row.path, sidecar);
+    await indexDocument(ctx, doc.id, row.path, sidecar, chunks);
     await ctx.afterReady?.(doc.id);
     ledger.update(fileId, { status: 'ingested', stage: 'done' });
     return { status: 'ingested', documentId: doc.id };
@@ -130,12 +132,13 @@ export async function ingestFile(ctx: PipelineContext, fileId: number): Promise<
   }
 }
 
-/** Metadata, chunks and embeddings from the stored page text, then the making-visible transaction. */
+/** Metadata, chunks and embeddings (most made while the pages came in), then the making-visible transaction. */
 async function indexDocument(
   ctx: PipelineContext,
   documentId: number,
   filePath: string,
   sidecar: DmsMetadata | null,
+  early: PageChunks,
 ): Promise<void> {
   const pages = ctx.archive.pages(documentId);
   const folderNames = path.dirname(path.resolve(filePath)).split(path.sep).filter(Boolean).slice(-3).reverse();
@@ -143,8 +146,7 @@ async function indexDocument(
   // Precedence: --case on the command line, then the DMS sidecar, then what was read; all are kept.
   const cli = extracted.filter((m) => m.origin === 'cli');
   const metadata = [...cli, ...(sidecar ? dmsMetaValues(sidecar) : []), ...extracted.filter((m) => m.origin !== 'cli')];
-  const chunks = chunkPages(pages);
-  const vectors = chunks.length ? await ctx.embedder.embed(chunks.map((c) => c.text), 'passage') : [];
+  const { chunks, vectors } = await early.all(pages);
   const first = (kind: MetaValue['kind']) => metadata.find((m) => m.kind === kind);
   const docDate = metadata.find((m) => m.kind === 'date' && m.extra?.role === 'document') ?? first('date');
   ctx.archive.finishDocument(documentId, {
