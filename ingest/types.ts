@@ -58,6 +58,8 @@ export interface PageCorrections {
   scale?: number;
   /** OCR engine that read the page: tesseract.js (`wasm`) or the native binary (`native`). */
   engine?: 'wasm' | 'native' | 'remote';
+  /** The Polish model, when not the bundled best_int: `system` (the native installation's own, KWERENDA_OCR_MODEL). */
+  model?: 'system';
 }
 
 export interface PageResult {

@@ -9,6 +9,8 @@ describe('configuration from the environment', () => {
     expect(c.embeddings.baseUrl).toBeUndefined();
     expect(c.ingest.workers).toBeGreaterThan(0);
     expect(Object.isFrozen(c.ingest)).toBe(true);
+    expect(c.ingest.ocrModel).toBe('bundled');
+    expect(loadConfig({ KWERENDA_OCR_MODEL: 'system' }).ingest.ocrModel).toBe('system');
   });
 
   it('treats empty variables as unset', () => {
@@ -25,13 +27,14 @@ describe('configuration from the environment', () => {
         KWERENDA_WORKERS: 'many',
         EMBEDDINGS_BASE_URL: 'not a url',
         KWERENDA_PAGE_TIMEOUT_S: '-3',
+        KWERENDA_OCR_MODEL: 'fast',
       });
     } catch (e) {
       err = e;
     }
     expect(err).toBeInstanceOf(ConfigError);
     const problems = (err as ConfigError).problems.join('\n');
-    for (const key of ['KWERENDA_BACKEND', 'KWERENDA_WORKERS', 'EMBEDDINGS_BASE_URL', 'KWERENDA_PAGE_TIMEOUT_S']) {
+    for (const key of ['KWERENDA_BACKEND', 'KWERENDA_WORKERS', 'EMBEDDINGS_BASE_URL', 'KWERENDA_PAGE_TIMEOUT_S', 'KWERENDA_OCR_MODEL']) {
       expect(problems).toContain(key);
     }
   });

@@ -38,6 +38,11 @@ const envSchema = z.object({
   KWERENDA_OSD: z.enum(['auto', 'always', 'never']).default('auto'),
   /** OCR engine: native `tesseract` (Debian tesseract-ocr + tesseract-ocr-pol) or tesseract.js; auto: native when installed. */
   KWERENDA_OCR_ENGINE: z.enum(['auto', 'wasm', 'native', 'remote']).default('auto'),
+  /**
+   * Polish model: `bundled` (best_int from npm, the accuracy reference) or `system` (the tesseract
+   * installation's own `pol`, Debian's tessdata_fast build: faster, a little less accurate; native engine only).
+   */
+  KWERENDA_OCR_MODEL: z.enum(['bundled', 'system']).default('bundled'),
   /** KWERENDA_OCR_ENGINE=remote: page recognitions kept in flight for `kwerenda worker --ocr` processes. */
   KWERENDA_REMOTE_OCR_SLOTS: int(1, 512).default(8),
   KWERENDA_PAGE_IMAGE_DPI: int(50, 300).default(110),
@@ -125,6 +130,7 @@ export interface Config {
     watchSettleMs: number;
     osd: 'auto' | 'always' | 'never';
     ocrEngine: 'auto' | 'wasm' | 'native' | 'remote';
+    ocrModel: 'bundled' | 'system';
     remoteOcrSlots: number;
     pageImageDpi: number;
   };
@@ -238,6 +244,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       watchSettleMs: Math.round(e.KWERENDA_WATCH_SETTLE_S * 1000),
       osd: e.KWERENDA_OSD,
       ocrEngine: e.KWERENDA_OCR_ENGINE,
+      ocrModel: e.KWERENDA_OCR_MODEL,
       remoteOcrSlots: e.KWERENDA_REMOTE_OCR_SLOTS,
       pageImageDpi: e.KWERENDA_PAGE_IMAGE_DPI,
     },

@@ -115,6 +115,7 @@ export async function createIngestRuntime(
 ): Promise<IngestRuntime> {
   const base = await createRuntime(config, opts);
   const pool = await createOcrEngine(config.ingest.ocrEngine, workers ?? config.ingest.workers, {
+    model: config.ingest.ocrModel,
     ...(config.redisUrl ? { remote: { url: config.redisUrl, slots: config.ingest.remoteOcrSlots } } : {}),
   });
   // Pages and files in flight follow the engine (remote: the requests kept open for OCR workers elsewhere).

@@ -19,7 +19,7 @@ import { TesseractPool } from './tesseract-pool.js';
 
 export interface NativeTesseractOptions {
   binary?: string;
-  /** Folder with `pol.traineddata` (see `bundledTessdata`); unset: the binary's own (Debian's). */
+  /** Folder with `pol.traineddata` (see `bundledTessdata`); unset: the binary's own (Debian's), and `model` says `system`. */
   tessdataDir?: string;
   /** `osd.traineddata` is available; otherwise orientation detection falls back to tesseract.js. */
   osd: boolean;
@@ -76,6 +76,7 @@ function diagnostic(stderr: string): string {
 
 export class NativeTesseract implements OcrEngine {
   readonly id = 'native' as const;
+  readonly model?: 'system';
   private readonly binary: string;
   private running = 0;
   private readonly waiters: Array<() => void> = [];
@@ -88,6 +89,7 @@ export class NativeTesseract implements OcrEngine {
     private readonly opts: NativeTesseractOptions,
   ) {
     this.binary = opts.binary ?? 'tesseract';
+    if (!opts.tessdataDir) this.model = 'system';
   }
 
   private async acquire(): Promise<void> {

@@ -62,6 +62,8 @@ export type OcrEngineChoice = 'auto' | OcrEngineId;
  */
 export interface OcrEngine {
   readonly id: OcrEngineId;
+  /** Set when the pages are read with the installation's own Polish model instead of the bundled best_int. */
+  readonly model?: 'system';
   /** Recognitions run at once (one per worker or child process). */
   readonly size: number;
   recognize(image: Buffer, timeoutMs: number): Promise<OcrOutput>;
@@ -100,6 +102,13 @@ export interface CreateOcrEngineOptions {
   binary?: string;
   /** Told which engine was chosen and why (never page content). */
   log?: (message: string) => void;
+  /**
+   * The Polish model: `bundled` (default; npm's best_int, which tesseract.js reads too) or `system`
+   * (the native binary's own tessdata — Debian's `pol` is the faster tessdata_fast build). `system`
+   * needs the native engine: forced native without it stops the start, `auto` falls back to
+   * tesseract.js with the bundled model and says so.
+   */
+  model?: 'bundled' | 'system';
   /** For `remote`: the Redis queue and the requests kept in flight (then `size` is ignored). */
   remote?: { url: string; slots: number; prefix?: string };
 }
@@ -126,9 +135,14 @@ export async function createOcrEngine(choice: OcrEngineChoice, size: number, opt
         true,
       );
     }
-    opts.log?.(`OCR: tesseract.js (natywny tesseract niedostępny: ${probe.reason})`);
+    const model = opts.model === 'system' ? '; model języka: dołączony best_int zamiast systemowego' : '';
+    opts.log?.(`OCR: tesseract.js (natywny tesseract niedostępny: ${probe.reason})${model}`);
     return wasm();
   }
   const { NativeTesseract, bundledTessdata } = await import('./native-tesseract.js');
+  if (opts.model === 'system') {
+    // The installation's own folder; its OSD data is used when installed, else tesseract.js's.
+    return new NativeTesseract(size, { binary: opts.binary, osd: probe.osd });
+  }
   return new NativeTesseract(size, { binary: opts.binary, tessdataDir: bundledTessdata(), osd: true });
 }

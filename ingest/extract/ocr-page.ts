@@ -86,7 +86,7 @@ export async function ocrPage(pool: OcrEngine, input: OcrPageInput, opts: OcrPag
 
   const dpi = plausibleDpi(input.dpi ?? meta.density, width, height);
   const scale = dpi > OCR_DPI * 1.25 || dpi < OCR_DPI * 0.75 ? OCR_DPI / dpi : 1;
-  const corrections: PageCorrections = { engine: pool.id, preprocess: ['grayscale'] };
+  const corrections: PageCorrections = { engine: pool.id, ...(pool.model ? { model: pool.model } : {}), preprocess: ['grayscale'] };
   let pipeline = open();
   if (input.rotate && [90, 180, 270].includes(input.rotate)) pipeline = pipeline.rotate(input.rotate);
   if (scale !== 1) {

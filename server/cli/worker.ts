@@ -52,7 +52,10 @@ export async function workerCommand(config: Readonly<Config>, opts: { workers?: 
 /** OCR only: the local engine (KWERENDA_OCR_ENGINE, `remote` meaning auto here) on `ocr-page` jobs. */
 async function ocrWorker(config: Readonly<Config>, url: string, workers?: number): Promise<number> {
   const choice = config.ingest.ocrEngine === 'remote' ? 'auto' : config.ingest.ocrEngine;
-  const engine = await createOcrEngine(choice, workers ?? config.ingest.workers, { log: (m) => process.stderr.write(`${m}\n`) });
+  const engine = await createOcrEngine(choice, workers ?? config.ingest.workers, {
+    model: config.ingest.ocrModel,
+    log: (m) => process.stderr.write(`${m}\n`),
+  });
   const worker = runOcrWorker({
     url,
     engine,
