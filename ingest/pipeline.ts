@@ -34,7 +34,7 @@ export interface PipelineContext {
   /** Pages of one document processed at once (keeps every OCR worker busy, memory bounded). */
   pageWindow: number;
   ocr: OcrPageOptions;
-  pdf: { timeoutMs: number; memoryMb: number; passwords: string[]; maxImagePixels: number };
+  pdf: { timeoutMs: number; memoryMb: number; passwords: string[]; maxImagePixels: number; windowBytes?: number };
   /** Called whenever a page is stored (for progress displays). */
   onPage?: (fileId: number) => void;
   /**
@@ -245,8 +245,8 @@ function layoutSkewed(words: RawWord[], skewDegrees: number, aspect: number): Re
 }
 
 async function openPdf(ctx: PipelineContext, file: string): Promise<PageSource> {
-  const data = await fs.promises.readFile(file);
-  const session = await PdfSession.open(new Uint8Array(data.buffer, data.byteOffset, data.byteLength), ctx.pdf);
+  // Large files are not read here: the PDF worker reads them a window of pages at a time.
+  const session = await PdfSession.openFile(file, ctx.pdf);
   return {
     pageCount: session.pageCount,
     close: () => session.close(),
@@ -269,12 +269,14 @@ async function openPdf(ctx: PipelineContext, file: string): Promise<PageSource> 
       const ocrWith = async (render: boolean) => {
         const img = await session.image(n, 300, ctx.pdf.maxImagePixels, render);
         if (img.kind === 'rejected') throw new IngestError('too_large', `strona ${n}: ${img.reason}`);
+        // A view, not a copy: the worker moved the page's buffer here.
+        const data = Buffer.from(img.data.buffer, img.data.byteOffset, img.data.byteLength);
         const input: OcrPageInput =
           img.kind === 'raw'
-            ? { data: Buffer.from(img.data), raw: { width: img.width, height: img.height, channels: 4 }, dpi: img.dpi }
-            : { data: Buffer.from(img.data), dpi: img.dpi, rotate: img.rotate };
+            ? { data, raw: { width: img.width, height: img.height, channels: img.channels }, dpi: img.dpi, rotate: img.rotate }
+            : { data, dpi: img.dpi, rotate: img.rotate };
         const result = await imagePage(ctx, n, input, text);
-        result.page.corrections.image = img.kind === 'raw' ? 'rendered' : 'embedded';
+        result.page.corrections.image = img.kind === 'raw' && !img.embedded ? 'rendered' : 'embedded';
         return result;
       };
       try {

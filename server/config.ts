@@ -27,6 +27,8 @@ const envSchema = z.object({
   KWERENDA_MAX_IMAGE_PIXELS: int(1_000_000, 1_000_000_000).default(150_000_000),
   /** Heap limit of the PDF parsing worker, MB. */
   KWERENDA_PDF_WORKER_MEMORY_MB: int(64, 16_384).default(1024),
+  /** PDFs of at least this many MB are read a window of pages at a time (memory flat in file size); 0 = all. */
+  KWERENDA_PDF_WINDOW_MB: int(0, 1_048_576).default(128),
   /** Attempts per file before it is recorded as failed. */
   KWERENDA_INGEST_ATTEMPTS: int(1, 10).default(2),
   /** Passwords tried on encrypted PDFs, comma-separated (never logged). */
@@ -124,6 +126,8 @@ export interface Config {
     pageTimeoutMs: number;
     maxImagePixels: number;
     pdfWorkerMemoryMb: number;
+    /** PDFs from this size (MB) on are read a window of pages at a time; pass as `windowBytes` to the PDF session. */
+    pdfWindowMb: number;
     attempts: number;
     pdfPasswords: string[];
     watchIntervalMs: number;
@@ -238,6 +242,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       pageTimeoutMs: e.KWERENDA_PAGE_TIMEOUT_S * 1000,
       maxImagePixels: e.KWERENDA_MAX_IMAGE_PIXELS,
       pdfWorkerMemoryMb: e.KWERENDA_PDF_WORKER_MEMORY_MB,
+      pdfWindowMb: e.KWERENDA_PDF_WINDOW_MB,
       attempts: e.KWERENDA_INGEST_ATTEMPTS,
       pdfPasswords: e.KWERENDA_PDF_PASSWORDS.split(',').filter((p) => p.length > 0),
       watchIntervalMs: Math.round(e.KWERENDA_WATCH_INTERVAL_S * 1000),

@@ -149,6 +149,7 @@ export async function createIngestRuntime(
         memoryMb: config.ingest.pdfWorkerMemoryMb,
         passwords: config.ingest.pdfPasswords,
         maxImagePixels: config.ingest.maxImagePixels,
+        windowBytes: config.ingest.pdfWindowMb * 1024 * 1024,
       },
     },
     config.ingest.attempts,

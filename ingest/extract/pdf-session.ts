@@ -2,11 +2,19 @@
  * The ingest side of the PDF worker: one worker thread per open document, every request under a
  * time limit, the thread's heap capped. A hang or a memory blow-up ends the thread, not the batch.
  */
+import fs from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { IngestError } from '../../server/errors.js';
-import type { PdfImage, PdfReply, PdfRequest, PdfTextPage } from './pdf-protocol.js';
+import { DEFAULT_WINDOW_PAGES, type PdfImage, type PdfReply, type PdfRequest, type PdfTextPage } from './pdf-protocol.js';
+
+/**
+ * Files from this size on are read a window of pages at a time (`KWERENDA_PDF_WINDOW_MB`). Below it
+ * the whole-file mode is faster (embedded JPEGs handed out as stored) and no bigger: PDF reading
+ * peaks at ~360 MB either way at 150 MB of file (whole: 140 MB at 10 MB of file, 519 MB at 305 MB).
+ */
+export const DEFAULT_WINDOW_BYTES = 128 * 1024 * 1024;
 
 /** The compiled worker: tests run this module from source, the worker always runs from dist/. */
 function workerFile(): string {
@@ -18,11 +26,19 @@ function workerFile(): string {
 
 type Body<T> = T extends unknown ? Omit<T, 'id'> : never;
 
+/** Limits and settings of one PDF worker. */
 export interface PdfSessionOptions {
   timeoutMs: number;
   memoryMb: number;
   passwords: string[];
   maxImagePixels: number;
+  /**
+   * `openFile`: files of at least this many bytes are not read into memory but read by the worker
+   * a window of pages at a time (memory flat in file size); default DEFAULT_WINDOW_BYTES.
+   */
+  windowBytes?: number;
+  /** Pages per window in that mode; default DEFAULT_WINDOW_PAGES. */
+  windowPages?: number;
 }
 
 export class PdfSession {
@@ -31,6 +47,12 @@ export class PdfSession {
   private readonly pending = new Map<number, { resolve: (r: PdfReply) => void; reject: (e: Error) => void }>();
   private fatal: IngestError | null = null;
   pageCount = 0;
+  /** `whole`: the worker holds the file's bytes; `windowed`: it reads the file a window at a time. */
+  mode: 'whole' | 'windowed' = 'whole';
+  /** Windowed mode: how many times the worker has opened the document so far (one per window). */
+  windowOpens = 0;
+  /** Windowed mode: the file, open for the worker to read; closed with the session. */
+  private file: fs.promises.FileHandle | null = null;
 
   private constructor(private readonly opts: PdfSessionOptions) {
     this.worker = new Worker(workerFile(), {
@@ -45,6 +67,7 @@ export class PdfSession {
       const p = this.pending.get(r.id);
       if (!p) return;
       this.pending.delete(r.id);
+      if (r.ok && r.opens !== undefined) this.windowOpens = r.opens;
       p.resolve(r);
     });
     this.worker.on('error', (err: Error & { code?: string }) => {
@@ -71,6 +94,43 @@ export class PdfSession {
     } catch (err) {
       await s.close();
       throw err;
+    }
+  }
+
+  /**
+   * Opens the PDF at `file`: small files are read and handed to the worker (`open`), files of at
+   * least `windowBytes` are read by the worker itself, a window of pages at a time.
+   */
+  static async openFile(file: string, opts: PdfSessionOptions): Promise<PdfSession> {
+    const handle = await fs.promises.open(file, 'r');
+    let owned = false;
+    try {
+      const { size } = await handle.stat();
+      if (size < (opts.windowBytes ?? DEFAULT_WINDOW_BYTES)) {
+        const data = await handle.readFile();
+        return await PdfSession.open(new Uint8Array(data.buffer, data.byteOffset, data.byteLength), opts);
+      }
+      const s = new PdfSession(opts);
+      s.mode = 'windowed';
+      s.file = handle;
+      owned = true;
+      try {
+        const r = await s.call({
+          op: 'open-windowed',
+          fd: handle.fd,
+          length: size,
+          windowPages: opts.windowPages ?? DEFAULT_WINDOW_PAGES,
+          passwords: opts.passwords,
+          maxImagePixels: opts.maxImagePixels,
+        });
+        s.pageCount = r.pageCount ?? 0;
+        return s;
+      } catch (err) {
+        await s.close();
+        throw err;
+      }
+    } finally {
+      if (!owned) await handle.close().catch(() => undefined);
     }
   }
 
@@ -125,9 +185,14 @@ export class PdfSession {
 
   async close(): Promise<void> {
     const w = this.worker;
-    if (!w) return;
     this.worker = null;
-    this.fatal ??= new IngestError('interrupted', 'dokument zamknięty', false);
-    await w.terminate().catch(() => undefined);
+    if (w) {
+      this.fatal ??= new IngestError('interrupted', 'dokument zamknięty', false);
+      await w.terminate().catch(() => undefined);
+    }
+    // Only once the worker has stopped: it reads by this descriptor.
+    const file = this.file;
+    this.file = null;
+    await file?.close().catch(() => undefined);
   }
 }

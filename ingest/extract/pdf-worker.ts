@@ -2,14 +2,21 @@
  * PDF parsing runs in this worker thread so that a hostile file (page-tree loops, fuzzed streams,
  * huge images) can be stopped: the parent enforces a time limit per request and a heap limit, and
  * terminates the thread when either is exceeded.
+ *
+ * Two modes: a file is handed over as bytes (`open`: the fast path takes embedded images straight
+ * from them), or, when large, read here from a descriptor a window of pages at a time
+ * (`open-windowed`, pdf-windowed.ts: memory flat in file size; images decoded by pdf.js).
  */
 import { parentPort } from 'node:worker_threads';
 import { pdfjs } from './pdfjs.js';
 import type { PDFDocumentProxy, PDFPageProxy } from 'pdfjs-dist/types/src/display/api.js';
 import type { RawWord } from '../types.js';
-import { openPdfForImages, type PdfImageSource } from './pdf-image.js';
+import type { PdfImageSource } from './pdf-image.js';
 import { pdfjsOptions } from './pdfjs-options.js';
 import { createSharedPdfWorker } from './pdf-shared-port.js';
+import { RangeFile } from './pdf-range-source.js';
+import { WindowedDocument } from './pdf-windowed.js';
+import { decodedPageImage } from './pdf-decoded-image.js';
 import { SHORT_TEXT_CHARS, type PdfImage, type PdfReply, type PdfRequest, type PdfTextPage } from './pdf-protocol.js';
 
 
@@ -25,6 +32,8 @@ let doc: PDFDocumentProxy | null = null;
 let bytes: Uint8Array | null = null;
 let pdfWorker: InstanceType<typeof pdfjs.PDFWorker> | null = null;
 let images: Promise<PdfImageSource | null> | null = null;
+/** Windowed mode (large files): the document read a window of pages at a time; `doc` and `bytes` stay null. */
+let windowed: WindowedDocument | null = null;
 
 function reply(msg: PdfReply, transfer: ArrayBuffer[] = []): void {
   parentPort!.postMessage(msg, transfer);
@@ -59,6 +68,36 @@ async function open(req: Extract<PdfRequest, { op: 'open' }>): Promise<PdfReply>
   return { id: req.id, ok: false, code: 'encrypted', detail: `wymaga hasła${tried}` };
 }
 
+async function openWindowed(req: Extract<PdfRequest, { op: 'open-windowed' }>): Promise<PdfReply> {
+  pdfWorker ??= await createSharedPdfWorker();
+  const file = new RangeFile(req.fd, req.length);
+  try {
+    windowed = await WindowedDocument.open(
+      file,
+      { worker: pdfWorker, maxImagePixels: req.maxImagePixels, windowPages: req.windowPages },
+      [undefined, ...req.passwords],
+    );
+  } catch (err) {
+    const e = err as { name?: string; message?: string };
+    if (e.name !== 'PasswordException') return { id: req.id, ok: false, code: 'corrupt', detail: describe(e) };
+    const tried = req.passwords.length ? ` (sprawdzono ${req.passwords.length} skonfigurowanych haseł)` : '';
+    return { id: req.id, ok: false, code: 'encrypted', detail: `wymaga hasła${tried}` };
+  }
+  if (windowed.numPages === 0) return { id: req.id, ok: false, code: 'empty', detail: 'PDF bez stron' };
+  return { id: req.id, ok: true, pageCount: windowed.numPages, opens: windowed.opens };
+}
+
+/** Runs `fn` on page `n` of the open document, whichever mode it was opened in. */
+async function withPage<T>(n: number, fn: (page: PDFPageProxy, doc: PDFDocumentProxy) => Promise<T>): Promise<T> {
+  if (windowed) return windowed.withPage(n, fn);
+  const page = await doc!.getPage(n);
+  try {
+    return await fn(page, doc!);
+  } finally {
+    page.cleanup();
+  }
+}
+
 function describe(e: { name?: string; message?: string }): string {
   const m = (e.message ?? String(e)).slice(0, 200);
   if (e.name === 'InvalidPDFException') return `nieprawidłowa struktura PDF (${m})`;
@@ -66,12 +105,8 @@ function describe(e: { name?: string; message?: string }): string {
 }
 
 async function text(req: Extract<PdfRequest, { op: 'text' }>): Promise<PdfReply> {
-  const page = await doc!.getPage(req.page);
-  try {
-    return { id: req.id, ok: true, text: await textLayer(page) };
-  } finally {
-    page.cleanup();
-  }
+  const layer = await withPage(req.page, (page) => textLayer(page));
+  return { id: req.id, ok: true, text: layer, ...(windowed ? { opens: windowed.opens } : {}) };
 }
 
 async function textLayer(page: PDFPageProxy): Promise<PdfTextPage> {
@@ -131,8 +166,24 @@ async function textLayer(page: PDFPageProxy): Promise<PdfTextPage> {
 
 
 async function image(req: Extract<PdfRequest, { op: 'image' }>): Promise<{ reply: PdfReply; transfer: ArrayBuffer[] }> {
+  if (windowed) {
+    const w = windowed;
+    return withPage(req.page, async (page, d) => {
+      const decoded = req.render ? null : await decodedPageImage(page);
+      if (decoded && decoded.width * decoded.height > req.maxPixels) {
+        const reason = `image too large: ${decoded.width}x${decoded.height} px`;
+        return { reply: { id: req.id, ok: true, image: { kind: 'rejected', reason } }, transfer: [] };
+      }
+      const img: PdfImage = decoded ? { kind: 'raw', ...decoded, embedded: true } : await render(page, d, req);
+      const reply: PdfReply = { id: req.id, ok: true, image: img, opens: w.opens };
+      return { reply, transfer: img.kind === 'raw' ? [img.data.buffer as ArrayBuffer] : [] };
+    });
+  }
   // The embedded-image reader parses the whole file again (pdf-lib): only worth it for the fast path.
-  const source = req.render ? null : await (images ??= openPdfForImages(bytes!).catch(() => null));
+  // Loaded on the first scanned page (pdf-lib takes ~0.15 s to load; born-digital files never need it).
+  const source = req.render
+    ? null
+    : await (images ??= import('./pdf-image.js').then((m) => m.openPdfForImages(bytes!)).catch(() => null));
   const fast = source ? await source.pageImage(req.page - 1, { maxPixels: req.maxPixels }).catch(() => null) : null;
   if (fast && 'rejected' in fast) {
     return { reply: { id: req.id, ok: true, image: { kind: 'rejected', reason: fast.rejected } }, transfer: [] };
@@ -151,28 +202,30 @@ async function image(req: Extract<PdfRequest, { op: 'image' }>): Promise<{ reply
     };
     return { reply: { id: req.id, ok: true, image: img }, transfer: [data.buffer as ArrayBuffer] };
   }
-  const page = await doc!.getPage(req.page);
-  try {
-    const base = page.getViewport({ scale: 1 });
-    let scale = req.dpi / 72;
-    const area = base.width * base.height * scale * scale;
-    if (area > MAX_RENDER_PIXELS) scale *= Math.sqrt(MAX_RENDER_PIXELS / area);
-    const viewport = page.getViewport({ scale });
-    const w = Math.max(1, Math.floor(viewport.width));
-    const h = Math.max(1, Math.floor(viewport.height));
-    const factory = (doc as unknown as { canvasFactory: CanvasFactory }).canvasFactory;
-    const { canvas, context } = factory.create(w, h);
-    context.fillStyle = '#ffffff';
-    context.fillRect(0, 0, w, h);
-    await page.render({ canvasContext: context, viewport, canvas } as never).promise;
-    const pixels = context.getImageData(0, 0, w, h).data;
-    const data = new Uint8Array(pixels.buffer, pixels.byteOffset, pixels.byteLength).slice();
-    factory.destroy({ canvas, context });
-    const img: PdfImage = { kind: 'raw', data, width: w, height: h, channels: 4, dpi: Math.round(scale * 72) };
-    return { reply: { id: req.id, ok: true, image: img }, transfer: [data.buffer as ArrayBuffer] };
-  } finally {
-    page.cleanup();
-  }
+  return withPage(req.page, async (page, d) => {
+    const img = await render(page, d, req);
+    return { reply: { id: req.id, ok: true, image: img }, transfer: [img.data.buffer as ArrayBuffer] };
+  });
+}
+
+/** Renders the page to RGBA pixels at the requested DPI (lowered to fit MAX_RENDER_PIXELS). */
+async function render(page: PDFPageProxy, d: PDFDocumentProxy, req: { dpi: number }): Promise<Extract<PdfImage, { kind: 'raw' }>> {
+  const base = page.getViewport({ scale: 1 });
+  let scale = req.dpi / 72;
+  const area = base.width * base.height * scale * scale;
+  if (area > MAX_RENDER_PIXELS) scale *= Math.sqrt(MAX_RENDER_PIXELS / area);
+  const viewport = page.getViewport({ scale });
+  const w = Math.max(1, Math.floor(viewport.width));
+  const h = Math.max(1, Math.floor(viewport.height));
+  const factory = (d as unknown as { canvasFactory: CanvasFactory }).canvasFactory;
+  const { canvas, context } = factory.create(w, h);
+  context.fillStyle = '#ffffff';
+  context.fillRect(0, 0, w, h);
+  await page.render({ canvasContext: context, viewport, canvas } as never).promise;
+  const pixels = context.getImageData(0, 0, w, h).data;
+  const data = new Uint8Array(pixels.buffer, pixels.byteOffset, pixels.byteLength).slice();
+  factory.destroy({ canvas, context });
+  return { kind: 'raw', data, width: w, height: h, channels: 4, dpi: Math.round(scale * 72) };
 }
 
 interface CanvasFactory {
@@ -191,6 +244,8 @@ parentPort!.on('message', (req: PdfRequest) => {
       switch (req.op) {
         case 'open':
           return reply(await open(req));
+        case 'open-windowed':
+          return reply(await openWindowed(req));
         case 'text':
           return reply(await text(req));
         case 'image': {
@@ -200,12 +255,14 @@ parentPort!.on('message', (req: PdfRequest) => {
         case 'close':
           await doc?.destroy().catch(() => undefined);
           doc = null;
+          await windowed?.destroy();
+          windowed = null;
           pdfWorker?.destroy();
           pdfWorker = null;
           return reply({ id: req.id, ok: true });
       }
     } catch (err) {
-      const e = err as { message?: string; name?: string };
+      const e = (windowed?.failure() ?? err) as { message?: string; name?: string };
       reply({ id: req.id, ok: false, code: 'corrupt', detail: describe(e) });
     }
   })();

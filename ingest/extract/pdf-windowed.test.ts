@@ -1,0 +1,163 @@
+/**
+ * Large PDFs read a window of pages at a time (threshold lowered to 0 here) must give the OCR the
+ * same input as the whole-file mode: the same text layer, the same page pixels the same way up.
+ */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { PDFDocument, StandardFonts, degrees } from 'pdf-lib';
+import sharp from 'sharp';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { PdfSession, type PdfSessionOptions } from './pdf-session.js';
+import type { PdfImage } from './pdf-protocol.js';
+import { CORPUS } from './pdf-image-testkit.js';
+
+const BASE: PdfSessionOptions = { timeoutMs: 60_000, memoryMb: 512, passwords: [], maxImagePixels: 100_000_000 };
+const WINDOWED: PdfSessionOptions = { ...BASE, windowBytes: 0, windowPages: 2 };
+const sample = path.resolve(import.meta.dirname, '..', '..', 'fixtures', 'sample', 'UA-AB_7351_650_2010');
+
+let dir: string;
+let scan: string;
+
+/** Seven pages: six distinct scans (one turned by /Rotate, one high-contrast) and a text page. */
+async function makeScanPdf(file: string): Promise<void> {
+  const pdf = await PDFDocument.create();
+  const tiffs = ['odwołanie.tif', 'postanowienie_uzupełnienie.tif'].map((f) => path.join(sample, f));
+  const font = await pdf.embedFont(StandardFonts.Helvetica);
+  for (let i = 0; i < 7; i++) {
+    const page = pdf.addPage([595.28, 841.89]);
+    if (i === 4) {
+      page.drawText('Decyzja nr 123/2019 w sprawie pozwolenia na budowe', { x: 50, y: 700, size: 14, font });
+      continue;
+    }
+    let img = sharp(tiffs[i % 2]!, { page: 0 }).resize(900).greyscale();
+    if (i === 3) img = img.threshold(128);
+    const jpeg = await img.jpeg({ quality: 60 + i * 5 }).toBuffer();
+    page.drawImage(await pdf.embedJpg(jpeg), { x: 0, y: 0, width: 595.28, height: 841.89 });
+    if (i === 2) page.setRotation(degrees(90));
+  }
+  fs.writeFileSync(file, await pdf.save());
+}
+
+/** The picture the OCR will see: upright grey pixels. */
+async function upright(img: PdfImage): Promise<{ data: Buffer; width: number; height: number }> {
+  if (img.kind === 'rejected') throw new Error(img.reason);
+  const input =
+    img.kind === 'raw'
+      ? sharp(img.data, { raw: { width: img.width, height: img.height, channels: img.channels } })
+      : sharp(img.data);
+  const rotate = img.rotate ?? 0;
+  const { data, info } = await input.rotate(rotate).greyscale().raw().toBuffer({ resolveWithObject: true });
+  return { data: Buffer.from(data.filter((_, i) => i % info.channels === 0)), width: info.width, height: info.height };
+}
+
+function meanAbsDiff(a: Buffer, b: Buffer): number {
+  let sum = 0;
+  for (let i = 0; i < a.length; i++) sum += Math.abs(a[i]! - b[i]!);
+  return sum / a.length;
+}
+
+beforeAll(async () => {
+  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'kwerenda-windowed-'));
+  scan = path.join(dir, 'scan.pdf');
+  await makeScanPdf(scan);
+});
+afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+describe('PDF read a window of pages at a time', () => {
+  it('is used above the threshold and gives every page the same text and pixels as the whole-file mode', async () => {
+    const whole = await PdfSession.openFile(scan, BASE);
+    const windowed = await PdfSession.openFile(scan, WINDOWED);
+    try {
+      expect(whole.mode).toBe('whole');
+      expect(windowed.mode).toBe('windowed');
+      expect(windowed.pageCount).toBe(7);
+      for (let p = 1; p <= 7; p++) {
+        const [a, b] = [await whole.text(p), await windowed.text(p)];
+        expect(b).toEqual(a);
+        if (a.chars > 0) continue;
+        const [ia, ib] = [await whole.image(p, 300, BASE.maxImagePixels), await windowed.image(p, 300, BASE.maxImagePixels)];
+        expect(ia.kind).toBe('encoded'); // the embedded JPEG as stored
+        expect(ib.kind === 'raw' && ib.embedded).toBe(true); // decoded by pdf.js, not rendered
+        const [pa, pb] = [await upright(ia), await upright(ib)];
+        expect([pb.width, pb.height, pb.data.length]).toEqual([pa.width, pa.height, pa.data.length]);
+        // Two JPEG decoders (libjpeg-turbo, pdf.js) differ by rounding only; another page or a turn differs by tens.
+        expect(meanAbsDiff(pa.data, pb.data)).toBeLessThan(1.5);
+        if (ib.kind === 'raw') expect(ib.dpi).toBe(ia.kind === 'encoded' ? ia.dpi : -1);
+      }
+      // Seven pages in windows of two: the document was opened four times, earlier windows released.
+      expect(windowed.windowOpens).toBe(4);
+    } finally {
+      await whole.close();
+      await windowed.close();
+    }
+  });
+
+  it('turned pages are told apart (the comparison above can fail)', async () => {
+    const s = await PdfSession.openFile(scan, WINDOWED);
+    try {
+      const [p1, p3] = [await upright(await s.image(1, 300, BASE.maxImagePixels)), await upright(await s.image(3, 300, BASE.maxImagePixels))];
+      expect(p3.width).toBeGreaterThan(p3.height); // /Rotate 90 on a portrait scan
+      expect(p1.width).toBeLessThan(p1.height);
+    } finally {
+      await s.close();
+    }
+  });
+
+  it('still renders when asked to, and reopens an earlier window for a late retry', async () => {
+    const s = await PdfSession.openFile(scan, WINDOWED);
+    try {
+      await s.text(7);
+      const img = await s.image(1, 100, BASE.maxImagePixels, true);
+      expect(img.kind === 'raw' && img.channels).toBe(4);
+      expect(img.kind === 'raw' && img.embedded).toBeFalsy();
+      expect(img.kind === 'raw' && Math.abs(img.width - (595.28 / 72) * 100)).toBeLessThan(2);
+    } finally {
+      await s.close();
+    }
+  });
+
+  it('a CCITT (1-bit) scan: pdf.js\'s packed bits are the very pixels of the whole-file mode\'s TIFF', async () => {
+    const file = path.join(CORPUS, 'ocrmypdf_ccitt.pdf');
+    const [whole, windowed] = [await PdfSession.openFile(file, BASE), await PdfSession.openFile(file, WINDOWED)];
+    try {
+      const [ia, ib] = [await whole.image(1, 300, BASE.maxImagePixels), await windowed.image(1, 300, BASE.maxImagePixels)];
+      expect(ia.kind === 'encoded' && ia.format).toBe('tiff');
+      expect(ib.kind === 'raw' && ib.channels).toBe(1);
+      const [pa, pb] = [await upright(ia), await upright(ib)];
+      expect([pb.width, pb.height]).toEqual([pa.width, pa.height]);
+      expect(meanAbsDiff(pa.data, pb.data)).toBe(0);
+    } finally {
+      await whole.close();
+      await windowed.close();
+    }
+  });
+
+  // Hostile and odd files end the same way in both modes: same pages, or the same failure code.
+  const files = ['ocrmypdf_ccitt.pdf', 'ocrmypdf_rotated_skew.pdf', 'qpdf_deep-pages.pdf', 'qpdf_fuzz_69977a.pdf', 'qpdf_empty.pdf', 'ocrmypdf_invalid.pdf', 'qpdf_encrypted-with-images.pdf', 'qpdf_bad-xref.pdf'];
+  for (const name of files) {
+    it(`corpus ${name}: same outcome as the whole-file mode`, async () => {
+      const file = path.join(CORPUS, name);
+      const outcome = async (opts: PdfSessionOptions) => {
+        try {
+          const s = await PdfSession.openFile(file, { ...opts, timeoutMs: 20_000 });
+          try {
+            const kinds: string[] = [];
+            for (let p = 1; p <= Math.min(s.pageCount, 3); p++) {
+              const t = await s.text(p);
+              if (t.chars === 0) kinds.push((await s.image(p, 150, BASE.maxImagePixels)).kind === 'rejected' ? 'rejected' : 'image');
+              else kinds.push('text');
+            }
+            return { pages: s.pageCount, kinds };
+          } finally {
+            await s.close();
+          }
+        } catch (err) {
+          return { error: (err as { code?: string }).code };
+        }
+      };
+      const [a, b] = [await outcome(BASE), await outcome(WINDOWED)];
+      expect(b).toEqual(a);
+    }, 90_000);
+  }
+});
