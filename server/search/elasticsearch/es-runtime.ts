@@ -13,7 +13,6 @@ import { esReason, esWhere } from './es-errors.js';
 import { SearchIndexSync } from './es-sync.js';
 
 export { esReason, esWhere };
-export { indexBeforeDone, searchIndexApplied } from './es-hooks.js';
 
 export interface ElasticsearchRuntime {
   client: Client;
