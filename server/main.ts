@@ -98,6 +98,7 @@ export async function createSearchRuntime(
     pdfPasswords: config.ingest.pdfPasswords,
     maxImagePixels: config.ingest.maxImagePixels,
     pageImageDpi: config.ingest.pageImageDpi,
+    pdfWindowMb: config.ingest.pdfWindowMb,
   });
   const pesel = new PeselPolicy(config.security.peselVisibleRoles);
   const agent = new AgentService({

@@ -7,8 +7,9 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { PDFDocument, StandardFonts, degrees, rgb } from 'pdf-lib';
 import sharp from 'sharp';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { HashingEmbedder } from '../../ingest/embed.js';
+import { PdfSession } from '../../ingest/extract/pdf-session.js';
 import { TesseractPool } from '../../ingest/extract/tesseract-pool.js';
 import { ingestFile } from '../../ingest/pipeline.js';
 import { sampleDir, tempDir } from '../../test/helpers/paths.js';
@@ -253,6 +254,31 @@ describe('PageImageService', () => {
     const pixels = await grey(img.path);
     expect(darkShare(pixels, word)).toBeGreaterThan(0.15);
     expect(inkInBoxes(pixels, JSON.parse(pageRow(doc, page).words) as Word[])).toBeGreaterThan(0.95);
+  });
+
+  it('renders a page of a large original read a window of pages at a time, as from the whole file', async () => {
+    const doc = ids.get('obrocone.pdf')!;
+    const whole = (await svc.image(doc, 2))!; // /Rotate 90
+    const before = await grey(whole.path);
+    // Forget the stored image so that the next service renders the page again.
+    db.prepare('UPDATE pages SET image_path = NULL WHERE document_id = ? AND page = 2').run(doc);
+    fs.rmSync(whole.path);
+    const opened = vi.spyOn(PdfSession, 'openFile');
+    const windowed = service({ pdfWindowMb: 0 });
+    try {
+      const img = (await windowed.image(doc, 2))!;
+      expect(windowed.renders).toBe(1);
+      expect((await opened.mock.results[0]!.value as PdfSession).mode).toBe('windowed');
+      expect([img.width, img.height]).toEqual([whole.width, whole.height]);
+      const after = await grey(img.path);
+      let diff = 0;
+      for (let i = 0; i < after.data.length; i++) diff += Math.abs(after.data[i]! - before.data[i]!);
+      expect(diff / after.data.length).toBeLessThan(1);
+      expect(inkInBoxes(after, JSON.parse(pageRow(doc, 2).words) as Word[])).toBeGreaterThan(0.95);
+    } finally {
+      opened.mockRestore();
+      await windowed.close();
+    }
   });
 
   it('renders a drawing-sized strip within WebP and pixel limits, keeping its shape', async () => {

@@ -27,7 +27,7 @@ export interface PageImage {
 /** The limits of `config.ingest` that rendering runs under. */
 export type PageImageLimits = Pick<
   Config['ingest'],
-  'pageTimeoutMs' | 'pdfWorkerMemoryMb' | 'pdfPasswords' | 'maxImagePixels' | 'pageImageDpi'
+  'pageTimeoutMs' | 'pdfWorkerMemoryMb' | 'pdfPasswords' | 'maxImagePixels' | 'pageImageDpi' | 'pdfWindowMb'
 >;
 
 /** Tuning for the on-demand renderer; the defaults suit a small on-premise server. */
@@ -185,18 +185,18 @@ export class PageImageService {
     let cached = this.sessions.get(sha256);
     if (!cached) {
       const file = originalPath(this.dataDir, sha256);
-      const session = fs.promises.readFile(file).then(
-        (data) =>
-          PdfSession.open(new Uint8Array(data.buffer, data.byteOffset, data.byteLength), {
-            timeoutMs: this.limits.pageTimeoutMs,
-            memoryMb: this.limits.pdfWorkerMemoryMb,
-            passwords: this.limits.pdfPasswords,
-            maxImagePixels: this.limits.maxImagePixels,
-          }),
-        () => {
-          throw new DomainError('page_image_missing', 'brak pliku źródłowego w archiwum', 500);
-        },
-      );
+      // A large original is not read whole to show one page: the PDF worker reads it a window of
+      // pages at a time, as ingest does (KWERENDA_PDF_WINDOW_MB).
+      const session = PdfSession.openFile(file, {
+        timeoutMs: this.limits.pageTimeoutMs,
+        memoryMb: this.limits.pdfWorkerMemoryMb,
+        passwords: this.limits.pdfPasswords,
+        maxImagePixels: this.limits.maxImagePixels,
+        windowBytes: this.limits.pdfWindowMb * 1024 * 1024,
+      }).catch((err: unknown) => {
+        if (err instanceof IngestError) throw err; // the PDF itself: reported by the render
+        throw new DomainError('page_image_missing', 'brak pliku źródłowego w archiwum', 500);
+      });
       session.catch(() => undefined); // handled by the render awaiting it
       cached = { session, users: 0, timer: null };
       this.sessions.set(sha256, cached);
