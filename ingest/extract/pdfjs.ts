@@ -28,8 +28,8 @@ const [lib, workerBundle] = await Promise.all([
 
 restoreNatives();
 
-/** Puts back the native built-ins the bundles replaced (exported for the test that checks it). */
-export function restoreNatives(): void {
+/** Puts back the native built-ins the bundles replaced (pdfjs.test.ts checks they are back). */
+function restoreNatives(): void {
   const put = (target: object, key: string, value: unknown) => {
     const d = Object.getOwnPropertyDescriptor(target, key);
     if (d && d.value !== value) Object.defineProperty(target, key, { ...d, value });
