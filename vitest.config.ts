@@ -1,9 +1,13 @@
 import { defineConfig } from 'vitest/config';
 
+/**
+ * `npm test`: every test that needs nothing outside the repository. Tests of the real third-party
+ * corpus are named `*.corpus.test.ts` and run in their own suite (vitest.corpus.config.ts).
+ */
 export default defineConfig({
   test: {
     include: ['{server,ingest,fixtures,scripts,test}/**/*.test.ts'],
-    exclude: ['node_modules/**', 'dist/**'],
+    exclude: ['node_modules/**', 'dist/**', '**/*.corpus.test.ts'],
     testTimeout: 120_000,
     hookTimeout: 180_000,
     pool: 'forks',

@@ -7,7 +7,7 @@
  *
  * Pages: the 12 of `npm run bench -- --only=scanned` (sample scans + 3 tesseract-polish scans),
  * the tesseract-polish scans turned 90/180/270°, and the rotated pages listed in
- * ../shared/corpus/real/MANIFEST.md (ocrmypdf cardinal 0/90/180/270, rotated_skew; phototest 180).
+ * the corpus MANIFEST.md (KWERENDA_CORPUS_DIR/real; ocrmypdf cardinal 0/90/180/270, rotated_skew; phototest 180).
  * PDF pages are rendered at 300 DPI grey with pdftoppm (poppler-utils), as the benchmark does.
  */
 import { execFileSync } from 'node:child_process';
@@ -24,7 +24,8 @@ import { cer } from '../ingest/text/metrics.js';
 import { layoutPage } from '../ingest/text/layout.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
-const corpus = path.resolve(root, '..', 'shared', 'corpus', 'real');
+/** The real third-party corpus (KWERENDA_CORPUS_DIR, default ../shared/corpus beside the checkout). */
+const corpus = path.join(path.resolve(root, process.env.KWERENDA_CORPUS_DIR ?? path.join('..', 'shared', 'corpus')), 'real');
 const sample = path.join(root, 'fixtures', 'sample');
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'kwerenda-passes-'));
 

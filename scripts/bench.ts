@@ -29,7 +29,8 @@ import { benchRemoteOcr } from './bench-remote-ocr.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 const cli = path.join(root, 'bin', 'kwerenda.js');
-const corpus = path.resolve(root, '..', 'shared', 'corpus', 'real');
+/** The real third-party corpus (KWERENDA_CORPUS_DIR, default ../shared/corpus beside the checkout). */
+const corpus = path.join(path.resolve(root, process.env.KWERENDA_CORPUS_DIR ?? path.join('..', 'shared', 'corpus')), 'real');
 const sample = path.join(root, 'fixtures', 'sample');
 const args = new Set(process.argv.slice(2));
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'kwerenda-bench-'));

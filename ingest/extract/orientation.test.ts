@@ -1,5 +1,5 @@
 /**
- * The orientation pre-check on real Polish scans turned every way, and on pages with no text,
+ * The orientation pre-check on Polish scans turned every way, and on pages with no text,
  * where it must answer "unsure" rather than guess; then in `ocrPage` with the real (native) engine:
  * a turned sample page is read once instead of twice, an upright page costs no extra call.
  */
@@ -8,15 +8,14 @@ import path from 'node:path';
 import sharp, { type Sharp } from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { GroundTruth } from '../../fixtures/ground-truth.js';
-import { corpusDir, sampleDir } from '../../test/helpers/paths.js';
+import { sampleDir } from '../../test/helpers/paths.js';
+import { sampleScan } from '../../test/helpers/sample-scans.js';
 import { cer } from '../text/metrics.js';
 import { layoutPage } from '../text/layout.js';
 import { createOcrEngine, type OcrEngine } from './ocr-engine.js';
 import { ocrPage, type OcrPageInput } from './ocr-page.js';
 import type { GreyImage } from './ocr-engine.js';
 import { precheckOrientation } from './orientation.js';
-
-const scan = (n: number) => path.join(corpusDir, fs.readdirSync(corpusDir).find((f) => f.startsWith(`tesspol_sample_pl-part${n}-`) && f.endsWith('.tif'))!);
 
 /** The page as ocrPage hands it over: grey, ~200 DPI, turned `rotate` degrees clockwise. */
 async function grey(file: string | Sharp, rotate = 0): Promise<GreyImage> {
@@ -27,14 +26,13 @@ async function grey(file: string | Sharp, rotate = 0): Promise<GreyImage> {
 
 describe('orientation pre-check', () => {
   // Turning a page r° clockwise needs (360 − r)° clockwise to make it upright again.
-  for (const n of [2, 3]) {
-    it(`tells all four turns of a real Polish scan (tesseract-polish part ${n}) apart`, async () => {
-      expect(await precheckOrientation(await grey(scan(n), 0))).toMatchObject({ verdict: 'upright', degrees: 0 });
-      expect(await precheckOrientation(await grey(scan(n), 90))).toMatchObject({ verdict: 'turned', degrees: 270 });
-      expect(await precheckOrientation(await grey(scan(n), 180))).toMatchObject({ verdict: 'turned', degrees: 180 });
-      expect(await precheckOrientation(await grey(scan(n), 270))).toMatchObject({ verdict: 'turned', degrees: 90 });
-    });
-  }
+  it('tells all four turns of a scanned Polish letter apart', async () => {
+    const file = sampleScan().file;
+    expect(await precheckOrientation(await grey(file, 0))).toMatchObject({ verdict: 'upright', degrees: 0 });
+    expect(await precheckOrientation(await grey(file, 90))).toMatchObject({ verdict: 'turned', degrees: 270 });
+    expect(await precheckOrientation(await grey(file, 180))).toMatchObject({ verdict: 'turned', degrees: 180 });
+    expect(await precheckOrientation(await grey(file, 270))).toMatchObject({ verdict: 'turned', degrees: 90 });
+  });
 
   it('reads a skewed synthetic scan as upright, and the same page upside down as turned', async () => {
     const file = path.join(sampleDir, 'UA-AB_7351_650_2010', 'odwołanie.tif');
@@ -101,8 +99,9 @@ describe('ocrPage with the orientation pre-check (native engine)', () => {
   });
 
   it('costs an upright page no extra engine call and changes nothing in its text', async () => {
-    const input = { data: scan(3) };
-    const truth = fs.readFileSync(path.join(corpusDir, 'tesspol_sample_pl-part3.gt.txt'), 'utf8');
+    const page = sampleScan('UA-AB_7351_650_2010/postanowienie_uzupełnienie.tif');
+    const input = { data: page.file };
+    const truth = page.text;
     const before = await read(input, truth, false);
     const after = await read(input, truth, true);
     expect(after.calls).toEqual(before.calls);

@@ -2,7 +2,7 @@
  * The committed sample archive (fixtures/sample: born-digital, scanned JPEG/1-bit PDFs, mixed PDF,
  * G4 and LZW TIFF, JPEG, PNG; rotated and skewed pages) ingested from its files, then compared with
  * the generator's ground truth: OCR accuracy, metadata, and the offsets every later citation
- * depends on. Plus the three real Polish scans with their ground-truth text.
+ * depends on. (The real Polish scans are measured in the corpus suite, real-files.corpus.test.ts.)
  */
 import fs from 'node:fs';
 import path from 'node:path';
@@ -11,14 +11,10 @@ import type { GroundTruth } from '../../fixtures/ground-truth.js';
 import { cer } from '../../ingest/text/metrics.js';
 import { foldForCompare } from '../../ingest/text/fold.js';
 import type { IngestRuntime } from '../../server/main.js';
-import { corpusDir, sampleDir, tempDir } from '../helpers/paths.js';
+import { sampleDir, tempDir } from '../helpers/paths.js';
 import { ingestRuntime } from '../helpers/runtime.js';
 
 const truth = JSON.parse(fs.readFileSync(`${sampleDir}.ground-truth.json`, 'utf8')) as GroundTruth;
-const polish = [1, 2, 3].map((n) => ({
-  image: fs.readdirSync(corpusDir).find((f) => f.startsWith(`tesspol_sample_pl-part${n}-`) && f.endsWith('.tif'))!,
-  gt: fs.readFileSync(path.join(corpusDir, `tesspol_sample_pl-part${n}.gt.txt`), 'utf8'),
-}));
 
 interface PageRow {
   document_id: number;
@@ -36,7 +32,7 @@ describe('the sample archive, ingested from its scans', () => {
 
   beforeAll(async () => {
     rt = await ingestRuntime(dataDir);
-    const r = await rt.ingest.run({ paths: [sampleDir, ...polish.map((p) => path.join(corpusDir, p.image))], caseOverride: null });
+    const r = await rt.ingest.run({ paths: [sampleDir], caseOverride: null });
     expect(r.failures).toEqual([]);
     for (const d of rt.db.prepare('SELECT id, sha256 FROM documents').all() as { id: number; sha256: string }[]) {
       bySha.set(d.sha256, d.id);
@@ -60,7 +56,7 @@ describe('the sample archive, ingested from its scans', () => {
     };
 
   it('stores every file once, with all its pages, as a searchable document', () => {
-    expect(bySha.size).toBe(truth.files.length + polish.length);
+    expect(bySha.size).toBe(truth.files.length);
     for (const f of truth.files) {
       const d = doc(f.sha256);
       expect(d.page_count, f.path).toBe(f.pageCount);
@@ -88,14 +84,6 @@ describe('the sample archive, ingested from its scans', () => {
     }
     const mean = ocrCers.reduce((a, b) => a + b, 0) / ocrCers.length;
     expect(mean).toBeLessThan(0.025);
-  });
-
-  it('OCRs the real Polish scans (tesseract-polish samples) under 2 % CER each', () => {
-    // Measured: 0.2–0.7 % (digital camera photo, HP and Brother flatbed scans).
-    for (const p of polish) {
-      const id = rt.db.prepare('SELECT d.id FROM documents d WHERE d.filename = ?').get(p.image) as { id: number };
-      expect(cer(p.gt, page(id.id, 1).text), p.image).toBeLessThan(0.02);
-    }
   });
 
   it('turns rotated scans upright and records what it did', () => {
