@@ -29,6 +29,11 @@ export interface Word {
   end: number;
   box: Box;
   confidence: number;
+  /**
+   * Set when `box` is an estimate: the word was cut from a longer text run in proportion to its
+   * characters (a text layer without glyph advances). The box of the whole run, which surely holds it.
+   */
+  run?: Box;
 }
 
 export type PageSource = 'text-layer' | 'ocr' | 'empty';

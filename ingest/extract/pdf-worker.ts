@@ -7,7 +7,7 @@
  * from them), or, when large, read here from a descriptor a window of pages at a time
  * (`open-windowed`, pdf-windowed.ts: memory flat in file size; images decoded by pdf.js).
  */
-import { parentPort } from 'node:worker_threads';
+import { parentPort, workerData } from 'node:worker_threads';
 import { pdfjs } from './pdfjs.js';
 import type { PDFDocumentProxy, PDFPageProxy } from 'pdfjs-dist/types/src/display/api.js';
 import type { RawWord } from '../types.js';
@@ -17,6 +17,7 @@ import { createSharedPdfWorker } from './pdf-shared-port.js';
 import { RangeFile } from './pdf-range-source.js';
 import { WindowedDocument } from './pdf-windowed.js';
 import { decodedPageImage } from './pdf-decoded-image.js';
+import { decodeLimitExceeded, installDecodeLimits, type DecodeLimits } from './pdf-decode-limit.js';
 import { SHORT_TEXT_CHARS, type PdfImage, type PdfReply, type PdfRequest, type PdfTextPage } from './pdf-protocol.js';
 
 
@@ -118,39 +119,28 @@ async function textLayer(page: PDFPageProxy): Promise<PdfTextPage> {
   for (const item of content.items) {
     if (!('str' in item) || !item.str.trim()) continue;
     chars += item.str.replace(/\s+/g, '').length;
-    const [a, b, c, d, e, f] = item.transform as number[];
-    const dirLen = Math.hypot(a!, b!) || 1;
-    const upLen = Math.hypot(c!, d!) || 1;
-    const width = item.width || item.str.length * upLen * 0.5;
-    const ascent = upLen * 0.85;
-    const descent = upLen * 0.2;
-    const ux = (a! / dirLen) * width;
-    const uy = (b! / dirLen) * width;
-    const vx = c! / upLen;
-    const vy = d! / upLen;
-    const corners: Array<[number, number]> = [
-      [e! - vx * descent, f! - vy * descent],
-      [e! + ux - vx * descent, f! + uy - vy * descent],
-      [e! + vx * ascent, f! + vy * ascent],
-      [e! + ux + vx * ascent, f! + uy + vy * ascent],
-    ];
-    const pts = corners.map((p) => applyTransform(p, viewport.transform as number[]));
-    const xs = pts.map((p) => p[0]!);
-    const ys = pts.map((p) => p[1]!);
-    const clamp = (v: number) => Math.min(1, Math.max(0, v));
-    words.push({
-      text: item.str,
-      box: {
-        x0: clamp(Math.min(...xs) / viewport.width),
-        y0: clamp(Math.min(...ys) / viewport.height),
-        x1: clamp(Math.max(...xs) / viewport.width),
-        y1: clamp(Math.max(...ys) / viewport.height),
-      },
-      confidence: 100,
-      line: line,
-    });
+    const place = placeRun(item, viewport.transform as number[], viewport.width, viewport.height);
+    // pdf.js (as patched, patches/) gives each character's advance along the run: every word gets
+    // the box of its own glyphs. Without them the run stays whole, and layout marks the words it
+    // cuts from it as estimates.
+    const charX = (item as { charX?: number[] }).charX;
+    if (charX && charX.length === 2 * item.str.length) {
+      for (const m of item.str.matchAll(/\S+/gu)) {
+        const from = m.index;
+        const to = from + m[0].length;
+        let x0 = Infinity;
+        let x1 = -Infinity;
+        for (let i = from; i < to; i++) {
+          x0 = Math.min(x0, charX[2 * i]!);
+          x1 = Math.max(x1, charX[2 * i + 1]!);
+        }
+        words.push({ text: m[0], box: place(x0, Math.max(x0, x1)), confidence: 100, line });
+      }
+    } else {
+      words.push({ text: item.str, box: place(0, item.width || item.str.length * Math.hypot(item.transform[2], item.transform[3]) * 0.5), confidence: 100, line });
+    }
+    // items on one visual line share an id until an end of line
     if (item.hasEOL) line++;
-    else line += 0; // items on one visual line share an id until an end of line
   }
   const result: PdfTextPage = { width: viewport.width, height: viewport.height, rotate: page.rotate, words, chars };
   // A page with only a few words of text is either a real short page or a scan with a stamp in
@@ -238,19 +228,31 @@ interface CanvasContext {
   getImageData(x: number, y: number, w: number, h: number): { data: Uint8ClampedArray };
 }
 
+installDecodeLimits((workerData as { decodeLimits: DecodeLimits }).decodeLimits);
+
+/**
+ * Once a stream has been refused for its decoded size, every reply says so: pdf.js
+ * may have skipped that stream and carried on, and a document read without it must not be stored.
+ */
+function answer(msg: PdfReply, transfer: ArrayBuffer[] = []): void {
+  const refused = decodeLimitExceeded();
+  if (!refused) return reply(msg, transfer);
+  reply({ id: msg.id, ok: false, code: 'too_large', detail: refused });
+}
+
 parentPort!.on('message', (req: PdfRequest) => {
   void (async () => {
     try {
       switch (req.op) {
         case 'open':
-          return reply(await open(req));
+          return answer(await open(req));
         case 'open-windowed':
-          return reply(await openWindowed(req));
+          return answer(await openWindowed(req));
         case 'text':
-          return reply(await text(req));
+          return answer(await text(req));
         case 'image': {
           const r = await image(req);
-          return reply(r.reply, r.transfer);
+          return answer(r.reply, r.transfer);
         }
         case 'close':
           await doc?.destroy().catch(() => undefined);
@@ -263,10 +265,45 @@ parentPort!.on('message', (req: PdfRequest) => {
       }
     } catch (err) {
       const e = (windowed?.failure() ?? err) as { message?: string; name?: string };
-      reply({ id: req.id, ok: false, code: 'corrupt', detail: describe(e) });
+      answer({ id: req.id, ok: false, code: 'corrupt', detail: describe(e) });
     }
   })();
 });
+
+/**
+ * The box (normalised to the viewport, top-left origin) of the stretch from `from` to `to` along a
+ * text run, in the run's own width units: from a little below the baseline to the ascent.
+ */
+function placeRun(
+  item: { transform: unknown },
+  view: number[],
+  viewWidth: number,
+  viewHeight: number,
+): (from: number, to: number) => { x0: number; y0: number; x1: number; y1: number } {
+  const [a, b, c, d, e, f] = item.transform as number[];
+  const dirLen = Math.hypot(a!, b!) || 1;
+  const upLen = Math.hypot(c!, d!) || 1;
+  const ascent = upLen * 0.85;
+  const descent = upLen * 0.2;
+  const [dx, dy] = [a! / dirLen, b! / dirLen];
+  const [vx, vy] = [c! / upLen, d! / upLen];
+  const clamp = (v: number) => Math.min(1, Math.max(0, v));
+  return (from, to) => {
+    const corners: Array<[number, number]> = [];
+    for (const along of [from, to]) {
+      for (const up of [-descent, ascent]) corners.push([e! + dx * along + vx * up, f! + dy * along + vy * up]);
+    }
+    const pts = corners.map((p) => applyTransform(p, view));
+    const xs = pts.map((p) => p[0]);
+    const ys = pts.map((p) => p[1]);
+    return {
+      x0: clamp(Math.min(...xs) / viewWidth),
+      y0: clamp(Math.min(...ys) / viewHeight),
+      x1: clamp(Math.max(...xs) / viewWidth),
+      y1: clamp(Math.max(...ys) / viewHeight),
+    };
+  };
+}
 
 function applyTransform(p: [number, number], m: number[]): [number, number] {
   return [p[0] * m[0]! + p[1] * m[2]! + m[4]!, p[0] * m[1]! + p[1] * m[3]! + m[5]!];

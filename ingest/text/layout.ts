@@ -127,6 +127,7 @@ export function layoutPage(raw: readonly RawWord[], opts: LayoutOptions = {}): L
       end: pos + t.length,
       box: { x0: b.x0, y0: b.y0, x1: b.x1, y1: b.y1 },
       confidence: p.word.confidence,
+      ...(p.word.run ? { run: { ...p.word.run } } : {}),
     });
     parts.push(t);
     pos += t.length;

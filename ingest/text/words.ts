@@ -1,6 +1,12 @@
 /**
  * Word normalisation before layout: sanitise boxes, NFC, drop invisible characters, and split
- * text runs containing whitespace into separate words with proportionally divided boxes.
+ * text runs containing whitespace into separate words.
+ *
+ * Engines give words with their own boxes: OCR word by word, the PDF text layer cut at its glyphs'
+ * advances (ingest/extract/pdf-worker.ts). A run that still holds whitespace — a text layer whose
+ * advances were unknown — is cut in proportion to its characters, which in a proportional font
+ * can be off by several characters: such a word keeps the box of its whole run (`run`), so that
+ * whoever must hide it (a PESEL on a page image) hides the run, never a guess beside it.
  */
 import type { Box, RawWord } from '../types.js';
 import { clamp, median } from './util.js';
@@ -18,6 +24,8 @@ export interface PreWord {
   block: number | undefined;
   /** Position in the normalised input, used for stable tie-breaking. */
   order: number;
+  /** The box of the run the word was cut from, when `box` is only a proportional estimate. */
+  run: Box | null;
   cx: number;
   cy: number;
 }
@@ -88,6 +96,7 @@ export function normaliseWords(raw: readonly RawWord[]): PreWord[] {
       typeof w.line === 'number' && Number.isFinite(w.line) ? `${block ?? ''}|${w.line}` : null;
     const n = cleaned.length;
     const width = box.x1 - box.x0;
+    const cut = cleaned.trim().search(WS) >= 0;
     const re = /\S+/gu;
     for (let m = re.exec(cleaned); m; m = re.exec(cleaned)) {
       const text = cleanSoftHyphens(m[0]).normalize('NFC');
@@ -102,6 +111,7 @@ export function normaliseWords(raw: readonly RawWord[]): PreWord[] {
         lineKey,
         block,
         order: out.length,
+        run: cut ? box : null,
         cx: (x0 + x1) / 2,
         cy: (box.y0 + box.y1) / 2,
       });
