@@ -1,8 +1,9 @@
 /**
  * Recognising personal identifiers in text: PESEL numbers (11 digits with a valid birth date and
- * check digit, also written with spaces, e.g. "850101 12345") and Polish identity-card numbers
- * (3 letters + 6 digits with a valid check digit, e.g. "ABA 300000"). What is done with them —
- * masking text, covering page images — lives in `masking.ts`.
+ * check digit, also written in groups: "850101 12345", "850101-12345", "85.01.01.123.45") and
+ * Polish identity-card numbers (3 letters + 6 digits with a valid check digit: "ABA300000",
+ * "ABA 300000", "ABA-300000", "aba300000"). What is done with them — masking text, covering page
+ * images, keeping them out of masked roles' searches — lives in `masking.ts`.
  */
 
 export type IdentifierKind = 'pesel' | 'id_card';
@@ -52,28 +53,71 @@ export function isValidIdCard(value: string): boolean {
   return sum % 10 === 0;
 }
 
-// Digits may be separated by single spaces (forms with one box per digit, OCR of grouped numbers),
-// but the run must stand alone: a digit right before or after (even across one space) means it is
-// part of a longer number — an account number, a table row — not a PESEL. Letters around it are
-// fine ("PESEL:85010112345").
-const SPACE = '[ \\u00a0\\u2009\\u202f]';
-const PESEL_SPACED = new RegExp(`(?<!\\d${SPACE}?)\\d(?:${SPACE}?\\d){10}(?!${SPACE}?\\d)`, 'g');
+/** Spaces that separate digit groups: plain, no-break, figure, thin, narrow no-break. */
+const SPACE = '[ \\u00a0\\u2007\\u2009\\u202f]';
+/** The hyphen, the Unicode dashes (‐ ‑ ‒ – — ―) and the minus sign, as typed or typeset. */
+const DASH = '\\-\\u2010-\\u2015\\u2212';
+/** Marks that split a PESEL into groups: a dash, a dot or a slash. */
+const MARK = `[${DASH}./]`;
+const MARK_CHAR = new RegExp(`^${MARK}$`, 'u');
+const SPACES = new RegExp(SPACE, 'gu');
+/** Between two digits of a written PESEL: one or two spaces, or one mark with a space either side. */
+const GAP = `(?:${SPACE}{1,2}|${SPACE}?${MARK}${SPACE}?)`;
+
+// Digits may be split into groups ("850101 12345", "850101-12345", "85.01.01.123.45", one digit per
+// form box), but the run must stand alone: a digit right before or after, even across a gap, means
+// it is part of a longer number (an account, a table row), and a "+" before it makes it a phone
+// number. Letters around it are fine ("PESEL:85010112345"). `checkGroups` rules out dates and case
+// signatures, whose digits can also add up to eleven.
+const PESEL_SPLIT = new RegExp(`(?<!\\d${GAP}?)(?<!\\+${SPACE}?)\\d(?:${GAP}?\\d){10}(?!${GAP}?\\d)(?!,\\d)`, 'gu');
 // A contiguous 11-digit run right after another number ("ur. 1985 85010112345") is still a PESEL.
-const PESEL_PLAIN = /(?<!\d)\d{11}(?!\d)/g;
-const ID_CARD = new RegExp(`(?<![\\p{L}\\p{N}])[A-Z]{3}${SPACE}?\\d{6}(?![\\p{L}\\p{N}])`, 'gu');
+const PESEL_PLAIN = /(?<![\d+])\d{11}(?!\d)(?!,\d)/g;
+// Identity cards: capitals glued to the digits or split by a space or a dash ("ABA300000",
+// "ABA 300000", "ABA-300000"); lower case only glued or dashed ("aba300000", "aba-300000"), since
+// a lower-case word and a number ("tel 123456") are ordinary text. A decimal part after the digits
+// makes it an amount.
+const ID_CARD = new RegExp(
+  `(?<![\\p{L}\\p{N}])(?:[A-Z]{3}(?:${SPACE}|${SPACE}?[${DASH}]${SPACE}?)?|[a-z]{3}[${DASH}]?)\\d{6}(?![\\p{L}\\p{N}])(?![,.]\\d)`,
+  'gu',
+);
+/** Currency codes: "PLN 100000" is an amount even when its letters and digits pass the check. */
+const CURRENCIES = new Set(['PLN', 'EUR', 'USD', 'GBP', 'CHF']);
+
+/**
+ * Whether a split digit run at text[start, end) reads as a PESEL and not as an amount, a date or a
+ * case signature: every gap of one kind (spaces only, or the same mark each time: "14.03.2019 017"
+ * is a date and a number), not grouped in thousands ("24 100 678 901"); with marks, no group of four
+ * digits (the year of a date, the file code of a signature "6730.1.14.2019") and no chain of marks
+ * going on beyond the run ("ZRB.6730.1.14.2019").
+ */
+function checkGroups(text: string, start: number, end: number): boolean {
+  const run = text.slice(start, end);
+  const gaps = run.split(/\d+/u).slice(1, -1);
+  if (gaps.length === 0) return true;
+  const marks = new Set(gaps.map((g) => g.replace(SPACES, '')));
+  if (marks.size > 1) return false;
+  const groups = run.split(/\D+/u);
+  if (groups.slice(1).every((group) => group.length === 3)) return false;
+  const mark = [...marks][0]!;
+  if (mark === '') return true;
+  if (groups.some((group) => group.length === 4)) return false;
+  const chained = (at: number, next: number) => MARK_CHAR.test(text[at] ?? '') && /[\p{L}\p{N}]/u.test(text[next] ?? '');
+  return !chained(start - 1, start - 2) && !chained(end, end + 1);
+}
 
 /** Every PESEL and identity-card number in `text`, in order, not overlapping. */
 export function findIdentifiers(text: string): IdentifierSpan[] {
   const found: IdentifierSpan[] = [];
-  const scan = (re: RegExp, kind: IdentifierKind, valid: (compact: string) => boolean) => {
+  const scan = (re: RegExp, kind: IdentifierKind, valid: (compact: string, start: number, end: number) => boolean) => {
     re.lastIndex = 0;
     for (let m = re.exec(text); m !== null; m = re.exec(text)) {
-      if (valid(m[0].replace(/\s/g, ''))) found.push({ kind, start: m.index, end: m.index + m[0].length });
+      const end = m.index + m[0].length;
+      if (valid(m[0].replace(/[^\p{L}\p{N}]/gu, ''), m.index, end)) found.push({ kind, start: m.index, end });
     }
   };
   scan(PESEL_PLAIN, 'pesel', isValidPesel);
-  scan(PESEL_SPACED, 'pesel', isValidPesel);
-  scan(ID_CARD, 'id_card', isValidIdCard);
+  scan(PESEL_SPLIT, 'pesel', (digits, start, end) => isValidPesel(digits) && checkGroups(text, start, end));
+  scan(ID_CARD, 'id_card', (v) => isValidIdCard(v.toUpperCase()) && !CURRENCIES.has(v.slice(0, 3).toUpperCase()));
   found.sort((a, b) => a.start - b.start || b.end - a.end);
   const out: IdentifierSpan[] = [];
   for (const s of found) {

@@ -73,6 +73,16 @@ describe('finding identifiers in text', () => {
     expect(findIdentifiers('ABA3000001')).toEqual([]);
   });
 
+  it('masks identifiers in every written form with as many • as characters, so offsets still hold', () => {
+    const text = 'Mocodawca PESEL 850101-12345 (dowód aba-300000), pełnomocnik PESEL 85.01.01.123.45, dowód axb912345; sprawa WUA-ZRB.6730.1.14.2019 z 14.03.2019 r.';
+    const masked = maskIdentifiers(text);
+    expect(masked).toBe(
+      `Mocodawca PESEL ${dots(12)} (dowód ${dots(10)}), pełnomocnik PESEL ${dots(15)}, dowód ${dots(9)}; sprawa WUA-ZRB.6730.1.14.2019 z 14.03.2019 r.`,
+    );
+    expect(masked.length).toBe(text.length);
+    expect(maskDeep({ id: '850101-12345', quote: 'PESEL 850101–12345' })).toEqual({ id: '850101-12345', quote: `PESEL ${dots(12)}` });
+  });
+
   it('masks several identifiers and keeps the length, so offsets into the text still hold', () => {
     const text = `Jan (PESEL ${PESEL}) i Anna (dowód ABA300000, PESEL 44051401359) — łącznie dwie osoby`;
     const masked = maskIdentifiers(text);
