@@ -113,6 +113,12 @@ const envSchema = z.object({
   OIDC_ROLE_MAP: z.string().max(10_000).default(''),
   OIDC_SCOPES: z.string().trim().max(1000).default('openid profile'),
   OIDC_USERNAME_CLAIM: z.string().trim().min(1).max(200).default('preferred_username'),
+  /**
+   * The audit chain's key file (made by `kwerenda audit init-key`), outside the data directory:
+   * `kwerenda audit verify` checks the chain's HMACs with it. Empty: verify uses the file the
+   * archive itself names, and says so.
+   */
+  KWERENDA_AUDIT_KEY_FILE: blankToUndefined,
 });
 
 export type Env = z.infer<typeof envSchema>;
@@ -173,6 +179,8 @@ export interface Config {
   uploads: { maxFileBytes: number; maxRequestBytes: number; maxFiles: number };
   /** IANA zone of the city's calendar days (date filters). */
   timeZone: string;
+  /** The audit chain's key file as the operator configured it (absolute), if any. */
+  audit: { keyFile?: string };
   progress: 'auto' | 'bar' | 'lines' | 'none';
   /** Single sign-on; absent when OIDC_ISSUER is unset. */
   oidc?: OidcConfig;
@@ -227,6 +235,11 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   }
   if (e.LLM_BASE_URL && !e.LLM_MODEL) {
     throw new ConfigError(['LLM_BASE_URL is set but LLM_MODEL is empty']);
+  }
+  const dataDir = path.resolve(e.KWERENDA_DATA_DIR);
+  const auditKeyFile = e.KWERENDA_AUDIT_KEY_FILE === undefined ? undefined : path.resolve(e.KWERENDA_AUDIT_KEY_FILE);
+  if (auditKeyFile !== undefined && !path.relative(dataDir, auditKeyFile).startsWith('..')) {
+    throw new ConfigError(['KWERENDA_AUDIT_KEY_FILE must be outside KWERENDA_DATA_DIR (a key beside the database protects nothing)']);
   }
   if (e.EMBEDDINGS_BASE_URL && !e.EMBEDDINGS_MODEL) {
     throw new ConfigError(['EMBEDDINGS_BASE_URL is set but EMBEDDINGS_MODEL is empty']);
@@ -285,6 +298,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       peselVisibleRoles: [...new Set(e.KWERENDA_PESEL_VISIBLE_ROLES)],
     },
     timeZone: e.KWERENDA_TIMEZONE,
+    audit: auditKeyFile === undefined ? {} : { keyFile: auditKeyFile },
     uploads: {
       maxFileBytes: e.KWERENDA_UPLOAD_MAX_FILE_MB * 1024 ** 2,
       maxRequestBytes: e.KWERENDA_UPLOAD_MAX_REQUEST_MB * 1024 ** 2,

@@ -152,6 +152,7 @@ const zAuditEntry = z.object({
   ip: z.string().nullable(),
   prevHash: z.string(),
   hash: z.string(),
+  mac: z.string().nullable().meta({ description: 'HMAC of hash with the archive key (null before the archive was keyed)' }),
 }) satisfies z.ZodType<AuditEntry>;
 
 /** `GET /api/audit/events`. */

@@ -39,7 +39,7 @@ describe('the audit trail (hash chain on real SQLite)', () => {
     expect(a.prevHash).toBe(GENESIS_HASH);
     expect(b.prevHash).toBe(a.hash);
     expect(a.ip).toBe('10.0.0.7');
-    expect(log.verify()).toEqual({ ok: true, checked: 2, lastHash: b.hash });
+    expect(log.verify()).toEqual({ ok: true, checked: 2, lastHash: b.hash, keyedFrom: null, hmac: 'unkeyed' });
   });
 
   it('refuses updates and deletes through SQL', () => {

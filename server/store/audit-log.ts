@@ -5,41 +5,25 @@
  * `verify()` names the first broken entry. Entries that point at a stored record (a search as it was
  * shown, a verdict) carry that record's hash too, so editing the record is caught as well.
  *
+ * A hash chain alone can be recomputed by whoever holds the database file. Once the archive is
+ * keyed (`kwerenda audit init-key`, see audit-key.ts) every new entry also carries an HMAC of its
+ * hash with a key kept outside the data directory, so a rewritten history no longer verifies; a cut
+ * tail is caught against an anchor of the head kept outside the archive (audit-verify.ts).
+ *
  * Never put passwords, tokens or document text in `details`: ids, names of actions, counts, the
  * question a clerk asked (the GDPR record of who searched what) and reasons.
  */
-import { createHash } from 'node:crypto';
 import { dayRange, DEFAULT_TIME_ZONE } from '../domain/time.js';
-import { write, type Db } from './db.js';
+import { DomainError } from '../errors.js';
+import { AUDIT_KEY_SETTING, archiveKey, archiveKeyFile, entryMac, type AuditKey } from './audit-key.js';
+import { verifyChain, type AuditAnchor, type VerifyResult } from './audit-verify.js';
+import { setSetting, write, type Db } from './db.js';
 import type { Actor } from './users.js';
 
-export const AUDIT_ACTIONS = [
-  'auth.login',
-  'auth.login_failed',
-  'auth.logout',
-  'search',
-  'verdict',
-  'document.view',
-  'page.view',
-  'page.image',
-  'file.download',
-  'ingest.batch',
-  'ingest.file',
-  'user.created',
-  'user.changed',
-  'user.password',
-  'token.created',
-  'token.revoked',
-  'restriction.added',
-  'restriction.removed',
-  'webhook.added',
-  'webhook.removed',
-  'audit.export',
-  'search_index.rebuilt',
-] as const;
-export type AuditAction = (typeof AUDIT_ACTIONS)[number];
+import { AUDIT_ACTIONS, entryHash, GENESIS_HASH, toEntry, type AuditAction, type AuditEntry, type AuditRow } from './audit-chain.js';
 
-export const GENESIS_HASH = '0'.repeat(64);
+export type { AuditAnchor, VerifyResult } from './audit-verify.js';
+export { AUDIT_ACTIONS, canonicalJson, entryHash, GENESIS_HASH, sha256, toEntry, type AuditAction, type AuditEntry, type AuditRow } from './audit-chain.js';
 
 export interface AuditInput {
   /** null for the system itself (e.g. an ingest worker). Its `ip` is recorded unless `ip` is given. */
@@ -51,22 +35,13 @@ export interface AuditInput {
   ip?: string | null;
 }
 
-export interface AuditEntry {
-  seq: number;
-  at: string;
-  actorId: number | null;
-  actorName: string | null;
-  actorRole: string | null;
-  action: AuditAction;
-  target: string | null;
-  details: Record<string, unknown>;
-  ip: string | null;
-  prevHash: string;
-  hash: string;
-}
+/** Groups of actions a query may name (`auth` = every `auth.*` action). */
+export const AUDIT_GROUPS = ['auth', 'ingest', 'document', 'audit'] as const;
 
 export interface AuditQuery {
-  action?: AuditAction | 'auth' | 'ingest' | 'document';
+  action?: AuditAction | (typeof AUDIT_GROUPS)[number];
+  /** Actions left out (when `action` does not name one). */
+  exclude?: readonly AuditAction[];
   actor?: string;
   target?: string;
   /** Inclusive calendar days, YYYY-MM-DD, in the log's time zone. */
@@ -76,68 +51,13 @@ export interface AuditQuery {
   offset: number;
 }
 
-export type VerifyResult =
-  | { ok: true; checked: number; lastHash: string }
-  | { ok: false; checked: number; firstBroken: { seq: number; reason: string } };
-
-interface Row {
-  seq: number;
-  at: string;
-  actor_id: number | null;
-  actor_name: string | null;
-  actor_role: string | null;
-  action: AuditAction;
-  target: string | null;
-  details: string;
-  ip: string | null;
-  prev_hash: string;
-  hash: string;
+/** The head of the chain, as an anchor records it. */
+export interface ChainHead {
+  entries: number;
+  lastSeq: number;
+  lastHash: string;
+  lastMac: string | null;
 }
-
-/** JSON with object keys sorted at every level: one byte sequence per value. */
-export function canonicalJson(v: unknown): string {
-  if (v === null || typeof v !== 'object') return JSON.stringify(v) ?? 'null';
-  if (Array.isArray(v)) return `[${v.map(canonicalJson).join(',')}]`;
-  const o = v as Record<string, unknown>;
-  const keys = Object.keys(o)
-    .filter((k) => o[k] !== undefined)
-    .sort();
-  return `{${keys.map((k) => `${JSON.stringify(k)}:${canonicalJson(o[k])}`).join(',')}}`;
-}
-
-export const sha256 = (s: string): string => createHash('sha256').update(s, 'utf8').digest('hex');
-
-/** The hash an entry must carry: over the previous hash and every other column. */
-export function entryHash(e: Omit<AuditEntry, 'hash'>): string {
-  return sha256(
-    canonicalJson({
-      prev: e.prevHash,
-      seq: e.seq,
-      at: e.at,
-      actorId: e.actorId,
-      actorName: e.actorName,
-      actorRole: e.actorRole,
-      action: e.action,
-      target: e.target,
-      details: e.details,
-      ip: e.ip,
-    }),
-  );
-}
-
-const toEntry = (r: Row): AuditEntry => ({
-  seq: r.seq,
-  at: r.at,
-  actorId: r.actor_id,
-  actorName: r.actor_name,
-  actorRole: r.actor_role,
-  action: r.action,
-  target: r.target,
-  details: JSON.parse(r.details) as Record<string, unknown>,
-  ip: r.ip,
-  prevHash: r.prev_hash,
-  hash: r.hash,
-});
 
 export class AuditLog {
   /** `timeZone`: the zone whose calendar days the `from`/`to` filters name. */
@@ -152,7 +72,7 @@ export class AuditLog {
       const last = this.db.prepare('SELECT seq, hash FROM audit_events ORDER BY seq DESC LIMIT 1').get() as
         | { seq: number; hash: string }
         | undefined;
-      const base: Omit<AuditEntry, 'hash'> = {
+      const base: Omit<AuditEntry, 'hash' | 'mac'> = {
         seq: (last?.seq ?? 0) + 1,
         at: new Date().toISOString(),
         actorId: input.actor?.userId ?? null,
@@ -165,11 +85,14 @@ export class AuditLog {
         ip: input.ip ?? input.actor?.ip ?? null,
         prevHash: last?.hash ?? GENESIS_HASH,
       };
-      const entry: AuditEntry = { ...base, hash: entryHash(base) };
+      const hash = entryHash(base);
+      // Read in this transaction: a key added meanwhile by another process applies from here on.
+      const key = archiveKey(this.db);
+      const entry: AuditEntry = { ...base, hash, mac: key ? entryMac(key, hash) : null };
       this.db
         .prepare(
-          `INSERT INTO audit_events(seq, at, actor_id, actor_name, actor_role, action, target, details, ip, prev_hash, hash)
-           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+          `INSERT INTO audit_events(seq, at, actor_id, actor_name, actor_role, action, target, details, ip, prev_hash, hash, mac)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
         )
         .run(
           entry.seq,
@@ -183,9 +106,33 @@ export class AuditLog {
           entry.ip,
           entry.prevHash,
           entry.hash,
+          entry.mac,
         );
       return entry;
     });
+  }
+
+  /**
+   * Keys the archive: records where its key file is and appends the first keyed entry, in one
+   * transaction. A keyed archive is not keyed again (its earlier HMACs would stop verifying).
+   */
+  startKeying(key: AuditKey, actor: Actor | null): AuditEntry {
+    return write(this.db, () => {
+      const current = archiveKeyFile(this.db);
+      if (current !== undefined) throw new DomainError('audit_already_keyed', `dziennik jest już kluczowany (plik klucza: ${current})`, 409);
+      setSetting(this.db, AUDIT_KEY_SETTING, key.file);
+      return this.append({ actor, action: 'audit.keyed', details: { keyId: key.id, keyFile: key.file } });
+    });
+  }
+
+  /** The last entry of the chain and how many there are (sequence numbers start at 1, without gaps). */
+  head(): ChainHead | null {
+    const r = this.db.prepare('SELECT seq, hash, mac FROM audit_events ORDER BY seq DESC LIMIT 1').get() as
+      | { seq: number; hash: string; mac: string | null }
+      | undefined;
+    if (!r) return null;
+    const n = (this.db.prepare('SELECT count(*) AS n FROM audit_events').get() as { n: number }).n;
+    return { entries: n, lastSeq: r.seq, lastHash: r.hash, lastMac: r.mac };
   }
 
   list(q: AuditQuery): { total: number; items: AuditEntry[] } {
@@ -193,14 +140,14 @@ export class AuditLog {
     const total = (this.db.prepare(`SELECT count(*) AS n FROM audit_events ${sql}`).get(...args) as { n: number }).n;
     const rows = this.db
       .prepare(`SELECT * FROM audit_events ${sql} ORDER BY seq DESC LIMIT ? OFFSET ?`)
-      .all(...args, q.limit, q.offset) as Row[];
+      .all(...args, q.limit, q.offset) as AuditRow[];
     return { total, items: rows.map(toEntry) };
   }
 
   /** Entries of a date range (inclusive days in the log's time zone), oldest first, streamed. */
   *range(from?: string, to?: string): Generator<AuditEntry> {
     const { sql, args } = this.where({ from, to });
-    for (const r of this.db.prepare(`SELECT * FROM audit_events ${sql} ORDER BY seq`).iterate(...args) as IterableIterator<Row>) {
+    for (const r of this.db.prepare(`SELECT * FROM audit_events ${sql} ORDER BY seq`).iterate(...args) as IterableIterator<AuditRow>) {
       yield toEntry(r);
     }
   }
@@ -217,6 +164,8 @@ export class AuditLog {
       // An action matches itself ('search' and 'verdict' have no dot); a group ('auth') its actions.
       if ((AUDIT_ACTIONS as readonly string[]).includes(q.action)) add('action = ?', q.action);
       else add("action LIKE ? ESCAPE '\\'", `${q.action}.%`);
+    } else {
+      for (const a of q.exclude ?? []) add('action <> ?', a);
     }
     if (q.actor) add('actor_name = ?', q.actor);
     if (q.target) add('target = ?', q.target);
@@ -227,54 +176,11 @@ export class AuditLog {
   }
 
   /**
-   * Walks the whole chain: sequence without gaps, each prev_hash equal to the previous entry's hash,
-   * each hash equal to the hash of its content, and each linked record (search, verdict) unchanged.
+   * Walks the whole chain (see audit-verify.ts): sequence, hashes, linked records, and the HMACs of
+   * keyed entries with `key` (default: the key file the archive names); with `anchor`, also that
+   * the chain still holds the head recorded there.
    */
-  verify(): VerifyResult {
-    let prev = GENESIS_HASH;
-    let expectedSeq = 1;
-    let checked = 0;
-    const searchHash = this.db.prepare('SELECT response, question, user_id FROM searches WHERE id = ?');
-    const verdictRow = this.db.prepare('SELECT search_id, rank, document_id, verdict, user_id FROM verdicts WHERE id = ?');
-    const broken = (seq: number, reason: string): VerifyResult => ({ ok: false, checked, firstBroken: { seq, reason } });
-    for (const r of this.db.prepare('SELECT * FROM audit_events ORDER BY seq').iterate() as IterableIterator<Row>) {
-      if (r.seq !== expectedSeq) return broken(expectedSeq, `entry ${expectedSeq} is missing (next is ${r.seq})`);
-      let e: AuditEntry;
-      try {
-        e = toEntry(r);
-      } catch {
-        return broken(r.seq, 'details are not valid JSON');
-      }
-      if (e.prevHash !== prev) return broken(r.seq, 'prev_hash does not match the previous entry');
-      if (entryHash(e) !== e.hash) return broken(r.seq, 'content does not match its hash');
-      if (e.action === 'search' && typeof e.details.searchId === 'string') {
-        const s = searchHash.get(e.details.searchId) as { response: string; question: string; user_id: number | null } | undefined;
-        if (!s) return broken(r.seq, `search ${e.details.searchId} is missing`);
-        if (sha256(s.response) !== e.details.responseSha256 || s.question !== e.details.question || s.user_id !== e.actorId) {
-          return broken(r.seq, `search ${e.details.searchId} differs from what was recorded`);
-        }
-      }
-      if (e.action === 'verdict' && typeof e.details.verdictId === 'number') {
-        const v = verdictRow.get(e.details.verdictId) as Record<string, unknown> | undefined;
-        if (!v) return broken(r.seq, `verdict ${e.details.verdictId} is missing`);
-        if (v.search_id !== e.details.searchId || v.rank !== e.details.rank || v.verdict !== e.details.verdict || v.document_id !== e.details.documentId) {
-          return broken(r.seq, `verdict ${e.details.verdictId} differs from what was recorded`);
-        }
-      }
-      prev = e.hash;
-      expectedSeq++;
-      checked++;
-    }
-    // A record slipped in beside the chain (no entry of its own) is tampering too.
-    for (const [table, action, key] of [['searches', 'search', 'searchId'], ['verdicts', 'verdict', 'verdictId']] as const) {
-      const orphan = this.db
-        .prepare(
-          `SELECT id FROM ${table} WHERE id NOT IN
-             (SELECT json_extract(details, '$.${key}') FROM audit_events WHERE action = '${action}') LIMIT 1`,
-        )
-        .get() as { id: string | number } | undefined;
-      if (orphan) return broken(expectedSeq, `${action} ${orphan.id} has no audit entry`);
-    }
-    return { ok: true, checked, lastHash: prev };
+  verify(opts: { key?: AuditKey | null; anchor?: AuditAnchor } = {}): VerifyResult {
+    return verifyChain(this.db, opts.key === undefined ? archiveKey(this.db) : opts.key, opts.anchor);
   }
 }

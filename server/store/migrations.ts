@@ -320,4 +320,9 @@ export const MIGRATIONS: readonly string[] = [
     last_error TEXT
   );
   `,
+  `
+  -- A keyed audit chain (server/store/audit-key.ts): the HMAC of each entry's hash with a key kept
+  -- outside the data directory; NULL for entries written before the archive was keyed.
+  ALTER TABLE audit_events ADD COLUMN mac TEXT;
+  `,
 ];
