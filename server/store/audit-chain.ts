@@ -9,6 +9,8 @@ export const AUDIT_ACTIONS = [
   'auth.login',
   'auth.login_failed',
   'auth.logout',
+  /** A refused request (401/403) or token (server/security/denials.ts). */
+  'auth.denied',
   'search',
   'verdict',
   'document.view',

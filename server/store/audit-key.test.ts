@@ -7,46 +7,15 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { rechainAudit as rechain, tamperAudit as tamper } from '../../test/helpers/audit-tamper.js';
 import { tempDir } from '../../test/helpers/paths.js';
 import { AUDIT_KEY_SETTING, createAuditKeyFile, readAuditKey, type AuditKey } from './audit-key.js';
-import { entryHash, GENESIS_HASH, toEntry, type AuditRow } from './audit-chain.js';
 import { AuditLog } from './audit-log.js';
 import { anchorOf } from './audit-verify.js';
 import { openDb, setSetting, type Db } from './db.js';
 import { Users, type Actor } from './users.js';
 
 const sonia: Actor = { userId: null, name: 'sonia', role: 'supervisor', via: 'token', ip: '10.0.0.7' };
-
-/** Runs `fn` with the audit trail's append-only triggers lifted, then puts them back. */
-function tamper(db: Db, fn: () => void): void {
-  const triggers = db.prepare("SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'audit_events'").all() as { name: string; sql: string }[];
-  for (const t of triggers) db.exec(`DROP TRIGGER ${t.name}`);
-  fn();
-  for (const t of triggers) db.exec(t.sql);
-}
-
-/**
- * Rewrites entry `seq` with `change` and recomputes the hash of it and of every later entry, as
- * someone with the database file (and the code, and no key) can: the plain chain verifies again.
- * `mac` says what the forger puts in the HMAC column: leave the old one, or remove it.
- */
-function rechain(db: Db, seq: number, change: (e: { target: string | null }) => void, mac: 'keep' | 'strip'): void {
-  tamper(db, () => {
-    const rows = db.prepare('SELECT * FROM audit_events ORDER BY seq').all() as AuditRow[];
-    let prev = GENESIS_HASH;
-    const upd = db.prepare('UPDATE audit_events SET target = ?, prev_hash = ?, hash = ?, mac = ? WHERE seq = ?');
-    // Hashes are UNIQUE: write temporary ones first so a recomputed hash never meets an old one.
-    db.prepare("UPDATE audit_events SET hash = 'tmp-' || seq").run();
-    for (const r of rows) {
-      const e = toEntry(r);
-      if (e.seq === seq) change(e);
-      const { hash: _h, mac: _m, ...rest } = { ...e, prevHash: prev };
-      const hash = entryHash(rest);
-      upd.run(e.target, prev, hash, mac === 'strip' ? null : e.mac, e.seq);
-      prev = hash;
-    }
-  });
-}
 
 describe('the keyed audit chain and its anchor', () => {
   const dirs: string[] = [];
@@ -84,14 +53,14 @@ describe('the keyed audit chain and its anchor', () => {
 
   it('catches a history rewritten with every hash recomputed (the HMACs no longer match)', () => {
     const { db, log, key } = keyedArchive();
-    rechain(db, 6, (e) => (e.target = '99'), 'keep');
+    rechain(db, 6, '99', 'keep');
     expect(new AuditLog(db).verify({ key: null }).ok).toBe(true); // hashes alone cannot tell
     expect(log.verify({ key })).toMatchObject({ ok: false, firstBroken: { seq: 6, reason: expect.stringMatching(/HMAC does not match/) } });
   });
 
   it('catches a rewrite of an entry from before keying: the first keyed HMAC covers it', () => {
     const { db, log, key } = keyedArchive();
-    rechain(db, 2, (e) => (e.target = '99'), 'keep');
+    rechain(db, 2, '99', 'keep');
     expect(log.verify({ key })).toMatchObject({ ok: false, firstBroken: { seq: 4, reason: expect.stringMatching(/HMAC does not match/) } });
   });
 
@@ -101,7 +70,7 @@ describe('the keyed audit chain and its anchor', () => {
     expect(tail.log.verify({ key: tail.key })).toMatchObject({ ok: false, firstBroken: { seq: 6, reason: expect.stringMatching(/no HMAC/) } });
 
     const all = keyedArchive();
-    rechain(all.db, 6, (e) => (e.target = '99'), 'strip');
+    rechain(all.db, 6, '99', 'strip');
     tamper(all.db, () => all.db.prepare('DELETE FROM settings WHERE key = ?').run(AUDIT_KEY_SETTING));
     expect(all.log.verify({ key: all.key })).toMatchObject({ ok: false, firstBroken: { reason: expect.stringMatching(/no entry carries an HMAC/) } });
   });
@@ -134,7 +103,7 @@ describe('the keyed audit chain and its anchor', () => {
     const log = new AuditLog(db);
     for (let i = 1; i <= 4; i++) log.append({ actor: sonia, action: 'document.view', target: `${i}` });
     const anchor = anchorOf(log.head(), null);
-    rechain(db, 2, (e) => (e.target = '99'), 'keep');
+    rechain(db, 2, '99', 'keep');
     expect(log.verify()).toMatchObject({ ok: true, hmac: 'unkeyed', keyedFrom: null });
     expect(log.verify({ anchor })).toMatchObject({ ok: false, firstBroken: { seq: 4, reason: expect.stringMatching(/differs from the anchor/) } });
   });
