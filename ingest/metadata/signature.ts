@@ -6,9 +6,12 @@
  *
  * A signature needs a letter prefix, a 4-digit JRWA class, at least one case number and a
  * year-like last part. OCR damage inside the numeric parts is repaired (O→0, l/I/|→1, S→5, B→8),
- * as are spaces and line breaks around separators and a comma in place of a dot.
+ * as are spaces and line breaks around separators and a comma in place of a dot. Look-alike
+ * characters (Unicode dashes, full-width forms, Cyrillic/Greek letters, NBSP) are matched as what
+ * they look like (signature-view.ts); spans are always offsets into the text passed in.
  */
 import { dropOverlaps, fold, type Found } from './common.js';
+import { signatureView } from './signature-view.js';
 
 const LET = 'A-Za-zĄĆĘŁŃÓŚŹŻąćęłńóśźż';
 /** Optional spaces, at most one line break. Bounded, so matching stays linear. */
@@ -70,8 +73,9 @@ function canonPrefix(raw: string, strict: boolean): string | null {
   if (strict) {
     const upper = [...letters].filter((c) => c !== c.toLowerCase()).length;
     if (upper * 2 < letters.length) return null;
-  } else if (compact.split('-').some((seg) => seg.length >= 3 && /^\p{Lu}\p{Ll}+$/u.test(seg))) {
-    return null; // "Nowak-AB": a capitalised word, not an office prefix
+  }
+  if (compact.split('-').some((seg) => seg.length >= 3 && /^\p{Lu}\p{Ll}+$/u.test(seg))) {
+    return null; // "Nowak-AB", "Urząd – WUA-ZRB": a capitalised word, not an office prefix
   }
   const segs = compact.split('-').map((s) => (/^[Iil|]+$/.test(s) ? 'I'.repeat(s.length) : s.toUpperCase()));
   const prefix = segs.join('-');
@@ -130,6 +134,7 @@ export interface FindSignatureOptions {
 export function findSignatures(text: string, opts: FindSignatureOptions = {}): Found[] {
   if (typeof text !== 'string' || text.length === 0) return [];
   const strict = !opts.lenientPrefix;
+  const view = signatureView(text);
   const hits: Found[] = [];
   for (const [re, build] of [
     [JRWA_RE, buildJrwa],
@@ -137,9 +142,9 @@ export function findSignatures(text: string, opts: FindSignatureOptions = {}): F
   ] as const) {
     re.lastIndex = 0;
     let m: RegExpExecArray | null;
-    while ((m = re.exec(text)) !== null) {
+    while ((m = re.exec(view.text)) !== null) {
       const value = build(m, strict);
-      if (value) hits.push({ value, start: m.index, end: m.index + m[0].length });
+      if (value) hits.push({ value, start: view.start(m.index), end: view.end(m.index + m[0].length) });
       else re.lastIndex = m.index + 1; // a rejected prefix may hide a valid later start
     }
   }
@@ -151,10 +156,11 @@ export function findFolderSignatures(name: string): Found[] {
   if (typeof name !== 'string' || name.length === 0) return [];
   const direct = findSignatures(name, { lenientPrefix: true });
   if (direct.length > 0) return direct;
+  const view = signatureView(name);
   const out: Found[] = [];
   FOLDER_RE.lastIndex = 0;
   let m: RegExpExecArray | null;
-  while ((m = FOLDER_RE.exec(name)) !== null) {
+  while ((m = FOLDER_RE.exec(view.text)) !== null) {
     const prefix = canonPrefix(m[1] ?? '', false);
     const cls = m[2] ?? '';
     const sub = m[3];
@@ -183,7 +189,7 @@ export function findFolderSignatures(name: string): Found[] {
       ? [prefix, sub ? `${cls}-${sub}` : cls, ...middle, year].join('/')
       : [prefix, sub ? `${cls}-${sub}` : cls, ...middle, year].join('.');
     const end = parts[yi]?.end ?? m.index + m[0].length;
-    out.push({ value, start: m.index, end });
+    out.push({ value, start: view.start(m.index), end: view.end(end) });
     FOLDER_RE.lastIndex = end;
   }
   return out;
@@ -191,16 +197,26 @@ export function findFolderSignatures(name: string): Found[] {
 
 /**
  * Canonical form of a signature typed or stored anywhere ("wua-zrb. 6740.1.123.2019",
- * "UA-AB_7351_784_2010"), or null when the whole string is not one signature.
+ * "UA-AB_7351_784_2010", "WUA‐ZRB.6740.1.123.2019" with a Unicode dash), or null when the whole
+ * string is not one signature. Every comparison of signatures goes through this function (or
+ * `signatureKey`), so that what looks the same compares the same.
  */
 export function normaliseSignature(s: string): string | null {
-  if (typeof s !== 'string') return null;
-  const t = s.trim();
+  if (typeof s !== 'string' || s.length > 1000) return null;
+  const t = signatureView(s).text.trim();
   if (t.length === 0 || t.length > 200) return null;
   for (const hit of [...findSignatures(t, { lenientPrefix: true }), ...findFolderSignatures(t)]) {
     if (hit.start === 0 && hit.end === t.length) return hit.value;
   }
   return null;
+}
+
+/**
+ * What two case values are compared by: the canonical signature when the value is one, else the
+ * text with look-alikes mapped, case and diacritics folded and spaces collapsed.
+ */
+export function signatureKey(s: string): string {
+  return normaliseSignature(s) ?? fold(signatureView(s).text).replace(/\s+/g, ' ').trim();
 }
 
 /**

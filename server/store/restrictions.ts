@@ -12,8 +12,7 @@
  */
 import path from 'node:path';
 import { z } from 'zod';
-import { fold } from '../../ingest/metadata/common.js';
-import { normaliseSignature } from '../../ingest/metadata/signature.js';
+import { normaliseSignature, signatureKey } from '../../ingest/metadata/signature.js';
 import { DomainError } from '../errors.js';
 import { AuditLog } from './audit-log.js';
 import { queueSearchSync, write, type Db } from './db.js';
@@ -89,11 +88,6 @@ const toRestriction = (r: Row): Restriction => ({
 
 const invalid = (message: string) => new DomainError('invalid_restriction', message);
 
-/** Case signatures compare canonical when they are signatures, else with case and diacritics folded. */
-function caseKey(s: string): string {
-  return fold(normaliseSignature(s) ?? s.trim()).replace(/\s+/g, ' ');
-}
-
 /** `path` itself, or anything under it. */
 function folderPrefix(folder: string): string {
   return folder.endsWith(path.sep) ? folder : folder + path.sep;
@@ -108,17 +102,18 @@ function matchingDocuments(db: Db, scope: RestrictionScope, value: string, only?
     return db.prepare(`SELECT id FROM documents WHERE id = ?${one}`).pluck().all(Number(value), ...oneParam) as number[];
   }
   if (scope === 'case') {
-    // Stored case numbers are canonical when they are signatures (ingest normalises them): an
-    // indexed lookup; anything else is compared folded, over the distinct case numbers.
-    if (normaliseSignature(value) === value) {
-      return db.prepare(`SELECT id FROM documents WHERE case_number = ?${one}`).pluck().all(value, ...oneParam) as number[];
-    }
-    const key = caseKey(value);
-    const rows = db.prepare(`SELECT id, case_number FROM documents WHERE case_number IS NOT NULL${one}`).all(...oneParam) as {
-      id: number;
-      case_number: string;
-    }[];
-    return rows.filter((r) => caseKey(r.case_number) === key).map((r) => r.id);
+    // Every stored form of the case compares by signatureKey (look-alike dashes and letters mapped;
+    // canonical when it is a signature), also case numbers stored before ingest normalised them:
+    // the distinct case numbers are matched in JS, then their documents read from the index.
+    const key = signatureKey(value);
+    const cases = (db.prepare(`SELECT DISTINCT case_number FROM documents WHERE case_number IS NOT NULL${one}`).pluck().all(...oneParam) as string[]).filter(
+      (c) => c === value || signatureKey(c) === key,
+    );
+    if (cases.length === 0) return [];
+    return db
+      .prepare(`SELECT id FROM documents WHERE case_number IN (SELECT value FROM json_each(?))${one}`)
+      .pluck()
+      .all(JSON.stringify(cases), ...oneParam) as number[];
   }
   // A folder covers documents first stored from under it and any file later ingested from there
   // with the same content (the ledger links each file to its document).
