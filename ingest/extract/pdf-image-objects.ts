@@ -18,6 +18,25 @@ import {
 } from 'pdf-lib';
 import { inflateBounded } from './pdf-image-codec.js';
 import type { Rect } from './pdf-image-content.js';
+import { currentDecodeGuard } from './pdf-decode-limit.js';
+
+/**
+ * pdf-lib's decoders (a port of pdf.js's, used by `PDFDocument.load` for object streams and here
+ * for filter chains) grow their output through `DecodeStream.ensureBuffer`: every growth is
+ * reported to the thread's decode guard (pdf-decode-limit.ts), as the patched pdf.js does.
+ */
+function guardPdfLibDecoders(): void {
+  const probe = decodePDFRawStream(PDFContext.create().stream(Uint8Array.of(0x78, 0x9c), { Filter: 'FlateDecode' }));
+  const proto = Object.getPrototypeOf(Object.getPrototypeOf(probe)) as {
+    ensureBuffer(this: { buffer: Uint8Array }, requested: number): Uint8Array;
+  };
+  const ensureBuffer = proto.ensureBuffer;
+  proto.ensureBuffer = function (requested) {
+    if (requested > this.buffer.byteLength) currentDecodeGuard()?.(requested, requested);
+    return ensureBuffer.call(this, requested);
+  };
+}
+guardPdfLibDecoders();
 
 /** Follow (possibly chained) indirect references. */
 export function resolve(ctx: PDFContext, o: PDFObject | undefined): PDFObject | undefined {

@@ -1,12 +1,14 @@
 /**
  * The ingest side of the PDF worker: one worker thread per open document, every request under a
- * time limit, the thread's heap capped. A hang or a memory blow-up ends the thread, not the batch.
+ * time limit, the thread's heap capped and its decoded streams bounded (pdf-decode-limit.ts). A
+ * hang or a memory blow-up ends the thread, not the batch.
  */
 import fs from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { IngestError } from '../../server/errors.js';
+import { decodeLimits } from './pdf-decode-limit.js';
 import { DEFAULT_WINDOW_PAGES, type PdfImage, type PdfReply, type PdfRequest, type PdfTextPage } from './pdf-protocol.js';
 
 /**
@@ -57,6 +59,8 @@ export class PdfSession {
   private constructor(private readonly opts: PdfSessionOptions) {
     this.worker = new Worker(workerFile(), {
       resourceLimits: { maxOldGenerationSizeMb: opts.memoryMb, maxYoungGenerationSizeMb: 64 },
+      // Decoded streams live outside the heap: the same setting bounds them.
+      workerData: { decodeLimits: decodeLimits(opts.memoryMb) },
       stdout: true,
       stderr: true,
     });
