@@ -13,6 +13,7 @@
  */
 import { fold as foldText } from '../../ingest/metadata/common.js';
 import { findDates, findSignatures, normaliseSignature } from '../../ingest/metadata/index.js';
+import { signatureView } from '../../ingest/metadata/signature-view.js';
 import type { KeywordQuery, QueryTerm, TermForm } from '../domain/types.js';
 
 /** Shortest stem used as a prefix; shorter stems get their forms spelled out (measured: 5 lets "budow*" find "budowlany"). */
@@ -257,12 +258,13 @@ export function tokenize(text: string): Token[] {
   for (const hit of safe(() => findSignatures(s, { lenientPrefix: true }))) {
     spans.push({ text: s.slice(hit.start, hit.end), start: hit.start, end: hit.end, kind: 'signature', value: hit.value });
   }
-  for (const m of s.matchAll(SPACED_SIGNATURE_RE)) {
-    const start = m.index ?? 0;
-    const end = start + m[0].length;
+  const view = signatureView(s); // look-alike dashes and letters as what they show ("WUA–ZRB 6740…")
+  for (const m of view.text.matchAll(SPACED_SIGNATURE_RE)) {
+    const start = view.start(m.index ?? 0);
+    const end = view.end((m.index ?? 0) + m[0].length);
     const rest = m[2] ?? '';
     const value = safe(() => [normaliseSignature(`${m[1]}${/[/_]/.test(rest) ? '/' : '.'}${rest}`)])[0];
-    if (value && !spans.some((t) => start < t.end && t.start < end)) spans.push({ text: m[0], start, end, kind: 'signature', value });
+    if (value && !spans.some((t) => start < t.end && t.start < end)) spans.push({ text: s.slice(start, end), start, end, kind: 'signature', value });
   }
   for (const hit of safe(() => findDates(s))) {
     if (spans.some((t) => hit.start < t.end && t.start < hit.end)) continue;
