@@ -63,6 +63,23 @@ describe('Restrictions', () => {
     expect(a.store.get(rule.id)!.documents).toBe(4); // the permit, the application, the draft being indexed, the new one
   });
 
+  it('a case rule covers case numbers stored with look-alike dashes or letters, and new documents stored so', async () => {
+    // As an archive holds them from before signatures were normalised (a raw --case value), or as a
+    // document management system wrote them.
+    const permit = bySeedName('decyzja_pnb_123_2019.pdf');
+    const a = await archive([{ ...permit, caseNumber: 'WUA\u2010ZRB.6740.1.123.2019' }, bySeedName('decyzja_wz_1444.pdf')]);
+    const rule = a.store.add({ scope: 'case', value: 'WUA-ZRB.6740.1.123.2019', principals: [{ kind: 'user', value: 'anna' }] }, admin);
+    expect(rule.documents).toBe(1);
+    expect(await a.sees(ewa, 'decyzja_pnb_123_2019.pdf')).toBe(false);
+    expect(await a.sees(anna, 'decyzja_pnb_123_2019.pdf')).toBe(true);
+    expect(await a.sees(ewa, 'decyzja_wz_1444.pdf')).toBe(true);
+    await a.ingest({ ...another(permit, 'pismo.pdf'), caseNumber: 'WU\u0410\u2013ZRB.6740.1.123.2019' });
+    expect(await a.sees(ewa, 'pismo.pdf')).toBe(false);
+    // Not a signature at all: still compared with look-alikes, case and spaces folded.
+    const odd = await archive([{ ...permit, caseNumber: 'Sprawa\u2011sporna\u00a0nr 7' }]);
+    expect(odd.store.add({ scope: 'case', value: 'sprawa-sporna nr 7', principals: [{ kind: 'user', value: 'anna' }] }, admin).documents).toBe(1);
+  });
+
   it('a folder rule covers what was stored from under the folder, not from a folder whose name merely starts the same', async () => {
     const a = await archive();
     const source = a.db.prepare('SELECT source_path FROM documents WHERE id = ?').pluck().get(Number(a.idOf('decyzja_wz_1444.pdf'))) as string;
