@@ -237,7 +237,7 @@ installDecodeLimits((workerData as { decodeLimits: DecodeLimits }).decodeLimits)
 function answer(msg: PdfReply, transfer: ArrayBuffer[] = []): void {
   const refused = decodeLimitExceeded();
   if (!refused) return reply(msg, transfer);
-  reply({ id: msg.id, ok: false, code: 'too_large', detail: refused });
+  reply({ id: msg.id, ok: false, code: 'corrupt', detail: refused });
 }
 
 parentPort!.on('message', (req: PdfRequest) => {
