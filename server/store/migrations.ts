@@ -325,4 +325,9 @@ export const MIGRATIONS: readonly string[] = [
   -- outside the data directory; NULL for entries written before the archive was keyed.
   ALTER TABLE audit_events ADD COLUMN mac TEXT;
   `,
+  `
+  -- Webhook secrets sealed under a key outside the database (server/services/webhook-secrets.ts);
+  -- 0 for a secret still in clear, sealed when the server next starts.
+  ALTER TABLE webhooks ADD COLUMN secret_sealed INTEGER NOT NULL DEFAULT 0;
+  `,
 ];
