@@ -177,7 +177,7 @@ export function appDeps(rt: SearchRuntime): AppDeps {
 
 /** Starts the HTTP API; resolves once it listens. */
 export async function createHttpServer(rt: SearchRuntime, host: string, port: number): Promise<http.Server> {
-  const [{ default: nodeHttp }, { createApp }, { answerMalformedRequestsInJson }] = await Promise.all([
+  const [{ default: nodeHttp }, { createApp }, { answerMalformedRequestsInJson, limitSlowClients }] = await Promise.all([
     import('node:http'),
     import('./http/app.js'),
     import('./http/node-server.js'),
@@ -189,10 +189,7 @@ export async function createHttpServer(rt: SearchRuntime, host: string, port: nu
   const app = createApp(appDeps(rt));
   const server = nodeHttp.createServer({ requireHostHeader: false }, app);
   answerMalformedRequestsInJson(server);
-  // Uploads of scanned case files may take long on a slow network; a stalled client is still cut
-  // off by headersTimeout (headers) and keepAliveTimeout, and /api authenticates before reading a body.
-  server.requestTimeout = 30 * 60_000;
-  server.headersTimeout = 15_000;
+  limitSlowClients(server); // timeouts: see there
   return new Promise((resolve, reject) => {
     server.once('error', reject);
     server.listen(port, host, () => {

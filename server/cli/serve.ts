@@ -1,6 +1,6 @@
 /**
  * `kwerenda serve`: the API on 127.0.0.1 by default. Prints where it listens once it is ready;
- * stops cleanly on SIGINT/SIGTERM.
+ * stops cleanly on SIGINT/SIGTERM. At start it sweeps the staging folder of uploads nothing needs.
  */
 import type { Server } from 'node:http';
 import type { Config } from '../config.js';
@@ -10,6 +10,8 @@ export async function serveCommand(config: Readonly<Config>): Promise<number> {
   const runtime = await createSearchRuntime(config);
   let server: Server;
   try {
+    // Before anything is staged here: what failed, cut-off or crashed uploads left behind goes.
+    runtime.uploads.sweepStaging();
     server = await createHttpServer(runtime, config.http.host, config.http.port);
   } catch (err) {
     await runtime.close();

@@ -23,6 +23,7 @@ import type { AuditLog } from '../store/audit-log.js';
 import type { Sessions } from '../store/sessions.js';
 import type { Actor, Users } from '../store/users.js';
 import { identify } from './auth.js';
+import { anonymousBodyDeadline } from './node-server.js';
 import { errorHandler, notFoundHandler } from './errors.js';
 import { agentRoutes } from './routes/agent.js';
 import { auditRoutes, type AuditDeps } from './routes/audit.js';
@@ -122,9 +123,17 @@ export function createApp(deps: AppDeps): express.Express {
       contentSecurityPolicy: { useDefaults: false, directives: UI_CSP },
       crossOriginEmbedderPolicy: false,
       referrerPolicy: { policy: 'no-referrer' },
-      strictTransportSecurity: false, // set by the city's TLS proxy, which knows whether TLS is there
+      strictTransportSecurity: false, // only over TLS: below
     }),
   );
+  // HSTS only on answers that came over TLS — directly, or through a proxy trusted by
+  // KWERENDA_TRUST_PROXY that says so (X-Forwarded-Proto) — never over plain http, where it means
+  // nothing and an untrusted proxy's word would be taken. No includeSubDomains: the server may sit
+  // on a host whose other subdomains are not ours to pin to TLS.
+  app.use((req, res, next) => {
+    if (req.secure) res.set('Strict-Transport-Security', 'max-age=31536000');
+    next();
+  });
 
   app.get('/healthz', async (_req, res) => {
     const h = await deps.backend.health().catch((e: unknown) => ({ ok: false, backend: deps.backend.id, detail: String(e) }));
@@ -138,9 +147,14 @@ export function createApp(deps: AppDeps): express.Express {
     next();
   });
   api.use(identify(deps.users, deps.security.sessions));
-  // Bodies are read only for a known caller, or for the sign-in itself.
+  // Bodies are read only for a known caller, or for the sign-in itself (within a short deadline).
   const json = express.json({ limit: deps.bodyLimit ?? '64kb', strict: true });
-  api.use((req, res, next) => (res.locals.actor || req.path.startsWith('/auth/') ? json(req, res, next) : next()));
+  api.use((req, res, next) => {
+    if (res.locals.actor) return json(req, res, next);
+    if (!req.path.startsWith('/auth/')) return next();
+    anonymousBodyDeadline(req, res);
+    return json(req, res, next);
+  });
 
   const loginLimiter = limiter(deps.security.loginPerMinute, ipKey, 'zbyt wiele prób logowania z tego adresu; spróbuj ponownie za minutę');
   const searchLimiter = limiter(
@@ -157,7 +171,7 @@ export function createApp(deps: AppDeps): express.Express {
   const mcp = mcpRoutes({ agent: deps.agent, documents: deps.documents, audit: deps.security.audit, logger: deps.logger, ...(deps.pesel ? { pesel: deps.pesel } : {}) }, searchLimiter);
   api.use(mcp);
   if (deps.audit) api.use(auditRoutes(deps.audit));
-  if (deps.uploads) api.use(ingestRoutes(deps.uploads));
+  if (deps.uploads) api.use(ingestRoutes(deps.uploads, deps.pesel));
   if (deps.overview) api.use(overviewRoutes(deps.overview));
   api.use(userRoutes(deps.users));
   if (deps.restrictions) api.use(restrictionRoutes(deps.restrictions, deps.searchIndexApplied));

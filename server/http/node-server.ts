@@ -41,3 +41,59 @@ export function answerMalformedRequestsInJson(server: http.Server): void {
     );
   });
 }
+
+/** How long a client may take to send a request's headers. */
+export const HEADERS_TIMEOUT_MS = 15_000;
+/** How long a caller not yet known (a sign-in) may take to send its small body. */
+export const ANONYMOUS_BODY_TIMEOUT_MS = 15_000;
+
+const hasBody = (req: http.IncomingMessage) =>
+  req.headers['transfer-encoding'] !== undefined || Number(req.headers['content-length'] ?? 0) > 0;
+
+/**
+ * Timeouts, and no socket held for a body nobody reads.
+ *
+ * Node's whole-request deadline (`requestTimeout`) is off: it cannot tell a records clerk's
+ * multi-gigabyte upload on a slow link from an anonymous client that trickles a body to hold a
+ * socket, and answers both with a 408 (the default, 5 minutes, cuts off the first; 30 minutes held
+ * the second). The second is handled where the caller is known instead: headers must arrive within
+ * `HEADERS_TIMEOUT_MS`; the API authenticates before it reads any body, and an answer given before
+ * the request's body was read (a 401, 403, 404, 413 …) closes the connection, so Node does not
+ * drain the rest; the one body read from an unknown caller, a sign-in, has
+ * `ANONYMOUS_BODY_TIMEOUT_MS` (`anonymousBodyDeadline`). Idle keep-alive connections close after 5 s,
+ * and TCP keep-alive probes drop peers that vanished mid-request.
+ */
+export function limitSlowClients(server: http.Server): void {
+  server.headersTimeout = HEADERS_TIMEOUT_MS;
+  server.requestTimeout = 0;
+  server.keepAliveTimeout = 5_000;
+  server.on('connection', (socket: import('node:net').Socket) => socket.setKeepAlive(true, 60_000));
+  // Before the app's own listener, which may answer at once (a 401 from the first middleware).
+  server.prependListener('request', (req: http.IncomingMessage, res: http.ServerResponse) => {
+    const writeHead = res.writeHead;
+    res.writeHead = function (this: http.ServerResponse, ...args: unknown[]) {
+      if (!req.complete && hasBody(req) && !res.headersSent) res.setHeader('Connection', 'close');
+      return (writeHead as (...a: unknown[]) => http.ServerResponse).apply(this, args);
+    } as typeof res.writeHead;
+  });
+}
+
+/**
+ * For a body read before the caller is known: unless it has arrived in full within `ms`, the
+ * caller gets a 408 and the connection closes.
+ */
+export function anonymousBodyDeadline(req: http.IncomingMessage, res: http.ServerResponse, ms = ANONYMOUS_BODY_TIMEOUT_MS): void {
+  if (req.complete || !hasBody(req)) return;
+  const timer = setTimeout(() => {
+    if (req.complete) return;
+    if (!res.headersSent) {
+      const body = JSON.stringify({ error: { code: 'request_timeout', message: 'przekroczono czas oczekiwania na treść żądania' } });
+      res.writeHead(408, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(body), connection: 'close' });
+      res.end(body);
+    } else req.socket.destroy();
+  }, ms);
+  timer.unref();
+  const clear = () => clearTimeout(timer);
+  req.once('end', clear);
+  res.once('close', clear);
+}

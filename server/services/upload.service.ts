@@ -4,14 +4,18 @@
  * reads); a failed file can be re-queued while its staged copy is still on disk.
  */
 import type { Actor } from '../store/users.js';
-import { randomUUID } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
+import type { Viewer } from '../domain/types.js';
 import { DomainError, ingestMessage, type IngestFailureCode } from '../errors.js';
 import type { Logger } from '../log.js';
 import type { JobQueue } from '../queue/queue.js';
+import { accessSql } from '../search/sqlite/access.js';
 import type { BatchSummary, FileStatus, Ledger, LedgerFile } from '../store/ledger.js';
 import { ingestJobId, type IngestService } from './ingest.service.js';
+import { createStaging, sweepStaging, type Staging } from './upload-staging.js';
+
+export { safeRelative, type Staging } from './upload-staging.js';
 
 /** Upload limits; beyond them the HTTP layer answers 413. */
 export interface UploadLimits {
@@ -35,14 +39,6 @@ export interface IngestWorkers {
   close(): Promise<void>;
 }
 
-/** A folder for the files of one upload request. */
-export interface Staging {
-  dir: string;
-  /** A fresh path for a file the browser called `name` (may hold a relative folder path). */
-  pathFor(name: string): string;
-  discard(): void;
-}
-
 export interface BatchView {
   id: number;
   startedAt: string;
@@ -64,7 +60,12 @@ export interface FileView {
   detected: string | null;
   documentId: number | null;
   error: { code: string; reason: string } | null;
+  /** Present (true) when the file's document is restricted from the viewer: name, size, type and id withheld. */
+  withheld?: true;
 }
+
+/** The name shown for a file whose document the viewer may not read. */
+export const WITHHELD_NAME = '(dokument o ograniczonym dostępie)';
 
 export class UploadService {
   readonly limits: UploadLimits;
@@ -100,23 +101,21 @@ export class UploadService {
   }
 
   createStaging(): Staging {
-    const dir = path.join(this.stagingRoot, randomUUID());
-    fs.mkdirSync(dir, { recursive: true });
-    let n = 0;
-    return {
-      dir,
-      pathFor: (name) => {
-        n++;
-        const rel = safeRelative(name) ?? `plik-${n}`;
-        let target = path.join(dir, rel);
-        const ext = path.extname(target);
-        const stem = target.slice(0, target.length - ext.length);
-        for (let i = 2; fs.existsSync(target); i++) target = `${stem} (${i})${ext}`;
-        fs.mkdirSync(path.dirname(target), { recursive: true });
-        return target;
-      },
-      discard: () => fs.rmSync(dir, { recursive: true, force: true }),
-    };
+    return createStaging(this.stagingRoot);
+  }
+
+  /**
+   * Removes what uploads left in staging that no batch file needs: uploads that failed or were
+   * cut off (also by a crash of the server mid-upload) and copies of files already in the archive.
+   * Staged copies of files still queued, running or failed (kept for a retry) stay. Run at start.
+   */
+  sweepStaging(): number {
+    const root = this.stagingRoot + path.sep;
+    const keep = this.deps.ledger.db
+      .prepare("SELECT path FROM ingest_files WHERE status NOT IN ('ingested', 'present') AND substr(path, 1, length(?)) = ?")
+      .pluck()
+      .all(root, root) as string[];
+    return sweepStaging(this.stagingRoot, new Set(keep));
   }
 
   /** Starts a batch over the staged files; resolves with its id once every file is queued. */
@@ -125,7 +124,13 @@ export class UploadService {
       staging.discard();
       throw new DomainError('no_files', 'nie przesłano żadnego pliku', 400);
     }
-    const w = await this.start();
+    let w: IngestWorkers;
+    try {
+      w = await this.start();
+    } catch (err) {
+      staging.discard();
+      throw err;
+    }
     return new Promise<number>((resolve, reject) => {
       let batchId: number | null = null;
       const run = w.ingest.run({
@@ -145,6 +150,8 @@ export class UploadService {
           this.removeDone(r.batchId);
         })
         .catch((err: unknown) => {
+          // Before its batch was recorded nothing refers to the staged files: they go.
+          if (batchId === null) staging.discard();
           reject(err);
           this.deps.logger?.error('upload_batch_failed', { error: err instanceof Error ? err.message.slice(0, 200) : String(err) });
         })
@@ -187,7 +194,8 @@ export class UploadService {
     return rows.map((id) => this.batchView(id)!);
   }
 
-  batch(id: number): { batch: BatchView; files: FileView[] } {
+  /** A batch with its files as `viewer` may see them (see `fileView`). */
+  batch(id: number, viewer: Viewer): { batch: BatchView; files: FileView[] } {
     let batch = this.batchView(id);
     if (batch?.status === 'interrupted' && batch.summary.queued + batch.summary.running > 0) {
       // Its process died (kill -9, restart): record its unfinished files as interrupted, so they can be retried.
@@ -195,7 +203,23 @@ export class UploadService {
       batch = this.batchView(id);
     }
     if (!batch) throw new DomainError('batch_not_found', 'nie ma takiej partii', 404);
-    return { batch, files: this.deps.ledger.files(id).map((f) => this.fileView(f)) };
+    const files = this.deps.ledger.files(id);
+    const hidden = this.hiddenDocuments(files, viewer);
+    return { batch, files: files.map((f) => this.fileView(f, hidden)) };
+  }
+
+  /** The documents of `files` that `viewer` may not read (restricted to others). */
+  private hiddenDocuments(files: LedgerFile[], viewer: Viewer): Set<number> {
+    const ids = [...new Set(files.flatMap((f) => (f.document_id === null ? [] : [f.document_id])))];
+    if (ids.length === 0) return new Set();
+    const a = accessSql(viewer);
+    const visible = new Set(
+      this.deps.ledger.db
+        .prepare(`SELECT d.id FROM documents d WHERE d.id IN (SELECT value FROM json_each(?))${a.sql}`)
+        .pluck()
+        .all(JSON.stringify(ids), ...a.params) as number[],
+    );
+    return new Set(ids.filter((d) => !visible.has(d)));
   }
 
   private batchView(id: number): BatchView | undefined {
@@ -207,7 +231,26 @@ export class UploadService {
     return { id: b.id, startedAt: b.started_at, finishedAt: b.finished_at, status, summary: this.deps.ledger.summary(id) };
   }
 
-  private fileView(f: LedgerFile): FileView {
+  private fileView(f: LedgerFile, hidden: ReadonlySet<number>): FileView {
+    if (f.document_id !== null && hidden.has(f.document_id)) {
+      // The file became a document this viewer may not read. Its row stays, with its status and
+      // progress, so the batch still adds up for whoever watches it; but its name and folders (which
+      // often carry the case, the parties, the very thing restricted), size, type and document id
+      // are withheld, as the document routes answer such a document like a missing one.
+      return {
+        id: f.id,
+        name: WITHHELD_NAME,
+        size: null,
+        status: f.status,
+        stage: f.stage,
+        pagesDone: f.pages_done,
+        pagesTotal: f.pages_total,
+        detected: null,
+        documentId: null,
+        error: null,
+        withheld: true,
+      };
+    }
     const staged = this.isStaged(f.path);
     // Staged files live in staging/<upload>/<name as uploaded>.
     const name = staged ? path.relative(this.stagingRoot, f.path).split(path.sep).slice(1).join('/') : f.path;
@@ -278,15 +321,4 @@ export class UploadService {
     const w = await this.workers?.catch(() => null);
     await w?.close();
   }
-}
-
-/** A browser-given file name as a safe relative path: no absolute paths, no `..`, no control characters. */
-export function safeRelative(name: string): string | null {
-  const parts = name
-    .split(/[/\\]+/)
-    .map((s) => s.replace(/[\u0000-\u001f\u007f:*?"<>|]/g, '_').trim())
-    .filter((s) => s && s !== '.' && s !== '..')
-    .map((s) => (Buffer.byteLength(s) > 200 ? s.slice(0, 100) : s))
-    .slice(-16);
-  return parts.length ? parts.join(path.sep) : null;
 }

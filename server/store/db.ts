@@ -5,6 +5,7 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
+import { isMainThread } from 'node:worker_threads';
 import Database from 'better-sqlite3';
 import * as sqliteVec from 'sqlite-vec';
 import { MIGRATIONS } from './migrations.js';
@@ -16,9 +17,34 @@ export interface OpenOptions {
   readonly?: boolean;
 }
 
+/**
+ * The archive holds personal data, so it is private to the user running kwerenda: from the first
+ * open on, everything this process creates (database and its journal, originals, page images,
+ * staged uploads, backups) is made without group or other access (umask 077), the data folder is
+ * 0700, and an archive made before this is tightened on open: the folder 0700 (which alone keeps
+ * everyone else out of everything beneath it), the files and folders directly in it 0600 / 0700.
+ */
+function keepPrivate(dataDir: string, tighten: boolean): void {
+  if (isMainThread) process.umask(0o077); // a worker thread may not change it (and shares it anyway)
+  fs.mkdirSync(dataDir, { recursive: true, mode: 0o700 });
+  if (!tighten) return;
+  const chmod = (p: string, mode: number) => {
+    try {
+      const st = fs.lstatSync(p);
+      if (!st.isSymbolicLink() && (st.mode & 0o077) !== 0) fs.chmodSync(p, st.isDirectory() ? mode | 0o100 : mode);
+    } catch {
+      // Not ours to change (another owner), or gone meanwhile: left as it is.
+    }
+  };
+  chmod(dataDir, 0o700);
+  for (const e of fs.readdirSync(dataDir, { withFileTypes: true })) {
+    chmod(path.join(dataDir, e.name), e.isDirectory() ? 0o700 : 0o600);
+  }
+}
+
 /** Opens (creating if needed) the archive database in `dataDir` and applies migrations. */
 export function openDb(dataDir: string, opts: OpenOptions = {}): Db {
-  fs.mkdirSync(dataDir, { recursive: true });
+  keepPrivate(dataDir, !opts.readonly);
   const db = new Database(path.join(dataDir, 'kwerenda.db'), { readonly: opts.readonly ?? false });
   sqliteVec.load(db);
   db.pragma('busy_timeout = 10000');
