@@ -2,7 +2,10 @@
  * The supervisors' audit API over HTTP on the ingested sample archive: a clerk searches; a
  * supervisor finds that search in the log, reopens it exactly as the clerk got it, records verdicts
  * (a newer one supersedes, nothing is edited) and reads the weekly summary. Clerks and records staff
- * are refused; bad input is a 400, an unknown search a 404.
+ * are refused; bad input is a 400, an unknown search a 404. Every audit view shows what its reader
+ * may see now: identifiers masked for an admin (not a PESEL-visible role by default), documents of
+ * a case restricted to someone else never named — in stored searches and in events alike. Reading
+ * the trail is recorded, one entry per read.
  */
 import fs from 'node:fs';
 import http from 'node:http';
@@ -15,7 +18,9 @@ import { appDeps, createSearchRuntime, type SearchRuntime } from '../../server/m
 import type { AgentResponse } from '../../server/services/agent.service.js';
 import { sampleArchiveCopy } from '../helpers/sample-archive.js';
 
-const QUESTION = 'Jaka decyzja zapadła w sprawie WUA-ZRB.6740.1.786.2019?';
+const SIGNATURE = 'WUA-ZRB.6740.1.786.2019';
+const QUESTION = `Jaka decyzja zapadła w sprawie ${SIGNATURE}?`;
+const PESEL = '85010112345';
 
 interface Listed {
   total: number;
@@ -23,10 +28,22 @@ interface Listed {
 }
 interface Opened {
   id: string;
+  question: string;
   userName: string;
   response: AgentResponse;
   verdicts: { rank: number; documentId: string; verdict: string; userName: string; createdAt: string }[];
-  history: { verdict: string }[];
+  history: { verdict: string; documentId: string | null }[];
+}
+interface Event {
+  seq: number;
+  action: string;
+  actorName: string | null;
+  target: string | null;
+  details: Record<string, unknown>;
+}
+interface Events {
+  total: number;
+  events: Event[];
 }
 
 describe('audit API: past searches and verdicts', () => {
@@ -168,5 +185,78 @@ describe('audit API: past searches and verdicts', () => {
     expect((await fetch(`${base}/api/audit/searches`)).status).toBe(401);
     const opened = await json<Opened>(await call('supervisor', `/api/audit/searches/${shown.id}`));
     expect(opened.history).toHaveLength(3);
+  });
+
+  it('masks identifiers in every audit view for a role that may not see them (admin by default)', async () => {
+    const own = await json<AgentResponse>(await call('supervisor', '/api/agent/search', { question: `decyzja dla inwestora PESEL ${PESEL} w sprawie ${SIGNATURE}` }));
+    const listed = (who: 'supervisor' | 'admin') => call(who, '/api/audit/searches?user=sonia').then((r) => json<Listed>(r));
+    expect(JSON.stringify(await listed('supervisor'))).toContain(PESEL);
+    const forAdmin = await listed('admin');
+    expect(forAdmin.searches.find((s) => s.id === own.id)!.question).toContain('•'.repeat(11));
+    expect(JSON.stringify(forAdmin)).not.toContain(PESEL);
+
+    const opened = await json<Opened>(await call('admin', `/api/audit/searches/${own.id}`));
+    expect(opened.question).toContain('•'.repeat(11));
+    expect(JSON.stringify(opened)).not.toContain(PESEL);
+    expect((await json<Opened>(await call('supervisor', `/api/audit/searches/${own.id}`))).response).toEqual(own);
+
+    const events = await json<Events>(await call('admin', '/api/audit/events?action=search&user=sonia'));
+    expect(events.events.length).toBeGreaterThan(0);
+    expect(JSON.stringify(events)).not.toContain(PESEL);
+    expect(JSON.stringify(await json<Events>(await call('supervisor', '/api/audit/events?action=search&user=sonia')))).toContain(PESEL);
+  });
+
+  it('names no document of a case restricted to someone else, in stored searches and in events', async () => {
+    const restricted = shown.results.filter((r) => r.document.caseNumber === SIGNATURE).map((r) => r.document.id);
+    expect(restricted.length).toBeGreaterThan(0);
+    await json(await call('clerk', `/api/documents/${restricted[0]}`)); // a view, logged before the rule
+    const REASON = 'postępowanie prokuratorskie w toku';
+    await json(await call('admin', '/api/restrictions', { scope: 'case', value: SIGNATURE, principals: [{ kind: 'user', value: 'adam' }], reason: REASON }), 201);
+
+    const opened = await json<Opened>(await call('supervisor', `/api/audit/searches/${shown.id}`));
+    const hiddenRanks = shown.results.filter((r) => restricted.includes(r.document.id)).map((r) => r.rank);
+    for (const rank of hiddenRanks) expect(opened.response.results.find((r) => r.rank === rank)).toEqual({ rank, restricted: true });
+
+    const all = await json<Events>(await call('supervisor', '/api/audit/events?limit=200'));
+    const named = (e: Event) => restricted.some((id) => e.target === id || e.details.documentId === id || (e.details.resultIds as unknown[] | undefined)?.includes(id));
+    expect(all.events.filter(named)).toEqual([]);
+    const rule = all.events.find((e) => e.action === 'restriction.added')!;
+    expect(rule.details).toEqual({ id: expect.any(Number), scope: 'case', restricted: true });
+    expect(JSON.stringify(all)).not.toContain(REASON);
+    const view = all.events.find((e) => e.action === 'document.view' && e.actorName === 'anna')!;
+    expect(view).toMatchObject({ target: null, details: { restricted: true } });
+    const search = all.events.find((e) => e.action === 'search' && e.details.searchId === shown.id)!;
+    expect((search.details.resultIds as (string | null)[]).filter((x) => x === null)).toHaveLength(hiddenRanks.length);
+    expect(all.events.some((e) => e.action === 'verdict' && hiddenRanks.includes(e.details.rank as number) && e.details.documentId === null)).toBe(true);
+
+    // The admin the rule names sees all of it.
+    const forAdam = await json<Events>(await call('admin', '/api/audit/events?limit=200'));
+    expect(forAdam.events.find((e) => e.action === 'restriction.added')!.details).toMatchObject({ value: SIGNATURE, reason: REASON });
+    expect(forAdam.events.filter(named).length).toBeGreaterThan(0);
+  });
+
+  it('records each read of the trail (who, which view, filters), one entry per read, none for a refused one', async () => {
+    const count = () => (rt.db.prepare("SELECT count(*) AS n FROM audit_events WHERE action = 'audit.read'").get() as { n: number }).n;
+    const before = count();
+    await json(await call('supervisor', '/api/audit/events?user=anna&action=document'));
+    await json(await call('supervisor', `/api/audit/searches/${shown.id}`));
+    await json(await call('supervisor', '/api/audit/searches?user=anna'));
+    await json(await call('supervisor', '/api/audit/verdicts/summary'));
+    await json(await call('supervisor', '/api/audit/events?dateFrom=bad'), 400);
+    await json(await call('supervisor', '/api/audit/searches/00000000-0000-4000-8000-000000000000'), 404);
+    expect(count()).toBe(before + 4);
+
+    const reads = await json<Events>(await call('admin', '/api/audit/events?action=audit.read&user=sonia&limit=4'));
+    expect(reads.events.map((e) => [e.details.view, e.target, e.details.filters ?? null])).toEqual([
+      ['verdicts.summary', null, null],
+      ['searches', null, { user: 'anna', limit: 50, offset: 0 }],
+      ['search', `search:${shown.id}`, null],
+      ['events', null, { user: 'anna', action: 'document', limit: 50, offset: 0 }],
+    ]);
+    // The event log leaves reads out unless asked: reading it again and again does not grow it.
+    const a = await json<Events>(await call('supervisor', '/api/audit/events'));
+    const b = await json<Events>(await call('supervisor', '/api/audit/events'));
+    expect(b.total).toBe(a.total);
+    expect(a.events.some((e) => e.action === 'audit.read')).toBe(false);
   });
 });

@@ -1,18 +1,25 @@
 /**
  * The supervisors' audit API: past searches exactly as they were shown (stored, never re-run), and
  * verdicts on their results. Supervisor and admin only — a clerk or records user reading the audit
- * log would be a leak of who asked what. A stored result whose document the supervisor may not
- * read (a restricted case) is shown as `{rank, restricted: true}` — no title, no citations — and
- * cannot be given a verdict; the plan's "other documents of the case" step loses the case names.
+ * log would be a leak of who asked what. What each view shows follows the reader's rights now
+ * (services/audit-view.service.ts): identifiers masked for roles that may not see them, and a
+ * document the reader may not read never named — a stored result becomes `{rank, restricted:
+ * true}` and cannot be given a verdict, an event about it loses the document's id.
+ *
+ * Reading the trail is itself recorded: each successful read is one `audit.read` entry (which view,
+ * its filters, how many items it returned) — one per request, never one per item shown, so reading
+ * entries about reads does not multiply them. The event log leaves `audit.read` entries out unless
+ * asked for (`action=audit.read`, or the `audit` group), so a page of events is not its own readers.
  */
-import { Router, type NextFunction, type Request, type Response } from 'express';
+import { Router, type Request, type Response } from 'express';
 import { z } from 'zod';
-import type { Viewer } from '../../domain/types.js';
 import { DomainError } from '../../errors.js';
 import type { SearchBackend } from '../../search/backend.js';
-import { AUDIT_ACTIONS, type AuditLog } from '../../store/audit-log.js';
+import type { PeselPolicy } from '../../security/masking.js';
+import { AuditViewService } from '../../services/audit-view.service.js';
+import { AUDIT_ACTIONS, AUDIT_GROUPS, type AuditLog } from '../../store/audit-log.js';
 import type { Searches } from '../../store/searches.js';
-import type { Role, Users } from '../../store/users.js';
+import type { Users } from '../../store/users.js';
 import { VERDICTS, type Verdicts } from '../../store/verdicts.js';
 import { actorOf } from '../auth.js';
 import { parseParams, zSearchParams } from '../params.js';
@@ -26,6 +33,8 @@ export interface AuditDeps {
   log: AuditLog;
   /** Decides which stored results the supervisor may still see (restricted documents). */
   backend: SearchBackend;
+  /** Who sees identifiers unmasked (`KWERENDA_PESEL_VISIBLE_ROLES`); default: supervisors only. */
+  pesel?: PeselPolicy;
 }
 
 const DAY = /^\d{4}-\d{2}-\d{2}$/;
@@ -49,7 +58,7 @@ export const zListQuery = z
   })
   .strict();
 
-const EVENT_GROUPS = ['auth', 'ingest', 'document'] as const;
+const EVENT_GROUPS = AUDIT_GROUPS;
 
 export const zEventsQuery = z
   .object({
@@ -69,32 +78,17 @@ function firstIssue(e: z.ZodError): string {
 }
 
 interface StoredResponse {
-  results?: { rank: number; document: { id: string; caseNumber?: string | null } }[];
-  plan?: { type: string; label: string }[];
+  results?: { rank: number; document: { id: string } }[];
 }
 
-/** Ranks of stored results whose document `viewer` may not read (asked of the backend, as the viewer). */
-async function hiddenRanks(backend: SearchBackend, response: StoredResponse, viewer: Viewer): Promise<Set<number>> {
-  const results = response.results ?? [];
-  if (results.length === 0) return new Set();
-  const visible = new Set((await backend.documents(results.map((r) => r.document.id), viewer)).map((d) => d.id));
-  return new Set(results.filter((r) => !visible.has(r.document.id)).map((r) => r.rank));
-}
-
-/** The stored response with hidden results reduced to their rank. */
-function redacted(response: StoredResponse, hidden: Set<number>): unknown {
-  if (hidden.size === 0) return response;
-  const cases = (response.results ?? []).filter((r) => hidden.has(r.rank)).map((r) => r.document.caseNumber).filter((c): c is string => !!c);
-  return {
-    ...response,
-    // followCase labels name the cases of the documents found: not the question's words, the archive's.
-    ...(response.plan ? { plan: response.plan.map((p) => (p.type === 'followCase' && cases.some((c) => p.label.includes(c)) ? { ...p, label: 'pozostałe pisma sprawy' } : p)) } : {}),
-    results: (response.results ?? []).map((r) => (hidden.has(r.rank) ? { rank: r.rank, restricted: true } : r)),
-  };
-}
+/** The filters a read named (only those given), for its audit entry. */
+const given = (o: Record<string, unknown>): Record<string, unknown> => Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined));
 
 export function auditRoutes(deps: AuditDeps): Router {
   const r = Router();
+  const view = new AuditViewService(deps.backend, deps.pesel);
+  const read = (res: Response, what: string, details: Record<string, unknown>, target: string | null = null) =>
+    deps.log.append({ actor: actorOf(res), action: 'audit.read', target, details: { view: what, ...details } });
 
   const stored = (req: Request) => {
     const missing = () => new DomainError('search_not_found', 'nie ma takiego wyszukiwania w dzienniku', 404);
@@ -115,25 +109,30 @@ export function auditRoutes(deps: AuditDeps): Router {
       ...(dateFrom !== undefined ? { from: dateFrom } : {}),
       ...(dateTo !== undefined ? { to: dateTo } : {}),
     });
-    res.json({ total: page.total, limit, offset, searches: page.items });
+    const actor = actorOf(res);
+    read(res, 'searches', { filters: given({ user, dateFrom, dateTo, limit, offset }), returned: page.items.length });
+    res.json({ total: page.total, limit, offset, searches: page.items.map((s) => view.listItem(s, actor)) });
   });
 
   /** The stored response exactly as the clerk received it, beside who asked, and its verdicts. */
   route(r, 'GET', '/audit/searches/:id', async (req, res) => {
     const s = stored(req);
-    const hidden = await hiddenRanks(deps.backend, s.response as StoredResponse, actorOf(res));
+    const actor = actorOf(res);
+    const hidden = await view.hiddenRanks(s.response, actor);
     const verdicts = <T extends { rank: number; documentId: string | null }>(list: T[]) =>
       list.map((v) => (hidden.has(v.rank) ? { ...v, documentId: null } : v));
+    const shown = await view.storedSearch(s, hidden, actor);
+    read(res, 'search', {}, `search:${s.id}`);
     res.json({
       id: s.id,
       userId: s.userId,
       userName: s.userId === null ? null : (deps.users.byId(s.userId)?.name ?? null),
       createdAt: s.createdAt,
-      question: s.question,
+      question: shown.question,
       mode: s.mode,
       degraded: s.degraded,
       resultCount: s.resultCount,
-      response: redacted(s.response as StoredResponse, hidden),
+      response: shown.response,
       verdicts: verdicts(deps.verdicts.current(s.id)),
       history: verdicts(deps.verdicts.history(s.id)),
     });
@@ -145,7 +144,7 @@ export function auditRoutes(deps: AuditDeps): Router {
     if (!body.success) throw new DomainError('invalid_verdict', firstIssue(body.error));
     const result = (s.response as StoredResponse).results?.find((x) => x.rank === body.data.rank);
     if (!result) throw new DomainError('invalid_verdict', `wyszukiwanie nie pokazało wyniku na pozycji ${body.data.rank}`);
-    if ((await hiddenRanks(deps.backend, { results: [result] }, actorOf(res))).size > 0) {
+    if ((await view.hiddenRanks({ results: [result] }, actorOf(res))).size > 0) {
       throw new DomainError('result_restricted', `wynik na pozycji ${body.data.rank} dotyczy dokumentu o ograniczonym dostępie; nie można go ocenić`, 403);
     }
     const v = deps.verdicts.record(
@@ -156,11 +155,13 @@ export function auditRoutes(deps: AuditDeps): Router {
   });
 
   route(r, 'GET', '/audit/verdicts/summary', (_req, res) => {
-    res.json({ weeks: deps.verdicts.summary() });
+    const weeks = deps.verdicts.summary();
+    read(res, 'verdicts.summary', { returned: weeks.length });
+    res.json({ weeks });
   });
 
   /** Everything else in the trail: logins, document views, ingest outcomes, user changes. */
-  route(r, 'GET', '/audit/events', (req, res) => {
+  route(r, 'GET', '/audit/events', async (req, res) => {
     const q = zEventsQuery.safeParse(req.query);
     if (!q.success) throw new DomainError('invalid_request', firstIssue(q.error));
     const { action, user, target, dateFrom, dateTo, limit, offset } = q.data;
@@ -168,13 +169,15 @@ export function auditRoutes(deps: AuditDeps): Router {
     const page = deps.log.list({
       limit,
       offset,
-      ...(action !== undefined ? { action } : {}),
+      ...(action !== undefined ? { action } : { exclude: ['audit.read'] as const }),
       ...(user !== undefined ? { actor: user } : {}),
       ...(target !== undefined ? { target } : {}),
       ...(dateFrom !== undefined ? { from: dateFrom } : {}),
       ...(dateTo !== undefined ? { to: dateTo } : {}),
     });
-    res.json({ total: page.total, limit, offset, events: page.items });
+    const events = await view.events(page.items, actorOf(res));
+    read(res, 'events', { filters: given({ action, user, target, dateFrom, dateTo, limit, offset }), returned: events.length });
+    res.json({ total: page.total, limit, offset, events });
   });
 
   return r;
