@@ -11,7 +11,7 @@ import { DomainError } from '../errors.js';
 import { hashPassword, zPassword } from '../security/passwords.js';
 import { can, forbiddenMessage, type Permission } from '../security/permissions.js';
 import { openDb } from '../store/db.js';
-import { cliOperator, DEFAULT_TOKEN_DAYS, ROLES, Users, type Role } from '../store/users.js';
+import { cliOperator, DEFAULT_TOKEN_DAYS, passwordChanged, ROLES, Users, type Role } from '../store/users.js';
 
 type Load = (opts: { data?: string }) => Readonly<Config>;
 
@@ -82,11 +82,11 @@ export function usersCommand(load: Load): Command {
     process.stderr.write(`Dodano użytkownika ${user.name} (rola: ${user.role}${user.hasPassword ? ', z hasłem' : ''}). Token API (pokazywany tylko raz):\n`);
     process.stdout.write(`${token}\n`);
   });
-  dataOption(cmd.command('reset-password').description('ustaw nowe hasło (ze standardowego wejścia); kończy sesje użytkownika').argument('<name>')).action(
+  dataOption(cmd.command('reset-password').description('ustaw nowe hasło (ze standardowego wejścia); kończy sesje użytkownika i unieważnia jego tokeny API').argument('<name>')).action(
     async (name: string, opts: { data?: string }) => {
       const password = await readSecretLine();
-      const u = await withUsers(load(opts), (users) => users.setPassword(name, password));
-      process.stdout.write(`${u.name}: hasło zmienione\n`);
+      const { user, revokedTokens } = await withUsers(load(opts), (users) => users.setPassword(name, password));
+      process.stdout.write(`${passwordChanged(user.name, revokedTokens)}\n`);
     },
   );
   dataOption(cmd.command('role').description('zmień rolę użytkownika').argument('<name>').argument('<role>', ROLES.join(' | '), role)).action(

@@ -4,10 +4,13 @@
  * `route()` from the permission table — refuses anonymous callers (401), callers without the
  * permission (403) and cookie-authenticated state changes without the session's CSRF token (403).
  * Bearer requests need no CSRF token: a browser never attaches the Authorization header by itself.
+ * Every refusal — and a token that does not authenticate — is recorded as `auth.denied` within the
+ * budget of server/security/denials.ts (never the token).
  */
 import { timingSafeEqual } from 'node:crypto';
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import { DomainError } from '../errors.js';
+import { DenialLog } from '../security/denials.js';
 import { can, forbiddenMessage, type Access } from '../security/permissions.js';
 import type { Sessions } from '../store/sessions.js';
 import type { Actor, Users } from '../store/users.js';
@@ -18,6 +21,8 @@ export const CSRF_HEADER = 'x-csrf-token';
 interface Locals {
   actor?: Actor;
   session?: { idHash: string; csrf: string };
+  /** Where the guard records refusals (set by `identify`). */
+  denials?: DenialLog;
 }
 
 /** The value of one cookie from the Cookie header (no library needed for reading one name). */
@@ -36,13 +41,17 @@ export function clientIp(req: Request): string {
 }
 
 export function identify(users: Users, sessions: Sessions): RequestHandler {
+  const denials = DenialLog.of(users.audit);
   return (req: Request, res: Response, next: NextFunction) => {
     const locals = res.locals as Locals;
+    locals.denials = denials;
     const header = req.get('authorization');
     if (header !== undefined) {
       const m = /^Bearer\s+(\S+)\s*$/i.exec(header);
       const actor = m ? users.authenticate(m[1]!) : null;
       if (!actor) {
+        // Before routing: the path stands for the route (a query string is never recorded).
+        denials.record({ actor: null, ip: clientIp(req), method: req.method, route: req.baseUrl + req.path, status: 401, reason: m ? 'invalid_token' : 'invalid_header' });
         res.set('WWW-Authenticate', 'Bearer realm="kwerenda"');
         next(new DomainError('unauthorized', m ? 'nieprawidłowy lub wygasły token' : 'nieprawidłowy nagłówek Authorization (oczekiwano: Bearer …)', 401));
         return;
@@ -69,25 +78,34 @@ function sameSecret(a: string, b: string): boolean {
   return x.length === y.length && timingSafeEqual(x, y);
 }
 
-export function guard(access: Access): RequestHandler {
+/**
+ * The access check of one route. `path` is the route's pattern, recorded with a refusal (the
+ * request's own path may carry ids; the pattern says which route was refused).
+ */
+export function guard(access: Access, path = ''): RequestHandler {
   return (req: Request, res: Response, next: NextFunction) => {
     if (access === 'public') {
       next();
       return;
     }
-    const { actor, session } = res.locals as Locals;
+    const { actor, session, denials } = res.locals as Locals;
+    /** Records the refusal and returns its error, to be thrown. */
+    const deny = (reason: string, err: DomainError): DomainError => {
+      denials?.record({ actor: actor ?? null, ip: clientIp(req), method: req.method, route: req.baseUrl + path, status: err.status, reason });
+      return err;
+    };
     if (!actor) {
       res.set('WWW-Authenticate', 'Bearer realm="kwerenda"');
-      throw new DomainError('unauthorized', 'wymagane zalogowanie', 401);
+      throw deny('unauthenticated', new DomainError('unauthorized', 'wymagane zalogowanie', 401));
     }
     if (session && !SAFE_METHODS.has(req.method)) {
       const sent = req.get(CSRF_HEADER);
       if (!sent || !sameSecret(sent, session.csrf)) {
-        throw new DomainError('csrf', 'brak lub nieprawidłowy token CSRF; odśwież stronę i spróbuj ponownie', 403);
+        throw deny('csrf', new DomainError('csrf', 'brak lub nieprawidłowy token CSRF; odśwież stronę i spróbuj ponownie', 403));
       }
     }
     if (access !== 'authenticated' && !can(actor.role, access)) {
-      throw new DomainError('forbidden', forbiddenMessage(access), 403);
+      throw deny('forbidden', new DomainError('forbidden', forbiddenMessage(access), 403));
     }
     next();
   };

@@ -10,5 +10,5 @@ export function route(r: Router, method: Method, path: string, ...handlers: Requ
   const rule = ruleFor(method, path);
   if (!rule) throw new Error(`route ${method} ${path} has no rule in server/security/permissions.ts`);
   const m = method.toLowerCase() as 'get' | 'post' | 'put' | 'patch' | 'delete';
-  r[m](path, guard(rule.access), ...handlers);
+  r[m](path, guard(rule.access, path), ...handlers);
 }

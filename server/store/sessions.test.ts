@@ -63,8 +63,11 @@ describe('browser sessions and login lockout (real SQLite, injected clock)', () 
     expect(sessions.resolve(a.id)).toBeNull();
     users.setDisabled('ewa', false);
     const b = sessions.create(id, 'password');
-    await users.setPassword('ewa', 'nowe-haslo-12345');
+    expect((await users.setPassword('ewa', 'nowe-haslo-12345')).revokedTokens).toBe(0); // a first password
     expect(sessions.resolve(b.id)).toBeNull();
+    const b2 = sessions.create(id, 'password');
+    expect((await users.setPassword('ewa', 'inne-haslo-12345')).revokedTokens).toBe(1); // a changed one
+    expect(sessions.resolve(b2.id)).toBeNull();
     const c = sessions.create(id, 'password');
     users.setRole('ewa', 'records');
     expect(sessions.resolve(c.id)).toBeNull();
@@ -78,20 +81,42 @@ describe('browser sessions and login lockout (real SQLite, injected clock)', () 
     expect(sessions.resolve('x'.repeat(43))).toBeNull();
   });
 
-  it('locks a name after repeated failures with a doubling back-off, and a success clears it', () => {
+  it('locks a name after repeated attempts with a doubling back-off, and a success clears it', () => {
     const { sessions } = fresh();
-    expect(sessions.recordFailure('Ewa')).toBe(0);
-    expect(sessions.recordFailure('ewa')).toBe(0);
-    expect(sessions.recordFailure('EWA')).toBe(60); // names compare case-insensitively
-    expect(sessions.lockedFor('ewa')).toBe(60);
-    expect(sessions.recordFailure('ewa')).toBe(120);
-    expect(sessions.recordFailure('ewa')).toBe(240);
-    for (let i = 0; i < 5; i++) sessions.recordFailure('ewa');
+    expect(sessions.admitAttempt('Ewa')).toBe(0);
+    expect(sessions.admitAttempt('ewa')).toBe(0);
+    expect(sessions.lockedFor('ewa')).toBe(0);
+    expect(sessions.admitAttempt('EWA')).toBe(0); // names compare case-insensitively; the third is admitted…
+    expect(sessions.lockedFor('ewa')).toBe(60); // …and locks the name before its password is checked
+    expect(sessions.admitAttempt('ewa')).toBe(60);
+    now += 60_000;
+    expect(sessions.admitAttempt('ewa')).toBe(0);
+    expect(sessions.lockedFor('ewa')).toBe(120);
+    now += 120_000;
+    expect(sessions.admitAttempt('ewa')).toBe(0);
+    expect(sessions.lockedFor('ewa')).toBe(240);
+    for (let i = 0; i < 5; i++) {
+      now += 601_000;
+      sessions.admitAttempt('ewa');
+    }
     expect(sessions.lockedFor('ewa')).toBe(600); // capped
     now += 601_000;
     expect(sessions.lockedFor('ewa')).toBe(0);
     sessions.recordSuccess('ewa');
-    expect(sessions.recordFailure('ewa')).toBe(0);
+    for (let i = 0; i < 2; i++) sessions.admitAttempt('ewa');
+    expect(sessions.lockedFor('ewa')).toBe(0);
+  });
+
+  it('admits at most maxFailures of many attempts made at once, and none while locked', () => {
+    const { sessions } = fresh();
+    const admitted = Array.from({ length: 20 }, () => sessions.admitAttempt('ewa')).filter((locked) => locked === 0);
+    expect(admitted).toHaveLength(3);
+  });
+
+  it('keeps no typed name in the clear (a password typed into the name field)', () => {
+    const { db, sessions } = fresh();
+    sessions.admitAttempt('Moje-Tajne-Haslo-2024');
+    expect(JSON.stringify(db.prepare('SELECT * FROM login_attempts').all()).toLowerCase()).not.toContain('moje-tajne-haslo-2024');
   });
 
   it('checks passwords: right, wrong, disabled, none set', async () => {

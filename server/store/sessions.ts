@@ -4,7 +4,7 @@
  * (a session id planted before login is never adopted: no session fixation). A session ends at the
  * first of: logout, idle timeout, absolute lifetime, user disabled, password changed.
  */
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { write, type Db } from './db.js';
 import { hashToken, type Actor, type Role } from './users.js';
 
@@ -112,19 +112,30 @@ export class Sessions {
 
   /** Seconds the name is still locked for, or 0. */
   lockedFor(name: string): number {
-    const row = this.db.prepare('SELECT locked_until FROM login_attempts WHERE name = ?').get(name.toLowerCase()) as
+    const row = this.db.prepare('SELECT locked_until FROM login_attempts WHERE name = ?').get(attemptKey(name)) as
       | { locked_until: string | null }
       | undefined;
-    if (!row?.locked_until) return 0;
-    return Math.max(0, Math.ceil((Date.parse(row.locked_until) - this.now()) / 1000));
+    return this.secondsLeft(row?.locked_until ?? null);
   }
 
-  /** Counts a failed login; returns the lock it caused in seconds (0 if none yet). */
-  recordFailure(name: string): number {
-    const key = name.toLowerCase();
+  /**
+   * Admits one login attempt for `name`, or refuses it while the name is locked. In one write
+   * transaction it checks the lock and counts the attempt as a failure before the password is
+   * checked, so parallel guesses cannot all pass the check while the slow hash runs: at most
+   * `maxFailures` attempts are admitted in a row, and the one that reaches the limit sets the lock
+   * at once. A right password then clears the count (`recordSuccess`).
+   *
+   * Returns 0 when the attempt may check the password, else the seconds the name stays locked.
+   */
+  admitAttempt(name: string): number {
+    const key = attemptKey(name);
     const now = this.now();
     return write(this.db, () => {
-      const prev = this.db.prepare('SELECT failures FROM login_attempts WHERE name = ?').get(key) as { failures: number } | undefined;
+      const prev = this.db.prepare('SELECT failures, locked_until FROM login_attempts WHERE name = ?').get(key) as
+        | { failures: number; locked_until: string | null }
+        | undefined;
+      const locked = this.secondsLeft(prev?.locked_until ?? null);
+      if (locked > 0) return locked;
       const failures = (prev?.failures ?? 0) + 1;
       const over = failures - this.login.maxFailures;
       const lock = over >= 0 ? Math.min(this.login.maxLockSeconds, this.login.lockSeconds * 2 ** Math.min(over, 20)) : 0;
@@ -134,11 +145,25 @@ export class Sessions {
            ON CONFLICT(name) DO UPDATE SET failures = excluded.failures, locked_until = excluded.locked_until, last_failure_at = excluded.last_failure_at`,
         )
         .run(key, failures, lock > 0 ? iso(now + lock * 1000) : null, iso(now));
-      return lock;
+      return 0;
     });
   }
 
+  /** A right password: the name's count of attempts starts again. */
   recordSuccess(name: string): void {
-    write(this.db, () => this.db.prepare('DELETE FROM login_attempts WHERE name = ?').run(name.toLowerCase()));
+    write(this.db, () => this.db.prepare('DELETE FROM login_attempts WHERE name = ?').run(attemptKey(name)));
   }
+
+  private secondsLeft(lockedUntil: string | null): number {
+    if (!lockedUntil) return 0;
+    return Math.max(0, Math.ceil((Date.parse(lockedUntil) - this.now()) / 1000));
+  }
+}
+
+/**
+ * The key of a name in `login_attempts`: a hash of the case-folded name, so that whatever was typed
+ * into the name field (a password, by mistake) is not kept in the clear.
+ */
+function attemptKey(name: string): string {
+  return 'sha256:' + createHash('sha256').update(name.toLowerCase(), 'utf8').digest('hex');
 }

@@ -98,7 +98,8 @@ function checkedPassword(password: string): string {
 }
 
 export class Users {
-  private readonly audit: AuditLog;
+  /** The audit trail every change is appended to. */
+  readonly audit: AuditLog;
 
   constructor(
     private readonly db: Db,
@@ -199,16 +200,44 @@ export class Users {
     });
   }
 
-  /** Sets (or resets) the password; ends the user's browser sessions. */
-  async setPassword(name: string, password: string, by: Actor = cliOperator()): Promise<User> {
+  /**
+   * Sets (or resets) the password and ends the user's browser sessions. Replacing a password also
+   * revokes the user's API tokens — whoever knew the old password may have been given one — and
+   * says how many (`revokedTokens`); a first password (the user had none) leaves them valid.
+   */
+  async setPassword(name: string, password: string, by: Actor = cliOperator()): Promise<{ user: User; revokedTokens: number }> {
     const hash = await hashPassword(checkedPassword(password));
     return write(this.db, () => {
       const u = this.mustGet(name);
       this.db.prepare("UPDATE users SET password_hash = ?, password_changed_at = strftime('%Y-%m-%dT%H:%M:%fZ','now') WHERE id = ?").run(hash, u.id);
       this.db.prepare('DELETE FROM sessions WHERE user_id = ?').run(u.id);
       this.audit.append({ actor: by, action: 'user.password', target: u.name, details: {} });
-      return this.byId(u.id)!;
+      let revokedTokens = 0;
+      if (u.hasPassword) {
+        revokedTokens = this.db
+          .prepare("UPDATE api_tokens SET revoked_at = strftime('%Y-%m-%dT%H:%M:%fZ','now') WHERE user_id = ? AND revoked_at IS NULL")
+          .run(u.id).changes;
+        if (revokedTokens > 0) this.audit.append({ actor: by, action: 'token.revoked', target: u.name, details: { count: revokedTokens, reason: 'password_changed' } });
+      }
+      return { user: this.byId(u.id)!, revokedTokens };
     });
+  }
+
+  /**
+   * Throws unless `actor` may still act as it did when it was identified: the user exists, is not
+   * disabled and still has the same role. For a long-lived caller (`kwerenda mcp`) that was
+   * identified once; one indexed read, cheap enough for every call.
+   */
+  assertStillActs(actor: Actor): void {
+    if (actor.userId === null) return;
+    const r = this.db.prepare('SELECT name, role, disabled FROM users WHERE id = ?').get(actor.userId) as
+      | { name: string; role: Role; disabled: number }
+      | undefined;
+    if (!r) throw new DomainError('user_not_found', `nie ma już użytkownika ${actor.name}`, 401);
+    if (r.disabled !== 0) throw new DomainError('user_disabled', `użytkownik ${r.name} jest zablokowany`, 403);
+    if (r.role !== actor.role) {
+      throw new DomainError('role_changed', `rola użytkownika ${r.name} zmieniła się (${actor.role} → ${r.role}); połącz się ponownie`, 403);
+    }
   }
 
   /** The user if the password is right and the user may sign in; null otherwise (same time either way). */
@@ -267,6 +296,12 @@ export class Users {
     this.audit.append({ actor: by, action: 'token.created', target: userName, details: { tokenId: id, expiresAt: expires } });
     return token;
   }
+}
+
+/** What a password change did, in Polish (the API's answer and the command line say the same). */
+export function passwordChanged(name: string, revokedTokens: number): string {
+  const done = `${name}: hasło zmienione; sesje w przeglądarce zakończone`;
+  return revokedTokens > 0 ? `${done}; unieważniono tokeny API: ${revokedTokens}` : done;
 }
 
 /**

@@ -15,6 +15,7 @@ import { createApp, type AppDeps } from '../../server/http/app.js';
 import { silentLogger } from '../../server/log.js';
 import { appDeps, createHttpServer, createSearchRuntime, type SearchRuntime } from '../../server/main.js';
 import type { AgentService } from '../../server/services/agent.service.js';
+import { AUTH_DENIED } from '../../server/security/denials.js';
 import { hashPassword } from '../../server/security/passwords.js';
 import { AuditLog, type AuditEntry } from '../../server/store/audit-log.js';
 import { openDb } from '../../server/store/db.js';
@@ -88,8 +89,12 @@ describe('sessions, tokens and hardening over HTTP', () => {
   });
 
   describe('login lockout', () => {
-    const failures = (name: string) =>
-      rt.auditLog.list({ action: 'auth.login_failed', target: name, limit: 100, offset: 0 }).items.map((e) => e.details.reason);
+    const failed = () => rt.auditLog.list({ action: 'auth.login_failed', limit: 1000, offset: 0 }).items;
+    /** A known name is recorded as typed; an unknown one only by its length. */
+    const failures = (name: string, known = true) =>
+      failed()
+        .filter((e) => (known ? e.target === name : e.target === null && (e.details.unknownName as { length: number }).length === [...name].length))
+        .map((e) => e.details.reason);
 
     it.each([
       ['a known user, then even the right password', 'ola', true],
@@ -109,7 +114,29 @@ describe('sessions, tokens and hardening over HTTP', () => {
       const body = (await locked.json()) as Body;
       expect(body.error).toEqual({ code: 'login_locked', message: 'zbyt wiele nieudanych prób logowania; spróbuj ponownie za 2 minuty' });
       expect(sessionCookie(locked)).toBeUndefined();
-      expect(failures(name).sort()).toEqual(['invalid_credentials', 'invalid_credentials', 'invalid_credentials', 'locked']);
+      expect(failures(name, known).sort()).toEqual(['invalid_credentials', 'invalid_credentials', 'invalid_credentials', 'locked']);
+    });
+
+    it('counts parallel guesses before checking them: of 20 at once at most 3 are checked, and the right password is refused while locked', async () => {
+      await addUser('kasia');
+      const answers = await Promise.all(Array.from({ length: 20 }, (_, i) => login('kasia', `zle-haslo-rownolegle-${i}`)));
+      const statuses = answers.map((r) => r.status);
+      expect(statuses.filter((s) => s === 401).length).toBeLessThanOrEqual(3);
+      expect(statuses.filter((s) => s !== 401 && s !== 429)).toEqual([]);
+      expect(failures('kasia').filter((r) => r === 'invalid_credentials').length).toBeLessThanOrEqual(3);
+      const right = await login('kasia');
+      expect(right.status).toBe(429);
+      expect(sessionCookie(right)).toBeUndefined();
+    });
+
+    it('keeps a password typed into the name field out of the audit trail: an unknown name is recorded by its length only', async () => {
+      const typed = 'Moje-Haslo-W-Polu-Nazwy-2024';
+      const res = await login(typed, 'cokolwiek-innego-123');
+      expect(res.status).toBe(401);
+      const all = JSON.stringify([...rt.auditLog.range()]);
+      expect(all.toLowerCase()).not.toContain(typed.toLowerCase());
+      expect(failures(typed, false)).toEqual(['invalid_credentials']);
+      expect(JSON.stringify(rt.db.prepare('SELECT * FROM login_attempts').all()).toLowerCase()).not.toContain(typed.toLowerCase());
     });
 
     it('locks only that name, and never writes a password to the audit trail', async () => {
@@ -159,8 +186,14 @@ describe('sessions, tokens and hardening over HTTP', () => {
       expect((await me(piotr)).status).toBe(200);
       const admin = { authorization: `Bearer ${adminToken}` };
 
-      expect((await post(`${base}/api/users/piotr/password`, { password: 'Nowe-haslo-piotra-2024' }, admin)).status).toBe(200);
+      const changed = await post(`${base}/api/users/piotr/password`, { password: 'Nowe-haslo-piotra-2024' }, admin);
+      expect(changed.status).toBe(200);
+      expect(await changed.json()).toMatchObject({ revokedTokens: 1, message: 'piotr: hasło zmienione; sesje w przeglądarce zakończone; unieważniono tokeny API: 1' });
       expect((await me(piotr)).status).toBe(401);
+      // The API token issued before the change no longer works either.
+      expect((await fetch(`${base}/api/auth/me`, { headers: { authorization: `Bearer ${piotrToken}` } })).status).toBe(401);
+      expect(rt.auditLog.list({ action: 'token.revoked', target: 'piotr', limit: 1, offset: 0 }).items[0]).toMatchObject({ actorName: 'adam', details: { count: 1, reason: 'password_changed' } });
+      const newToken = rt.users.newToken('piotr');
       expect((await login('piotr')).status).toBe(401);
       expect((await login('piotr', 'Nowe-haslo-piotra-2024')).status).toBe(200);
 
@@ -170,7 +203,21 @@ describe('sessions, tokens and hardening over HTTP', () => {
       expect((await login('zofia')).status).toBe(401);
 
       await fetch(`${base}/api/users/piotr`, { method: 'PATCH', headers: { ...admin, 'content-type': 'application/json' }, body: JSON.stringify({ disabled: true }) });
-      expect((await fetch(`${base}/api/auth/me`, { headers: { authorization: `Bearer ${piotrToken}` } })).status).toBe(401);
+      expect((await fetch(`${base}/api/auth/me`, { headers: { authorization: `Bearer ${newToken}` } })).status).toBe(401);
+    });
+
+    it('kwerenda users reset-password says in Polish that the API tokens were revoked', async () => {
+      const token = await addUser('wiktor');
+      const r = spawnSync(process.execPath, [cliPath, 'users', 'reset-password', 'wiktor', '--data', rt.config.dataDir], {
+        encoding: 'utf8',
+        input: 'Nowe-haslo-wiktora-2024\n',
+        timeout: 120_000,
+        env: { ...process.env, KWERENDA_LOG_LEVEL: 'error' },
+      });
+      expect(r.stderr).toBe('');
+      expect(r.status).toBe(0);
+      expect(r.stdout).toBe('wiktor: hasło zmienione; sesje w przeglądarce zakończone; unieważniono tokeny API: 1\n');
+      expect((await fetch(`${base}/api/auth/me`, { headers: { authorization: `Bearer ${token}` } })).status).toBe(401);
     });
 
     it('ends an idle session after the idle time and any session after its absolute lifetime', async () => {
@@ -215,6 +262,39 @@ describe('sessions, tokens and hardening over HTTP', () => {
         expect(res.headers.get('www-authenticate')).toContain('Bearer');
         expect(((await res.json()) as Body).error!.code).toBe('unauthorized');
       }
+    });
+  });
+
+  describe('failed authorizations', () => {
+    const denied = () => rt.auditLog.list({ action: 'auth', limit: 1000, offset: 0 }).items.filter((e) => e.action === AUTH_DENIED);
+
+    it('records a refused request as auth.denied: who, method, route and reason, never the token', async () => {
+      const res = await fetch(`${base}/api/users`, { headers: { authorization: `Bearer ${clerkToken}` } });
+      expect(res.status).toBe(403);
+      expect(denied()[0]).toMatchObject({ actorName: 'anna', actorRole: 'clerk', details: { method: 'GET', route: '/api/users', status: 403, reason: 'forbidden' } });
+
+      const session = await login('anna');
+      const cookie = cookieOf(session);
+      const noCsrf = await fetch(`${base}/api/auth/logout`, { method: 'POST', headers: { cookie } });
+      expect(noCsrf.status).toBe(403);
+      expect(denied()[0]).toMatchObject({ actorName: 'anna', details: { method: 'POST', route: '/api/auth/logout', status: 403, reason: 'csrf' } });
+      expect(JSON.stringify([...rt.auditLog.range()])).not.toContain(clerkToken);
+    });
+
+    it('writes one entry a minute for a flood from one address without valid credentials, counting the rest', async () => {
+      const deps = appDeps(rt);
+      const at = await listen(createApp({ ...deps, security: { ...deps.security, trustProxy: 'loopback' } }));
+      const fake = 'kw_' + 'Zgadywany'.repeat(5);
+      for (let i = 0; i < 40; i++) {
+        const headers: Record<string, string> = { 'x-forwarded-for': '203.0.113.7', ...(i % 2 ? { authorization: `Bearer ${fake}` } : {}) };
+        expect((await fetch(`${at}/api/users?proba=${i}`, { headers })).status).toBe(401);
+      }
+      const flood = denied().filter((e) => e.ip === '203.0.113.7');
+      expect(flood).toHaveLength(1);
+      expect(flood[0]).toMatchObject({ actorName: null, details: { method: 'GET', route: '/api/users', status: 401, reason: 'unauthenticated' } });
+      const trail = JSON.stringify([...rt.auditLog.range()]);
+      expect(trail).not.toContain('Zgadywany');
+      expect(trail).not.toContain('proba=');
     });
   });
 

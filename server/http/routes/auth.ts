@@ -1,8 +1,9 @@
 /**
  * Browser sign-in: `POST /api/auth/login` (name + password → a new session cookie and the CSRF
  * token), `POST /api/auth/logout`, `GET /api/auth/me` (who am I, what may I do — the UI builds its
- * navigation from it). Failed logins count per name and lock it with a growing back-off; every
- * success and failure goes to the audit trail (never the password).
+ * navigation from it). Login attempts count per name — before the password is checked — and lock it
+ * with a growing back-off; every success and failure goes to the audit trail (never the password,
+ * and the typed name only when it is a user's name).
  */
 import { Router, type Request, type RequestHandler, type Response } from 'express';
 import { z } from 'zod';
@@ -60,10 +61,20 @@ export function authRoutes(deps: AuthDeps): Router {
     if (!body.success) throw new DomainError('invalid_request', body.error.issues[0]!.message);
     const { username, password } = body.data;
     const ip = clientIp(req);
+    // The typed name is recorded only when it names a user: a password typed into the name field
+    // must not reach the audit trail. For any other name, only its length.
+    const known = deps.users.byName(username) !== null;
     const failed = (reason: string) =>
-      deps.audit.append({ actor: null, action: 'auth.login_failed', target: username, ip, details: { reason } });
+      deps.audit.append({
+        actor: null,
+        action: 'auth.login_failed',
+        target: known ? username : null,
+        ip,
+        details: known ? { reason } : { reason, unknownName: { length: [...username].length } },
+      });
 
-    const locked = deps.sessions.lockedFor(username);
+    // Counted before the password is checked (see Sessions.admitAttempt): parallel guesses share one budget.
+    const locked = deps.sessions.admitAttempt(username);
     if (locked > 0) {
       failed('locked');
       res.set('Retry-After', String(locked));
@@ -71,7 +82,6 @@ export function authRoutes(deps: AuthDeps): Router {
     }
     const user = await deps.users.checkPassword(username, password);
     if (!user) {
-      deps.sessions.recordFailure(username);
       failed('invalid_credentials');
       throw new DomainError('invalid_credentials', 'nieprawidłowa nazwa użytkownika lub hasło', 401);
     }

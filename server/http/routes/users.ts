@@ -1,12 +1,13 @@
 /**
  * User administration for admins: list, create (with an initial password and/or an API token),
- * change role or disable, reset a password. Every change is in the audit trail (by the store).
+ * change role or disable, reset a password (which ends the user's sessions and revokes their API
+ * tokens). Every change is in the audit trail (by the store).
  */
 import { Router, type Request } from 'express';
 import { z } from 'zod';
 import { DomainError } from '../../errors.js';
 import { hashPassword, zPassword } from '../../security/passwords.js';
-import { ROLES, zUserName, type Users } from '../../store/users.js';
+import { passwordChanged, ROLES, zUserName, type Users } from '../../store/users.js';
 import { actorOf } from '../auth.js';
 import { parseParams, zUserParams } from '../params.js';
 import { route } from '../route.js';
@@ -75,8 +76,8 @@ export function userRoutes(users: Users): Router {
 
   route(r, 'POST', '/users/:name/password', async (req, res) => {
     const body = parse(zPasswordBody, req.body);
-    const user = await users.setPassword(nameParam(req), body.password, actorOf(res));
-    res.json({ user });
+    const { user, revokedTokens } = await users.setPassword(nameParam(req), body.password, actorOf(res));
+    res.json({ user, revokedTokens, message: passwordChanged(user.name, revokedTokens) });
   });
 
   return r;
