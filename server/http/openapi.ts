@@ -93,7 +93,12 @@ export const ROUTE_DOCS: Readonly<Record<string, RouteDoc>> = {
   'GET /users': { summary: 'All users', responses: ok('Users', z.object({ users: z.array(R.zUser) })) },
   'POST /users': { summary: 'Create a user (the API token in the answer is shown once)', body: zCreate, responses: { 201: { description: 'Created', schema: z.object({ user: R.zUser, token: z.string().meta({ description: 'The API token: shown once, not stored' }) }) } } },
   'PATCH /users/{name}': { summary: 'Change a user\'s role or disable them', params: P.zUserParams, body: zChange, responses: ok('The user', z.object({ user: R.zUser })) },
-  'POST /users/{name}/password': { summary: 'Set a user\'s password', params: P.zUserParams, body: zPasswordBody, responses: ok('The user', z.object({ user: R.zUser })) },
+  'POST /users/{name}/password': {
+    summary: 'Set a user\'s password: ends their sessions and, when it replaces a password, revokes their API tokens',
+    params: P.zUserParams,
+    body: zPasswordBody,
+    responses: ok('The user, how many API tokens were revoked, and what was done (Polish)', z.object({ user: R.zUser, revokedTokens: z.number().int(), message: z.string() })),
+  },
 
   'GET /restrictions': { summary: 'Access restrictions on documents', query: P.zRestrictionsQuery, responses: ok('Restrictions', z.object({ restrictions: z.array(R.zRestriction) })) },
   'POST /restrictions': { summary: 'Restrict a case, folder or document to named users or roles', body: zNewRestriction, responses: { 201: { description: 'Created', schema: R.zRestriction } } },
