@@ -1,8 +1,10 @@
 /**
  * `kwerenda mcp --user NAME`: the MCP server over stdio, for an agent running on the same machine.
  * It acts as that user — who must exist and be enabled — so the user's role decides what the tools
- * may do, and every search and page read is in the audit trail under that name. Standard output
- * carries the protocol and nothing else: logs and messages go to standard error.
+ * may do, and every search and page read is in the audit trail under that name. The user is checked
+ * again before every tool call: once disabled (or given another role) they are refused at once,
+ * without restarting the process. Standard output carries the protocol and nothing else: logs and
+ * messages go to standard error.
  */
 import { StdioServerTransport } from '@modelcontextprotocol/sdk/server/stdio.js';
 import type { Config } from '../config.js';
@@ -26,7 +28,7 @@ export async function mcpCommand(config: Readonly<Config>, userName: string): Pr
     throw err;
   }
   const server = createMcpServer(
-    { agent: runtime.agent, documents: runtime.documents, audit: runtime.auditLog, pesel: runtime.pesel, logger },
+    { agent: runtime.agent, documents: runtime.documents, audit: runtime.auditLog, pesel: runtime.pesel, logger, stillActs: (a) => runtime.users.assertStillActs(a) },
     actor,
   );
   const transport = new StdioServerTransport();

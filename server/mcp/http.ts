@@ -27,12 +27,26 @@ const bearerOnly: RequestHandler = (req: Request, _res: Response, next: NextFunc
   next();
 };
 
-/** Whether a JSON-RPC body (one message or a batch) calls the search tool. */
-function callsSearch(body: unknown): boolean {
+/** How many calls of the search tool a JSON-RPC body (one message or a batch) makes. */
+export function searchCalls(body: unknown): number {
   const one = (m: unknown) =>
     m !== null && typeof m === 'object' && (m as { method?: unknown }).method === 'tools/call' &&
     ((m as { params?: { name?: unknown } }).params?.name === 'search_archive');
-  return Array.isArray(body) ? body.some(one) : one(body);
+  return Array.isArray(body) ? body.filter(one).length : one(body) ? 1 : 0;
+}
+
+/**
+ * Counts `n` hits of `limiter` for one request: every search in a batch is a search. The limiter
+ * counts a request once, so each further hit is taken by a view of the request of its own (same
+ * caller, same key). The first hit over the limit refuses the whole request.
+ */
+async function hit(limiter: RequestHandler, req: Request, res: Response, n: number): Promise<void> {
+  for (let i = 0; i < n; i++) {
+    const view = i === 0 ? req : (Object.create(req) as Request);
+    await new Promise<void>((resolve, reject) => {
+      void limiter(view, res, (err?: unknown) => (err ? reject(err instanceof Error ? err : new Error(String(err))) : resolve()));
+    });
+  }
 }
 
 /**
@@ -56,11 +70,14 @@ const acceptsMcp: RequestHandler = (req, _res, next) => {
 
 /**
  * The `/mcp` routes. `searchLimiter` (searches per user per minute) applies to calls of
- * `search_archive`, as it does to `POST /api/agent/search`; listing tools or reading pages does not count.
+ * `search_archive`, as it does to `POST /api/agent/search` — each call in a JSON-RPC batch counts;
+ * listing tools or reading pages does not.
  */
 export function mcpRoutes(deps: McpDeps, searchLimiter: RequestHandler): Router {
   const r = Router();
-  const limitSearches: RequestHandler = (req, res, next) => (callsSearch(req.body) ? searchLimiter(req, res, next) : next());
+  const limitSearches: RequestHandler = (req, res, next) => {
+    hit(searchLimiter, req, res, searchCalls(req.body)).then(() => next(), next);
+  };
 
   route(r, 'POST', '/mcp', bearerOnly, acceptsMcp, limitSearches, async (req, res) => {
     const server = createMcpServer(deps, actorOf(res));

@@ -5,7 +5,8 @@
  * every tool returns archive data, and the descriptions tell the calling model to quote it as given.
  *
  * The server is built per actor (per HTTP request in stateless mode, once per `kwerenda mcp`
- * process), so the actor can never change under a running tool.
+ * process), so the actor can never change under a running tool; a long-lived server checks before
+ * every call that its user is still enabled and holds the same role (`stillActs`).
  */
 import { McpServer, ResourceTemplate } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { ErrorCode, McpError, type CallToolResult } from '@modelcontextprotocol/sdk/types.js';
@@ -14,6 +15,7 @@ import { zSearchFilters } from '../domain/types.js';
 import { DomainError } from '../errors.js';
 import { refuseIdentifierSearch } from '../http/routes/agent.js';
 import type { Logger } from '../log.js';
+import { DenialLog } from '../security/denials.js';
 import { DEFAULT_PESEL_POLICY, type PeselPolicy } from '../security/masking.js';
 import { can, forbiddenMessage, type Permission } from '../security/permissions.js';
 import { MAX_QUESTION_CHARS, type AgentService } from '../services/agent.service.js';
@@ -30,6 +32,12 @@ export interface McpDeps {
   /** Who sees PESEL / identity-card numbers unmasked; default: supervisors only. */
   pesel?: PeselPolicy;
   logger: Logger;
+  /**
+   * Throws a DomainError when the actor may no longer act as identified (disabled, removed, role
+   * changed); called before every tool call and resource read. A server that lives longer than
+   * one request (`kwerenda mcp`) needs it.
+   */
+  stillActs?: (actor: Actor) => void;
 }
 
 /** Marks around a citation span in `get_page` text. */
@@ -81,12 +89,24 @@ export function markSpan(text: string, start: number, end: number): string {
 export function createMcpServer(deps: McpDeps, actor: Actor): McpServer {
   const pesel = deps.pesel ?? DEFAULT_PESEL_POLICY;
   const server = new McpServer({ name: 'kwerenda', version: '0.1.0' }, { capabilities: { logging: {} } });
-  const need = (permission: Permission) => {
-    if (!can(actor.role, permission)) throw new DomainError('forbidden', forbiddenMessage(permission), 403);
+  const denials = DenialLog.of(deps.audit);
+  /** The actor still acts as identified and holds `permission`; a refusal is recorded as a failed authorization. */
+  const need = (permission: Permission, tool: string) => {
+    const refuse = (err: DomainError): never => {
+      denials.record({ actor, ip: actor.ip ?? null, method: 'tools/call', route: `mcp:${tool}`, status: err.status, reason: err.code });
+      throw err;
+    };
+    try {
+      deps.stillActs?.(actor);
+    } catch (err) {
+      if (err instanceof DomainError) refuse(err);
+      throw err;
+    }
+    if (!can(actor.role, permission)) refuse(new DomainError('forbidden', forbiddenMessage(permission), 403));
   };
   /** A page as the HTTP route serves it: read as the actor, recorded, masked for the actor's role. */
-  const readPage = async (id: string, n: number): Promise<PageView> => {
-    need('documents.read');
+  const readPage = async (id: string, n: number, tool: string): Promise<PageView> => {
+    need('documents.read', tool);
     const page = await deps.documents.page(id, n, actor);
     deps.audit.append({ actor, action: 'page.view', target: id, details: { page: n } });
     return pesel.view(page, actor.role);
@@ -106,7 +126,7 @@ export function createMcpServer(deps: McpDeps, actor: Actor): McpServer {
     },
     async (args) => {
       try {
-        need('search');
+        need('search', 'search_archive');
         const body = { question: args.question, ...(args.filters ? { filters: args.filters } : {}), ...(args.limit ? { limit: args.limit } : {}) };
         refuseIdentifierSearch(pesel, actor.role, body);
         const response = await deps.agent.search(body, actor, 'agent');
@@ -127,7 +147,7 @@ export function createMcpServer(deps: McpDeps, actor: Actor): McpServer {
     },
     async ({ id }) => {
       try {
-        need('documents.read');
+        need('documents.read', 'get_document');
         const doc = await deps.documents.document(id, actor);
         deps.audit.append({ actor, action: 'document.view', target: doc.id, details: {} });
         const shown = pesel.view(doc, actor.role);
@@ -154,7 +174,7 @@ export function createMcpServer(deps: McpDeps, actor: Actor): McpServer {
     async ({ id, page, start, end }) => {
       try {
         if ((start === undefined) !== (end === undefined)) throw new DomainError('invalid_span', 'podaj oba pola: start i end');
-        const p = await readPage(id, page);
+        const p = await readPage(id, page, 'get_page');
         let span: { start: number; end: number; quote: string } | undefined;
         if (start !== undefined && end !== undefined) {
           if (start >= end || end > p.text.length) throw new DomainError('invalid_span', `zakres ${start}–${end} wykracza poza tekst strony (${p.text.length} znaków)`);
@@ -186,7 +206,7 @@ export function createMcpServer(deps: McpDeps, actor: Actor): McpServer {
         if (!zDocId.safeParse(id).success || !/^\d{1,6}$/.test(String(vars.n ?? ''))) {
           throw new DomainError('document_not_found', 'nie ma takiego dokumentu w archiwum', 404);
         }
-        const p = await readPage(id, n);
+        const p = await readPage(id, n, 'document-page');
         return { contents: [{ uri: uri.href, mimeType: 'text/plain', text: p.text }] };
       } catch (err) {
         if (err instanceof DomainError && err.status < 500) throw new McpError(ErrorCode.InvalidParams, `${err.code}: ${err.message}`);

@@ -250,6 +250,43 @@ describe('MCP server (SDK client, streamable HTTP and stdio)', () => {
     }
   });
 
+  it('kwerenda mcp checks its user before every call: disabled or given another role, it is refused at once (audited)', async () => {
+    rt.users.add('marta', 'clerk');
+    const transport = new StdioClientTransport({
+      command: process.execPath,
+      args: [cliPath, 'mcp', '--user', 'marta', '--data', dataDir],
+      env: { ...(process.env as Record<string, string>), KWERENDA_LOG_LEVEL: 'warn' },
+      stderr: 'pipe',
+    });
+    const client = new Client({ name: 'kwerenda-stdio-disabled', version: '1.0.0' });
+    await client.connect(transport);
+    const id = httpAnswer.results[0]!.document.id;
+    try {
+      expect((await call(client, 'get_document', { id })).isError).toBeFalsy();
+      rt.users.setDisabled('marta', true);
+      const refused = await call(client, 'get_document', { id });
+      expect(refused.isError).toBe(true);
+      expect(refused.content[0]!.text).toBe('user_disabled: użytkownik marta jest zablokowany');
+      expect((await call(client, 'search_archive', { question: SIGNATURE_QUESTION })).content[0]!.text).toContain('user_disabled');
+      await expect(client.readResource({ uri: `kwerenda://documents/${id}/pages/1` })).rejects.toThrow(/user_disabled/);
+
+      rt.users.setDisabled('marta', false);
+      rt.users.setRole('marta', 'records');
+      const changed = await call(client, 'get_page', { id, page: 1 });
+      expect(changed.isError).toBe(true);
+      expect(changed.content[0]!.text).toContain('role_changed: rola użytkownika marta zmieniła się (clerk → records)');
+    } finally {
+      await client.close();
+    }
+    const denied = rt.db.prepare("SELECT actor_name, details FROM audit_events WHERE action = 'auth.denied' AND actor_name = 'marta' ORDER BY seq").all() as { details: string }[];
+    expect(denied.map((d) => JSON.parse(d.details) as { route: string; reason: string }).map((d) => [d.route, d.reason])).toEqual([
+      ['mcp:get_document', 'user_disabled'],
+      ['mcp:search_archive', 'user_disabled'],
+      ['mcp:document-page', 'user_disabled'],
+      ['mcp:get_page', 'role_changed'],
+    ]);
+  });
+
   it('kwerenda mcp refuses an unknown user with a message on stderr and nothing on stdout', async () => {
     const r = spawnSync(process.execPath, [cliPath, 'mcp', '--user', 'nikt-taki', '--data', dataDir], { encoding: 'utf8', input: '' });
     expect(r.status).toBe(2);
@@ -272,6 +309,27 @@ describe('MCP server (SDK client, streamable HTTP and stdio)', () => {
       await expect(call(viaApi, 'search_archive', { question: SIGNATURE_QUESTION, limit: 1 })).rejects.toThrow(/rate_limited/);
       expect((await client.listTools()).tools).toHaveLength(3);
       expect((await call(client, 'get_document', { id: httpAnswer.results[0]!.document.id })).isError).toBeFalsy();
+
+      // Every search in a JSON-RPC batch counts: another user's batch of three searches exceeds a limit of two.
+      const batch = (token: string, n: number) =>
+        fetch(`${origin}/mcp`, {
+          method: 'POST',
+          headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json', accept: 'application/json, text/event-stream', 'mcp-protocol-version': '2025-06-18' },
+          body: JSON.stringify(
+            Array.from({ length: n }, (_, i) => ({ jsonrpc: '2.0', id: i + 1, method: 'tools/call', params: { name: 'search_archive', arguments: { question: SIGNATURE_QUESTION, limit: 1 } } })),
+          ),
+        });
+      const three = await batch(limited.users.add('bartosz', 'clerk').token, 3);
+      expect(three.status).toBe(429);
+      expect(((await three.json()) as { error: { code: string } }).error.code).toBe('rate_limited');
+      const searchesBefore = (limited.db.prepare("SELECT count(*) AS n FROM searches WHERE user_id = (SELECT id FROM users WHERE name = 'bartosz')").get() as { n: number }).n;
+      expect(searchesBefore).toBe(0);
+      // A batch of two within the limit is answered (two searches), and it used up the minute's budget.
+      const celina = limited.users.add('celina', 'clerk').token;
+      const two = await batch(celina, 2);
+      expect(two.status).toBe(200);
+      expect(((await two.json()) as unknown[]).length).toBe(2);
+      expect((await batch(celina, 1)).status).toBe(429);
     } finally {
       srv.closeAllConnections();
       await new Promise((r) => srv.close(r));
