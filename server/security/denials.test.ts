@@ -16,7 +16,7 @@ describe('failed authorizations in the audit trail, within a budget (real SQLite
     const db = openDb(d);
     dbs.push(db);
     const audit = new AuditLog(db);
-    return { audit, denials: new DenialLog(audit, budget, () => now), entries: () => audit.list({ action: 'auth', limit: 1000, offset: 0 }).items.filter((e) => e.action === AUTH_DENIED).reverse() };
+    return { audit, denials: new DenialLog(audit, budget, () => now), entries: () => audit.list({ action: AUTH_DENIED, limit: 1000, offset: 0 }).items.reverse() };
   };
   afterEach(() => {
     dbs.splice(0).forEach((db) => db.close());

@@ -41,7 +41,7 @@ export interface DenialBudget {
 export const DEFAULT_DENIAL_BUDGET: DenialBudget = { perUserPerMinute: 20, perAddressPerMinute: 1, anonymousPerMinute: 30, maxTracked: 10_000 };
 
 /** The audit action of a failed authorization. */
-export const AUTH_DENIED = 'auth.denied' as AuditAction;
+export const AUTH_DENIED: AuditAction = 'auth.denied';
 
 const WINDOW_MS = 60_000;
 const MAX_ROUTE = 200;
