@@ -32,6 +32,8 @@ interface StoredResponse {
   plan?: { type: string; label: string }[];
 }
 
+const ID_BATCH = 500;
+
 /** Actions whose target is a document id. */
 const DOCUMENT_TARGET = /^(document|page|file)\./;
 
@@ -81,10 +83,14 @@ export class AuditViewService {
     });
   }
 
+  /** Of `ids`, those `viewer` may read, asked in batches (a backend answers for a bounded number of ids at once). */
   private async visible(ids: string[], viewer: Viewer): Promise<Set<string>> {
     const unique = [...new Set(ids)];
-    if (unique.length === 0) return new Set();
-    return new Set((await this.backend.documents(unique, viewer)).map((d) => d.id));
+    const out = new Set<string>();
+    for (let i = 0; i < unique.length; i += ID_BATCH) {
+      for (const d of await this.backend.documents(unique.slice(i, i + ID_BATCH), viewer)) out.add(d.id);
+    }
+    return out;
   }
 
   /** A restriction event's rule in full: to those who manage rules, and to those the rule admits. */
