@@ -7,6 +7,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { z } from 'zod';
 import { DEFAULT_TIME_ZONE, isTimeZone } from './domain/time.js';
+import { parseAllowEntry } from './services/webhook-target.js';
 import type { Role } from './store/users.js';
 
 const int = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
@@ -119,6 +120,18 @@ const envSchema = z.object({
    * archive itself names, and says so.
    */
   KWERENDA_AUDIT_KEY_FILE: blankToUndefined,
+  /**
+   * Where webhooks may be sent besides public addresses: host names, addresses and CIDR ranges,
+   * comma- or space-separated (e.g. the city's EZD: `ezd.um.example.pl,10.20.0.0/16`). Empty: only public addresses.
+   */
+  KWERENDA_WEBHOOK_ALLOW: z
+    .string()
+    .max(10_000)
+    .default('')
+    .transform((v) => v.split(/[\s,]+/).filter((x) => x !== ''))
+    .pipe(z.array(z.string().refine((x) => parseAllowEntry(x) !== null, 'not a host name, an IP address or a CIDR range'))),
+  /** The key that seals webhook secrets in the database; made on first use. Empty: `secrets.key` in the data directory. */
+  KWERENDA_SECRETS_KEY_FILE: blankToUndefined,
 });
 
 export type Env = z.infer<typeof envSchema>;
@@ -181,6 +194,8 @@ export interface Config {
   timeZone: string;
   /** The audit chain's key file as the operator configured it (absolute), if any. */
   audit: { keyFile?: string };
+  /** Webhook targets allowed besides public addresses, and the key file sealing their secrets (absolute). */
+  webhooks: { allow: readonly string[]; secretsKeyFile: string };
   progress: 'auto' | 'bar' | 'lines' | 'none';
   /** Single sign-on; absent when OIDC_ISSUER is unset. */
   oidc?: OidcConfig;
@@ -299,6 +314,10 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     },
     timeZone: e.KWERENDA_TIMEZONE,
     audit: auditKeyFile === undefined ? {} : { keyFile: auditKeyFile },
+    webhooks: {
+      allow: e.KWERENDA_WEBHOOK_ALLOW,
+      secretsKeyFile: path.resolve(e.KWERENDA_SECRETS_KEY_FILE ?? path.join(dataDir, 'secrets.key')),
+    },
     uploads: {
       maxFileBytes: e.KWERENDA_UPLOAD_MAX_FILE_MB * 1024 ** 2,
       maxRequestBytes: e.KWERENDA_UPLOAD_MAX_REQUEST_MB * 1024 ** 2,

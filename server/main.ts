@@ -24,7 +24,7 @@ import { Restrictions } from './store/restrictions.js';
 import { OidcClient } from './security/oidc.js';
 import { OverviewService } from './services/overview.service.js';
 import { UploadService, type UploadLimits } from './services/upload.service.js';
-import { WebhookDispatcher, type DispatcherOptions } from './services/webhooks.service.js';
+import { WebhookDispatcher, webhookSettings, type DispatcherOptions } from './services/webhooks.service.js';
 import { searchIndexApplied } from './search/elasticsearch/es-hooks.js';
 import { createIngestRuntime, createRuntime, type Runtime, type RuntimeOptions } from './runtime.js';
 
@@ -118,7 +118,7 @@ export async function createSearchRuntime(
     limits: { ...config.uploads, ...opts.uploadLimits },
     logger,
   });
-  const webhooks = new WebhookDispatcher(base.db, { logger, ...opts.webhooks });
+  const webhooks = new WebhookDispatcher(base.db, { logger, ...webhookSettings(config), ...opts.webhooks });
   return {
     ...base,
     backend,

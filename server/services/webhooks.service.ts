@@ -3,17 +3,30 @@
  * stored JSON body, signed with HMAC-SHA256 over `"<timestamp>.<raw body>"` with the webhook's
  * secret, so a receiver can check both who sent it and that it is recent (replay window). A 2xx
  * answer delivers; anything else (another status, a redirect — never followed —, a refused
- * connection, a timeout) is retried with exponential backoff up to `maxAttempts`, then the delivery
- * is `failed`. Every attempt is recorded on the delivery row.
+ * connection, a timeout, an address the target policy refuses) is retried with exponential backoff
+ * up to `maxAttempts`, then the delivery is `failed`. Every attempt is recorded on the delivery row,
+ * in words that say what an admin can act on but not what the network looks like from the server
+ * ("nie udało się połączyć", the HTTP status): never an error code, an address or a port.
+ *
+ * Requests go out through node:http(s) with the target policy's lookup (webhook-target.ts), so the
+ * socket connects only to an address that was checked at that moment.
  *
  * The dispatcher runs in `kwerenda serve` (server/main.ts createHttpServer). Events recorded by
  * `kwerenda ingest` or `kwerenda worker` wait in the archive until a server sends them.
  */
 import { createHmac } from 'node:crypto';
+import http from 'node:http';
+import https from 'node:https';
+import net from 'node:net';
+import path from 'node:path';
+import type { Config } from '../config.js';
+import { DomainError } from '../errors.js';
 import type { Logger } from '../log.js';
 import { silentLogger } from '../log.js';
 import type { Db } from '../store/db.js';
 import { Webhooks, type DueDelivery } from '../store/webhooks.js';
+import { fileSecretBox } from './webhook-secrets.js';
+import { TargetPolicy, TargetRefused } from './webhook-target.js';
 
 export { enqueueWebhookEvent as emit, WEBHOOK_EVENTS, type WebhookEvent } from '../store/webhooks.js';
 
@@ -35,6 +48,10 @@ export interface DispatcherOptions {
   /** The clock (ms since the epoch); injected by tests. */
   now: () => number;
   logger: Logger;
+  /** KWERENDA_WEBHOOK_ALLOW: hosts, addresses and ranges reachable besides public addresses. */
+  allow: readonly string[];
+  /** The key that seals secrets; default `secrets.key` beside the database. */
+  secretsKeyFile: string | null;
 }
 
 export const DEFAULT_DISPATCHER: Readonly<DispatcherOptions> = {
@@ -44,7 +61,21 @@ export const DEFAULT_DISPATCHER: Readonly<DispatcherOptions> = {
   maxAttempts: 8,
   now: () => Date.now(),
   logger: silentLogger,
+  allow: [],
+  secretsKeyFile: null,
 };
+
+/** The dispatcher settings of a configuration (KWERENDA_WEBHOOK_ALLOW, KWERENDA_SECRETS_KEY_FILE). */
+export function webhookSettings(config: Readonly<Config>): Pick<DispatcherOptions, 'allow' | 'secretsKeyFile'> {
+  return { allow: config.webhooks.allow, secretsKeyFile: config.webhooks.secretsKeyFile };
+}
+
+/** What a failed attempt records: enough to act on, nothing about the network behind the server. */
+const FAILURE = {
+  refused: 'adres niedozwolony: sieć wewnętrzna lub lokalna (administrator serwera może go dopuścić w KWERENDA_WEBHOOK_ALLOW)',
+  connect: 'nie udało się połączyć',
+  secret: 'nie można odczytać sekretu webhooka (inny klucz KWERENDA_SECRETS_KEY_FILE?); dodaj webhook ponownie',
+} as const;
 
 export class WebhookDispatcher {
   readonly store: Webhooks;
@@ -53,14 +84,33 @@ export class WebhookDispatcher {
   private running: Promise<number> | null = null;
   private stopped = true;
 
+  private readonly policy: TargetPolicy;
+
   constructor(db: Db, opts: Partial<DispatcherOptions> = {}) {
-    this.store = new Webhooks(db);
     this.opts = { ...DEFAULT_DISPATCHER, ...opts };
+    this.policy = new TargetPolicy(this.opts.allow);
+    const keyFile = this.opts.secretsKeyFile ?? path.join(path.dirname(db.name), 'secrets.key');
+    this.store = new Webhooks(db, {
+      box: fileSecretBox(keyFile),
+      checkTarget: async (url) => {
+        try {
+          await this.policy.check(url);
+        } catch (e) {
+          if (!(e instanceof TargetRefused)) throw e;
+          throw new DomainError('invalid_webhook', `nieprawidłowe pole url: ${FAILURE.refused}`);
+        }
+      },
+    });
   }
 
-  /** Starts polling; idempotent. The timer does not keep the process alive. */
+  /**
+   * Starts polling; idempotent. The timer does not keep the process alive. Secrets an older
+   * archive stored in clear are sealed first.
+   */
   start(): void {
     if (!this.stopped) return;
+    const sealed = this.store.sealStoredSecrets();
+    if (sealed > 0) this.opts.logger.info('webhooks.secrets_sealed', { webhooks: sealed });
     this.stopped = false;
     this.schedule();
   }
@@ -97,27 +147,21 @@ export class WebhookDispatcher {
     const timestamp = Math.floor(this.opts.now() / 1000);
     let status: number | null = null;
     let error: string | null = null;
+    let cause: string | undefined;
     try {
-      const res = await fetch(d.url, {
-        method: 'POST',
-        redirect: 'manual',
-        signal: AbortSignal.timeout(this.opts.timeoutMs),
-        headers: {
-          'content-type': 'application/json',
-          'user-agent': 'kwerenda-webhooks/1',
-          'x-kwerenda-event': d.event,
-          'x-kwerenda-delivery': d.id,
-          'x-kwerenda-timestamp': String(timestamp),
-          'x-kwerenda-signature': signWebhook(d.secret, timestamp, d.body),
-        },
-        body: d.body,
+      const secret = this.openSecret(d);
+      status = await this.post(d, {
+        'content-type': 'application/json',
+        'user-agent': 'kwerenda-webhooks/1',
+        'x-kwerenda-event': d.event,
+        'x-kwerenda-delivery': d.id,
+        'x-kwerenda-timestamp': String(timestamp),
+        'x-kwerenda-signature': signWebhook(secret, timestamp, d.body),
       });
-      status = res.status;
-      await res.body?.cancel().catch(() => undefined);
       if (status < 200 || status >= 300) error = `odpowiedź HTTP ${status}`;
     } catch (e) {
-      const cause = (e as { cause?: { code?: string } }).cause?.code;
-      error = e instanceof Error && e.name === 'TimeoutError' ? 'przekroczono limit czasu' : `błąd połączenia${cause ? ` (${cause})` : ''}`;
+      cause = (e as { code?: string }).code ?? (e instanceof Error ? e.name : undefined);
+      error = (e as { code?: string }).code === new TargetRefused().code ? FAILURE.refused : e instanceof SecretUnreadable ? FAILURE.secret : FAILURE.connect;
     }
     const attempt = d.attempts + 1;
     const ok = error === null;
@@ -126,6 +170,43 @@ export class WebhookDispatcher {
     // Ids and outcomes only: never the body, the secret or the URL's query.
     const fields = { deliveryId: d.id, event: d.event, attempt, status, final: ok || retryAt === null };
     if (ok) this.opts.logger.info('webhooks.delivered', fields);
-    else this.opts.logger.warn('webhooks.attempt_failed', { ...fields, error });
+    else this.opts.logger.warn('webhooks.attempt_failed', { ...fields, error, ...(cause ? { cause } : {}) });
+  }
+
+  private openSecret(d: DueDelivery): string {
+    try {
+      return this.store.openSecret(d);
+    } catch {
+      throw new SecretUnreadable();
+    }
+  }
+
+  /**
+   * POSTs the delivery and resolves with the answer's status. Connects only to addresses the policy
+   * allows (an address in the URL is checked here, a name by the lookup); redirects are not followed.
+   */
+  private post(d: DueDelivery, headers: Record<string, string>): Promise<number> {
+    const url = new URL(d.url);
+    const host = url.hostname.replace(/^\[|\]$/g, '');
+    if (net.isIP(host) && !this.policy.allows(host, host)) return Promise.reject(new TargetRefused());
+    const send = url.protocol === 'https:' ? https.request : http.request;
+    return new Promise<number>((resolve, reject) => {
+      const req = send(url, {
+        method: 'POST',
+        headers: { ...headers, 'content-length': String(Buffer.byteLength(d.body)) },
+        lookup: this.policy.lookupFor(host),
+        signal: AbortSignal.timeout(this.opts.timeoutMs),
+        agent: false,
+      });
+      req.on('error', reject);
+      req.on('response', (res) => {
+        resolve(res.statusCode ?? 0);
+        res.destroy(); // the answer's body is not read
+      });
+      req.end(d.body);
+    });
   }
 }
+
+/** The stored secret cannot be opened with the configured key. */
+class SecretUnreadable extends Error {}

@@ -5,8 +5,10 @@
  * cause is committed; the dispatcher (server/services/webhooks.service.ts) sends them later.
  *
  * Payloads carry ids, hashes, statuses and error codes only: never a file path (folder names can
- * hold personal data), never document text or names. The secret is stored (it signs every
- * delivery) but is returned by `add` only when it was generated, and never listed or logged.
+ * hold personal data), never document text or names. The secret is stored sealed by a SecretBox
+ * (server/services/webhook-secrets.ts: a key outside the database; it signs every delivery, so it
+ * cannot be a hash), is returned by `add` only when it was generated, and is never listed or
+ * logged. Where a webhook may point is the caller's policy (`checkTarget`), checked on `add`.
  */
 import { randomBytes, randomUUID } from 'node:crypto';
 import { z } from 'zod';
@@ -83,6 +85,7 @@ interface HookRow {
   id: number;
   url: string;
   secret: string;
+  secret_sealed: number;
   events: string;
   created_by: string | null;
   created_at: string;
@@ -110,8 +113,22 @@ export interface DueDelivery {
   body: string;
   attempts: number;
   url: string;
-  secret: string;
+  /** The secret as stored: open it with the store's SecretBox (`openSecret`). */
+  sealedSecret: string;
   leaseUntil: number;
+}
+
+/** Seals secrets for storage and opens them to sign (server/services/webhook-secrets.ts). */
+export interface SecretSealer {
+  seal(secret: string): string;
+  open(sealed: string): string;
+}
+
+export interface WebhooksOptions {
+  audit?: AuditLog;
+  box: SecretSealer;
+  /** Throws a DomainError when a webhook may not point at `url` (addresses the server must not reach). */
+  checkTarget?: (url: URL) => Promise<void>;
 }
 
 const toWebhook = (r: HookRow): Webhook => ({
@@ -165,16 +182,20 @@ const auditUrl = (u: string) => {
 
 export class Webhooks {
   private readonly audit: AuditLog;
+  private readonly box: SecretSealer;
+  private readonly checkTarget: (url: URL) => Promise<void>;
 
   constructor(
     private readonly db: Db,
-    audit?: AuditLog,
+    opts: WebhooksOptions,
   ) {
-    this.audit = audit ?? new AuditLog(db);
+    this.audit = opts.audit ?? new AuditLog(db);
+    this.box = opts.box;
+    this.checkTarget = opts.checkTarget ?? (async () => undefined);
   }
 
   /** Validates and stores a webhook; `secret` is in the answer only when it was generated here. */
-  add(input: unknown, by: Actor): { webhook: Webhook; secret?: string } {
+  async add(input: unknown, by: Actor): Promise<{ webhook: Webhook; secret?: string }> {
     const parsed = zNewWebhook.safeParse(input);
     if (!parsed.success) {
       const i = parsed.error.issues[0]!;
@@ -184,11 +205,13 @@ export class Webhooks {
     const secret = parsed.data.secret ?? randomBytes(32).toString('base64url');
     const events = [...new Set(parsed.data.events)];
     const url = new URL(parsed.data.url).toString();
+    await this.checkTarget(new URL(url));
+    const sealed = this.box.seal(secret);
     return write(this.db, () => {
       const id = Number(
         this.db
-          .prepare('INSERT INTO webhooks(url, secret, events, created_by) VALUES (?, ?, ?, ?)')
-          .run(url, secret, JSON.stringify(events), by.name).lastInsertRowid,
+          .prepare('INSERT INTO webhooks(url, secret, secret_sealed, events, created_by) VALUES (?, ?, 1, ?, ?)')
+          .run(url, sealed, JSON.stringify(events), by.name).lastInsertRowid,
       );
       this.audit.append({ actor: by, action: 'webhook.added', target: `webhook:${id}`, details: { id, url: auditUrl(url), events } });
       return { webhook: this.get(id)!, ...(generated ? { secret } : {}) };
@@ -237,14 +260,29 @@ export class Webhooks {
       const rows = this.db
         .prepare(
           `SELECT d.id, d.event, d.payload, d.attempts, w.url, w.secret FROM webhook_deliveries d JOIN webhooks w ON w.id = d.webhook_id
-           WHERE d.status = 'pending' AND d.next_attempt_at <= ? ORDER BY d.next_attempt_at LIMIT ?`,
+           WHERE d.status = 'pending' AND d.next_attempt_at <= ? AND w.secret_sealed = 1 ORDER BY d.next_attempt_at LIMIT ?`,
         )
         .all(now, limit) as { id: string; event: WebhookEvent; payload: string; attempts: number; url: string; secret: string }[];
       const lease = this.db.prepare('UPDATE webhook_deliveries SET next_attempt_at = ? WHERE id = ?');
       return rows.map((r) => {
         lease.run(now + leaseMs, r.id);
-        return { id: r.id, event: r.event, body: r.payload, attempts: r.attempts, url: r.url, secret: r.secret, leaseUntil: now + leaseMs };
+        return { id: r.id, event: r.event, body: r.payload, attempts: r.attempts, url: r.url, sealedSecret: r.secret, leaseUntil: now + leaseMs };
       });
+    });
+  }
+
+  /** The secret of a due delivery, to sign it; throws when it was sealed under another key. */
+  openSecret(d: DueDelivery): string {
+    return this.box.open(d.sealedSecret);
+  }
+
+  /** Seals every secret still stored in clear (archives from before sealing); returns how many. */
+  sealStoredSecrets(): number {
+    return write(this.db, () => {
+      const rows = this.db.prepare('SELECT id, secret FROM webhooks WHERE secret_sealed = 0').all() as Pick<HookRow, 'id' | 'secret'>[];
+      const upd = this.db.prepare('UPDATE webhooks SET secret = ?, secret_sealed = 1 WHERE id = ? AND secret_sealed = 0');
+      for (const r of rows) upd.run(this.box.seal(r.secret), r.id);
+      return rows.length;
     });
   }
 

@@ -36,7 +36,7 @@ describe('webhooks screen in Chromium', () => {
     });
     await new Promise<void>((r) => receiver.listen(0, '127.0.0.1', r));
     hooks = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}`;
-    hx = await startHarness('browser-webhooks');
+    hx = await startHarness('browser-webhooks', { env: { KWERENDA_WEBHOOK_ALLOW: '127.0.0.1' } }); // the receiver is on loopback
     admin = await hx.addUser('adam', 'admin');
   }, 600_000);
 

@@ -219,7 +219,7 @@ describe('OpenAPI description of the HTTP API', () => {
     it('webhooks, their deliveries and restrictions', async () => {
       const zCreated = z.object({ webhook: zWebhook, secret: z.string() }).strict();
       const created = zCreated.parse(
-        await (await api('/api/webhooks', admin, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ url: 'http://127.0.0.1:9/hook', events: ['ingest.file.failed'] }) })).json(),
+        await (await api('/api/webhooks', admin, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ url: 'https://example.invalid/hook', events: ['ingest.file.failed'] }) })).json(),
       );
       expect(created.webhook.disabledAt).toBeNull();
       const listed = z.object({ webhooks: z.array(zWebhook.strict()) }).parse(await json('/api/webhooks', admin));

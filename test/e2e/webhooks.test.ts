@@ -5,7 +5,8 @@
  *   `ingest.batch.completed` (then `document.restricted` once an admin restricts the document), each
  *   verified exactly as the README snippet verifies it; a stale timestamp or a changed body fails it;
  * - a receiver answering 500 first is retried and the delivery ends `delivered` after 2 attempts;
- * - a receiver that is down ends `failed` after the last attempt, with the reason recorded;
+ * - a receiver that is down ends `failed` after the last attempt, with a reason that names no
+ *   address or port; internal addresses the allow-list does not name are refused;
  * - no payload holds a file name, a path or text; the secret is never listed; changes are audited.
  * The dispatcher runs inside the server, as in `kwerenda serve`, with a short backoff.
  */
@@ -88,7 +89,8 @@ describe('webhooks', () => {
 
   beforeAll(async () => {
     dataDir = tempDir('webhooks');
-    rt = await createSearchRuntime(loadConfig({ KWERENDA_DATA_DIR: dataDir, KWERENDA_WORKERS: '1' }), {
+    // The receivers listen on loopback: reachable only because the allow-list names it.
+    rt = await createSearchRuntime(loadConfig({ KWERENDA_DATA_DIR: dataDir, KWERENDA_WORKERS: '1', KWERENDA_WEBHOOK_ALLOW: '127.0.0.1' }), {
       logger: silentLogger,
       webhooks: { pollMs: 50, baseDelayMs: 100, maxAttempts: 3, timeoutMs: 2000 },
     });
@@ -129,6 +131,12 @@ describe('webhooks', () => {
     const bad = await add({ url: 'ftp://127.0.0.1/x', secret: SECRET, events: all });
     expect(bad.status).toBe(400);
     expect(((await bad.json()) as { error: { message: string } }).error.message).toMatch(/http:\/\/ lub https:\/\//);
+    // A private or link-local address the allow-list does not name is refused, in any spelling.
+    for (const url of ['http://10.0.0.5:22/', 'http://169.254.169.254/latest/meta-data/', 'http://[::ffff:192.168.0.1]/', 'http://[::1]:6379/']) {
+      const internal = await add({ url, secret: SECRET, events: all });
+      expect(internal.status, url).toBe(400);
+      expect(((await internal.json()) as { error: { code: string } }).error.code).toBe('invalid_webhook');
+    }
 
     const listed = await call('/api/webhooks', admin).then((r) => r.text());
     expect(JSON.parse(listed).webhooks).toHaveLength(3);
@@ -182,7 +190,7 @@ describe('webhooks', () => {
 
     const downDone = await until(async () => (await deliveries(ids.down)).find((d) => d.status !== 'pending'));
     expect(downDone).toMatchObject({ event: 'ingest.batch.completed', status: 'failed', attempts: 3, lastStatus: null, nextAttemptAt: null });
-    expect(downDone.lastError).toMatch(/błąd połączenia/);
+    expect(downDone.lastError).toBe('nie udało się połączyć');
   });
 
   it('a new file of a restricted case sends document.restricted for its document as it becomes searchable', async () => {

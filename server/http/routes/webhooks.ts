@@ -1,7 +1,8 @@
 /**
  * Webhooks, for admins: list them, subscribe a URL to events, remove one, and read its recent
- * deliveries. The store validates and records every change in the audit trail; secrets never
- * leave it except once, in the answer that generated them.
+ * deliveries. The store validates (the URL against where webhooks may be sent, see
+ * services/webhook-target.ts) and records every change in the audit trail; secrets never leave it
+ * except once, in the answer that generated them.
  */
 import { Router, type Request } from 'express';
 import { DomainError } from '../../errors.js';
@@ -22,8 +23,8 @@ export function webhookRoutes(webhooks: Webhooks): Router {
   });
 
   /** `{url, events: [...], secret?}` → 201 `{webhook, secret?}` (secret only when generated). */
-  route(r, 'POST', '/webhooks', (req, res) => {
-    res.status(201).json(webhooks.add(req.body, actorOf(res)));
+  route(r, 'POST', '/webhooks', async (req, res) => {
+    res.status(201).json(await webhooks.add(req.body, actorOf(res)));
   });
 
   route(r, 'DELETE', '/webhooks/:id', (req, res) => {
