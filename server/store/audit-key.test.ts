@@ -9,6 +9,7 @@ import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { rechainAudit as rechain, tamperAudit as tamper } from '../../test/helpers/audit-tamper.js';
 import { tempDir } from '../../test/helpers/paths.js';
+import { ConfigError, loadConfig } from '../config.js';
 import { AUDIT_KEY_SETTING, createAuditKeyFile, readAuditKey, type AuditKey } from './audit-key.js';
 import { AuditLog } from './audit-log.js';
 import { anchorOf } from './audit-verify.js';
@@ -113,6 +114,8 @@ describe('the keyed audit chain and its anchor', () => {
     expect(() => createAuditKeyFile(path.join(dataDir, 'audit.key'), dataDir)).toThrow(/poza katalogiem danych/);
     expect(() => createAuditKeyFile(key.file, dataDir)).toThrow(/już istnieje/);
     expect(readAuditKey(key.file).id).toBe(key.id);
+    expect(() => loadConfig({ KWERENDA_DATA_DIR: dataDir, KWERENDA_AUDIT_KEY_FILE: path.join(dataDir, 'keys', 'audit.key') })).toThrow(ConfigError);
+    expect(loadConfig({ KWERENDA_DATA_DIR: dataDir, KWERENDA_AUDIT_KEY_FILE: key.file }).audit.keyFile).toBe(key.file);
     expect(() => log.startKeying(key, null)).toThrow(/już kluczowany/);
     // Moved away: an appender fails rather than write an entry the chain would flag as unkeyed.
     setSetting(db, AUDIT_KEY_SETTING, path.join(outside, 'moved.key'));
