@@ -200,7 +200,7 @@ class Lexer {
     const start = this.i;
     this.skipRegular();
     const word = Buffer.from(s.subarray(start, this.i)).toString('latin1');
-    if (/^[+-]?(\d+\.?\d*|\.\d+)$/.test(word)) return { t: 'operand', v: Number(word) };
+    if (/^[+-]?(?:\d+(?:\.\d*)?|\.\d+)$/.test(word)) return { t: 'operand', v: Number(word) };
     if (/^[+-]*[\d.]+$/.test(word)) return { t: 'operand', v: 0 }; // '--0', '1.2.3': lenient like pdf.js
     if (word === 'true' || word === 'false' || word === 'null') return { t: 'operand', v: null };
     return { t: 'op', v: word };

@@ -45,6 +45,13 @@ const CITY_NOMINATIVE: Record<string, string> = {
 /** Capitalised words that are not street names ("ul. Inwestor" is an OCR join, not a street). */
 const NOT_STREET = /^(?:Inwestor\w*|Wnioskodawc\w*|Decyzj\w*|Postanowieni\w*|Prezydent\w*|Nr|Dz|Znak)$/u;
 
+/** `s` without trailing spaces and tabs (a `[ \t]+$` pattern retries from every blank of a long run). */
+function trimBlanksEnd(s: string): string {
+  let end = s.length;
+  while (end > 0 && (s[end - 1] === ' ' || s[end - 1] === '\t')) end--;
+  return s.slice(0, end);
+}
+
 function abbreviation(keyword: string): string {
   if (keyword.startsWith('ul')) return 'ul.';
   if (keyword.startsWith('al')) return 'al.';
@@ -71,7 +78,7 @@ export function findAddresses(text: string): AddressFound[] {
       // Street without a number: keep only its first line, drop a trailing title word.
       const nl = name.search(/\r?\n/);
       if (nl >= 0) name = name.slice(0, nl);
-      name = name.replace(/[ \t]+$/, '');
+      name = trimBlanksEnd(name);
       end = kwEnd + (b[0].length - b[1].length) + name.length;
     }
     const street = squash(name);

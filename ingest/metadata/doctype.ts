@@ -69,9 +69,24 @@ function matchType(word: string, nextWord: string): { value: string } | null {
   return best ? { value: best.value } : null;
 }
 
-const DECISION_QUALIFIERS: [RegExp, string][] = [
+/**
+ * "odmawiam … pozwolenia na budowę": `lead`, then at most `gap` characters of the same clause
+ * (none of `stops`), then `tail`. Matched by `findGapped` in one pass over the candidate starts,
+ * not as one pattern with a lazy gap, which backtracks over every start on hostile text.
+ */
+interface Gapped {
+  lead: RegExp;
+  gap: number;
+  stops: string;
+  tail: RegExp;
+}
+
+const POZWOLENIE_NA_BUDOWE = /pozwoleni[a-z]*\s+na\s+budowe/y;
+const POZWOLENIE_NA_ROZBIORKE = /pozwoleni[a-z]*\s+na\s+rozbiorke/y;
+
+const DECISION_QUALIFIERS: [RegExp | Gapped, string][] = [
   [/o\s+odmowie\s+(?:ustalenia\s+)?warunk[a-z]*\s+zabudowy/, 'decyzja o odmowie ustalenia warunków zabudowy'],
-  [/o\s+odmowie\s[^;]{0,120}?pozwoleni[a-z]*\s+na\s+budowe/, 'decyzja o odmowie pozwolenia na budowę'],
+  [{ lead: /o\s+odmowie\s/g, gap: 120, stops: ';', tail: POZWOLENIE_NA_BUDOWE }, 'decyzja o odmowie pozwolenia na budowę'],
   [/o\s+odmowie(?![a-z])/, 'decyzja o odmowie'],
   [/o\s+warunkach\s+zabudowy/, 'decyzja o warunkach zabudowy'],
   [/o\s+pozwoleniu\s+na\s+budowe/, 'decyzja o pozwoleniu na budowę'],
@@ -82,22 +97,45 @@ const DECISION_QUALIFIERS: [RegExp, string][] = [
   [/o\s+wniesieniu\s+sprzeciwu/, 'sprzeciw'],
 ];
 
-const OPERATIVE: [RegExp, string][] = [
+const OPERATIVE: [RegExp | Gapped, string][] = [
   [/odmawiam\s+(?:ustalenia\s+)?warunkow\s+zabudowy/, 'decyzja o odmowie ustalenia warunków zabudowy'],
-  [/odmawiam\s[^.;]{0,200}?pozwoleni[a-z]*\s+na\s+budowe/, 'decyzja o odmowie pozwolenia na budowę'],
-  [/udzielam\s[^.;]{0,60}?pozwoleni[a-z]*\s+na\s+budowe/, 'decyzja o pozwoleniu na budowę'],
-  [/udzielam\s[^.;]{0,60}?pozwoleni[a-z]*\s+na\s+rozbiorke/, 'decyzja o pozwoleniu na rozbiórkę'],
+  [{ lead: /odmawiam\s/g, gap: 200, stops: '.;', tail: POZWOLENIE_NA_BUDOWE }, 'decyzja o odmowie pozwolenia na budowę'],
+  [{ lead: /udzielam\s/g, gap: 60, stops: '.;', tail: POZWOLENIE_NA_BUDOWE }, 'decyzja o pozwoleniu na budowę'],
+  [{ lead: /udzielam\s/g, gap: 60, stops: '.;', tail: POZWOLENIE_NA_ROZBIORKE }, 'decyzja o pozwoleniu na rozbiórkę'],
   [/ustalam\s+warunki\s+zabudowy/, 'decyzja o warunkach zabudowy'],
   [/ustalam\s+lokalizacj[a-z]*\s+inwestycji\s+celu\s+publicznego/, 'decyzja o ustaleniu lokalizacji inwestycji celu publicznego'],
   [/umarzam\s+postepowanie/, 'decyzja o umorzeniu postępowania'],
   [/wnosze\s+sprzeciw/, 'sprzeciw'],
 ];
 
+/** The first match of `rule` in `s`: where it starts and ends, or null. */
+function findRule(rule: RegExp | Gapped, s: string): { index: number; end: number } | null {
+  if (rule instanceof RegExp) {
+    const m = rule.exec(s);
+    return m ? { index: m.index, end: m.index + m[0].length } : null;
+  }
+  const { lead, gap, stops, tail } = rule;
+  lead.lastIndex = 0;
+  for (let m = lead.exec(s); m !== null; m = lead.exec(s)) {
+    const from = m.index + m[0].length;
+    const last = Math.min(s.length, from + gap);
+    for (let i = from; i <= last; i++) {
+      if (i > from && stops.includes(s[i - 1] ?? '')) break;
+      tail.lastIndex = i;
+      if (tail.test(s)) return { index: m.index, end: tail.lastIndex };
+    }
+    lead.lastIndex = m.index + 1;
+  }
+  return null;
+}
+
 const LETTER_SPACED = /(?:\p{L}[ ]{1,3}){3,30}\p{L}/uy;
 const WORD = /\p{L}[\p{L}|!01]{0,40}/uy;
 const NEXT_WORD = /[ \t]*([\p{L}\-]*)/uy;
 const MAX_LINES = 40;
 const MAX_CHARS = 4000;
+/** Heading lines are read up to this length: a line of page text can be any length. */
+const MAX_LINE_CHARS = 400;
 
 interface Line {
   start: number;
@@ -110,7 +148,7 @@ function topLines(text: string): Line[] {
   while (pos < text.length && pos < MAX_CHARS && lines.length < MAX_LINES) {
     const nl = text.indexOf('\n', pos);
     const end = nl < 0 ? text.length : nl;
-    if (text.slice(pos, end).trim() !== '') lines.push({ start: pos, end });
+    if (text.slice(pos, end).trim() !== '') lines.push({ start: pos, end: Math.min(end, pos + MAX_LINE_CHARS) });
     pos = end + 1;
   }
   return lines;
@@ -195,23 +233,23 @@ export function findDocType(text: string): DocTypeFound | null {
     const l = lines[j];
     if (!l) break;
     const s = text.slice(l.start, l.end).trim();
-    if (!/^(?:o\s|w\s+sprawie)/.test(fold(s)) && !/^\p{Lu}{2,}[\s\p{Lu}\p{P}\d]*$/u.test(s)) break;
+    if (!/^(?:o\s|w\s+sprawie)/.test(fold(s)) && !/^\p{Lu}{2}[\s\p{Lu}\p{P}\d]*$/u.test(s)) break;
     regionEnd = l.end;
   }
   const region = fold(text.slice(chosen.end, regionEnd));
-  for (const [re, value] of DECISION_QUALIFIERS) {
-    const q = re.exec(region);
+  for (const [rule, value] of DECISION_QUALIFIERS) {
+    const q = findRule(rule, region);
     if (q) {
       result.value = value;
-      result.end = chosen.end + q.index + q[0].length;
+      result.end = chosen.end + q.end;
       return result;
     }
   }
   // Operative part ("… zatwierdzam projekt budowlany i udzielam pozwolenia na budowę …").
   const body = fold(text.slice(chosen.end, chosen.end + 8000));
   let firstAt = Infinity;
-  for (const [re, value] of OPERATIVE) {
-    const o = re.exec(body);
+  for (const [rule, value] of OPERATIVE) {
+    const o = findRule(rule, body);
     if (o && o.index < firstAt) {
       firstAt = o.index;
       result.value = value;
