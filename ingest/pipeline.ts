@@ -17,7 +17,7 @@ import { ocrPage, type OcrPageInput, type OcrPageOptions } from './extract/ocr-p
 import { SHORT_TEXT_CHARS } from './extract/pdf-protocol.js';
 import { PdfSession } from './extract/pdf-session.js';
 import type { OcrEngine } from './extract/ocr-engine.js';
-import { extractMetadata } from './metadata/index.js';
+import { DEFAULT_STEP_TIMEOUT_MS, MetadataRunner } from './metadata/runner.js';
 import { PageChunks } from './page-chunks.js';
 import { layoutPage } from './text/layout.js';
 import type { MetaValue, PageResult, RawWord } from './types.js';
@@ -43,6 +43,17 @@ export interface PipelineContext {
    * already present, whose earlier run may have stopped before this step.
    */
   afterReady?: (documentId: number) => Promise<void>;
+  /** Reads metadata off the main thread under a time limit; default one runner shared by the process. */
+  metadata?: MetadataRunner;
+}
+
+let sharedMetadata: MetadataRunner | null = null;
+
+/** The process's metadata runner: one worker thread, reused by every document of every batch. */
+function metadataRunner(ctx: PipelineContext): MetadataRunner {
+  if (ctx.metadata) return ctx.metadata;
+  sharedMetadata ??= new MetadataRunner({ stepTimeoutMs: DEFAULT_STEP_TIMEOUT_MS });
+  return sharedMetadata;
 }
 
 export type FileOutcome = { status: 'ingested' | 'present'; documentId: number };
@@ -123,7 +134,9 @@ export async function ingestFile(ctx: PipelineContext, fileId: number): Promise<
     });
 
     ledger.update(fileId, { stage: 'index' });
-    await indexDocument(ctx, doc.id, row.path, sidecar, chunks);
+    const unread = await indexDocument(ctx, doc.id, row.path, sidecar, chunks);
+    // The document is kept with the fields that could not be read left unknown; the reason stays on its file.
+    if (unread) ledger.update(fileId, { error_code: 'metadata_incomplete', error: unread });
     await ctx.afterReady?.(doc.id);
     ledger.update(fileId, { status: 'ingested', stage: 'done' });
     return { status: 'ingested', documentId: doc.id };
@@ -132,17 +145,23 @@ export async function ingestFile(ctx: PipelineContext, fileId: number): Promise<
   }
 }
 
-/** Metadata, chunks and embeddings (most made while the pages came in), then the making-visible transaction. */
+/**
+ * Metadata, chunks and embeddings (most made while the pages came in), then the making-visible
+ * transaction. Returns why some metadata could not be read, or null.
+ */
 async function indexDocument(
   ctx: PipelineContext,
   documentId: number,
   filePath: string,
   sidecar: DmsMetadata | null,
   early: PageChunks,
-): Promise<void> {
+): Promise<string | null> {
   const pages = ctx.archive.pages(documentId);
   const folderNames = path.dirname(path.resolve(filePath)).split(path.sep).filter(Boolean).slice(-3).reverse();
-  const extracted = extractMetadata(pages, { folderNames, caseOverride: ctx.caseOverride ?? undefined });
+  const { values: extracted, reason } = await metadataRunner(ctx).extract(
+    pages.map((p) => ({ page: p.page, text: p.text })),
+    { folderNames, caseOverride: ctx.caseOverride ?? undefined },
+  );
   // Precedence: --case on the command line, then the DMS sidecar, then what was read; all are kept.
   const cli = extracted.filter((m) => m.origin === 'cli');
   const metadata = [...cli, ...(sidecar ? dmsMetaValues(sidecar) : []), ...extracted.filter((m) => m.origin !== 'cli')];
@@ -159,6 +178,7 @@ async function indexDocument(
     vectors,
     external: sidecar ? { id: sidecar.externalId, url: sidecar.externalUrl } : null,
   });
+  return reason;
 }
 
 /** The heading line the document type was read from ("DECYZJA NR 123/2019"), else none. */

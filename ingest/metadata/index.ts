@@ -6,7 +6,7 @@
  * the heading), dates (the document date first), parcels, addresses, investors. Every value from
  * page text has `raw === pageText.slice(start, end)`. Nothing here throws.
  */
-import type { MetaValue } from '../types.js';
+import type { MetaKind, MetaValue } from '../types.js';
 import { safely, overlapsAny, type Found } from './common.js';
 import { findAddresses } from './addresses.js';
 import { documentDateIndex, findDates } from './dates.js';
@@ -72,14 +72,8 @@ function dedupe(values: MetaValue[], key: (v: MetaValue) => string): MetaValue[]
 }
 
 function caseNumbers(pages: PageText[], ctx: ExtractContext, spans: Map<number, Found[]>): MetaValue[] {
-  const head: MetaValue[] = [];
-  const override = typeof ctx.caseOverride === 'string' ? ctx.caseOverride.trim() : '';
-  const taken = new Set<string>();
-  if (override !== '') {
-    const value = normaliseSignature(override) ?? override;
-    head.push({ kind: 'caseNumber', value, raw: ctx.caseOverride ?? override, page: null, start: null, end: null, origin: 'cli' });
-    taken.add(value);
-  }
+  const head: MetaValue[] = overrideCaseNumber(ctx);
+  const taken = new Set<string>(head.map((v) => v.value));
   const folders = Array.isArray(ctx.folderNames) ? ctx.folderNames : [];
   for (const name of folders) {
     if (typeof name !== 'string') continue;
@@ -184,21 +178,49 @@ function investors(pages: PageText[]): MetaValue[] {
   return dedupe(out, (v) => v.value);
 }
 
-/** All metadata of one document (its pages in order), with provenance. Never throws. */
-export function extractMetadata(pages: PageText[], ctx?: ExtractContext): MetaValue[] {
+/** The kinds of metadata in the order `extractMetadata` returns them; each is read by one step. */
+export const METADATA_KINDS: readonly MetaKind[] = ['caseNumber', 'docType', 'date', 'parcel', 'address', 'investor'];
+
+/** Signature spans per page: dates and parcels inside a signature are not read as such. */
+export type SignatureSpans = Map<number, Found[]>;
+
+/**
+ * One step of `extractMetadata`: the values of one kind. The caseNumber step fills `spans`, which
+ * the date and parcel steps read (empty when the caseNumber step did not run). Never throws.
+ */
+export function extractMetadataKind(kind: MetaKind, pages: PageText[], ctx: ExtractContext | undefined, spans: SignatureSpans): MetaValue[] {
   try {
     const list = cleanPages(pages);
     const c: ExtractContext = ctx && typeof ctx === 'object' ? ctx : {};
-    const spans = new Map<number, Found[]>();
-    return [
-      ...safely(() => caseNumbers(list, c, spans)),
-      ...safely(() => docType(list)),
-      ...safely(() => dates(list, spans)),
-      ...safely(() => parcels(list, spans)),
-      ...safely(() => addresses(list)),
-      ...safely(() => investors(list)),
-    ];
+    switch (kind) {
+      case 'caseNumber':
+        return safely(() => caseNumbers(list, c, spans));
+      case 'docType':
+        return safely(() => docType(list));
+      case 'date':
+        return safely(() => dates(list, spans));
+      case 'parcel':
+        return safely(() => parcels(list, spans));
+      case 'address':
+        return safely(() => addresses(list));
+      case 'investor':
+        return safely(() => investors(list));
+    }
   } catch {
     return [];
   }
+}
+
+/** The case number given on the command line, as the caseNumber step puts it first; none without one. */
+export function overrideCaseNumber(ctx: ExtractContext | undefined): MetaValue[] {
+  const override = typeof ctx?.caseOverride === 'string' ? ctx.caseOverride.trim() : '';
+  if (override === '') return [];
+  const value = normaliseSignature(override) ?? override;
+  return [{ kind: 'caseNumber', value, raw: ctx?.caseOverride ?? override, page: null, start: null, end: null, origin: 'cli' }];
+}
+
+/** All metadata of one document (its pages in order), with provenance. Never throws. */
+export function extractMetadata(pages: PageText[], ctx?: ExtractContext): MetaValue[] {
+  const spans: SignatureSpans = new Map();
+  return METADATA_KINDS.flatMap((kind) => extractMetadataKind(kind, pages, ctx, spans));
 }
