@@ -117,9 +117,11 @@ function mergePeriods(periods: Period[]): Period {
 
 const STREET_KEYWORD = /(?<![\p{L}])(?:ul\.?|ulic\p{L}*|al\.|alej\p{L}*|pl\.|plac\p{L}*|os\.|osiedl\p{L}*)\s+/giu;
 
+const STREET_NAME_RE = new RegExp(`(${STREET_KEYWORD.source})((?:\\p{L}+\\s+){0,2}\\p{L}+)`, 'giu');
+
 /** Upper-cases the first letter of up to three words after a street keyword, up to a stop word (same length). */
 function capitaliseStreets(s: string): string {
-  return s.replace(new RegExp(`(${STREET_KEYWORD.source})((?:\\p{L}+\\s+){0,2}\\p{L}+)`, 'giu'), (_m, kw: string, name: string) => {
+  return s.replace(STREET_NAME_RE, (_m, kw: string, name: string) => {
     let stop = false;
     return kw + name.replace(/\p{L}+/gu, (w) => {
       stop ||= STOP_WORDS.has(fold(w));
@@ -130,7 +132,14 @@ function capitaliseStreets(s: string): string {
 
 /** "Kwiatowej" → "Kwiatowa", "Średzkiej" → "Średzka": the nominative of adjectival street names. */
 function streetNominative(value: string): string {
-  return value.replace(/(\p{L}{2,}[kg])iej(?=\s|$)/gu, '$1a').replace(/(\p{L}{3,})ej(?=\s|$)/gu, '$1a');
+  // Word by word: a pattern ending in (?=\s|$) would retry from every letter of a long word.
+  return value.replace(/\p{L}+/gu, (w, at: number) => {
+    const next = value[at + w.length];
+    if (next !== undefined && !/\s/.test(next)) return w;
+    if (w.length >= 6 && /[kg]iej$/.test(w)) return `${w.slice(0, -3)}a`;
+    if (w.length >= 5 && w.endsWith('ej')) return `${w.slice(0, -2)}a`;
+    return w;
+  });
 }
 
 /** A street name typed without "ul." ("partyzantow 76", "sudecka 128"): adjectival or genitive ending + house number. */
@@ -143,9 +152,9 @@ const titleCase = (words: string[]): string => words.map((w) => w.charAt(0).toUp
 
 const LEGAL = String.raw`(?:[Ss]p\.\s?z\s?o\.\s?o\.(?:\s?[Ss]p\.\s?[Kk]\.)?|S\.\s?A\.|[Ss]p\.\s?[JjKk]\.)`;
 /** Up to five words before a legal form; words are checked one by one (a question may be lower case). */
-const COMPANY_RE = new RegExp(String.raw`((?:[\p{L}\d][\p{L}\d&'-]*\s+){1,5})${LEGAL}`, 'gu');
+const COMPANY_RE = new RegExp(String.raw`(?<![\p{L}\d&'-])((?:[\p{L}\d][\p{L}\d&'-]*\s+){1,5})${LEGAL}`, 'gu');
 /** An organisation with a quoted name: Spółdzielnia Mieszkaniowa „Nadodrze”. */
-const QUOTED_RE = /((?:\p{Lu}\p{L}+\s+){1,4})[„"«]([^”"»\n]{1,40})[”"»]/gu;
+const QUOTED_RE = /(?<!\p{L})((?:\p{Lu}\p{L}+\s+){1,4})[„"«]([^„«”"»\n]{1,40})[”"»]/gu;
 const NAME_WORD = String.raw`\p{Lu}\p{Ll}+(?:-\p{Lu}\p{Ll}+)?`;
 const NAME_RE = new RegExp(
   String.raw`(?<![\p{L}\p{N}])(?:(?:Pan(?:a|u|em|i|ią)?|Państwa)\s+)?(${NAME_WORD})\s+(${NAME_WORD})(?:\s+(${NAME_WORD}))?`,
@@ -202,9 +211,9 @@ function docTypesOf(folded: string[]): string[] {
 // ---------------------------------------------------------------- whole case and leftovers
 
 const WHOLE_CASE = new RegExp(
-  String.raw`(?:wszystk\p{L}*|cal[aey]\p{L}{0,3}|calosc\p{L}*|komplet\p{L}*|peln[aey]\p{L}{0,2})\s+(?:\p{L}+\s+)?` +
+  String.raw`(?<!\p{L})(?:(?:wszystk\p{L}*|cal[aey]\p{L}{0,3}|calosc\p{L}*|komplet\p{L}*|peln[aey]\p{L}{0,2})\s+(?:\p{L}+\s+)?` +
     String.raw`(?:pism\p{L}*|dokument\p{L}*|akt[ay]?|material\p{L}*|korespondencj\p{L}*|teczk\p{L}*)(?!\p{L})` +
-    String.raw`|(?:wszystk\p{L}*|cal[aey]\p{L}{0,3})\s+spraw\p{L}*|akta\s+sprawy|wszystko\s+(?:w\s+sprawie|dla|o|z)(?!\p{L})`,
+    String.raw`|(?:wszystk\p{L}*|cal[aey]\p{L}{0,3})\s+spraw\p{L}*|akta\s+sprawy|wszystko\s+(?:w\s+sprawie|dla|o|z)(?!\p{L}))`,
   'u',
 );
 /** Words that only say "documents" in a whole-case question. */

@@ -214,15 +214,16 @@ function streetWordCases(w: string): string[] {
   return [w];
 }
 
+/** On an address with its whitespace squashed: single spaces keep the lazy name from retrying over blank runs. */
 const ADDRESS_RE =
-  /^\s*(?:przy\s+|na\s+)?(?:(?:ul|al|pl|os)\.?\s+|(?:ulic|alej|plac|osiedl)\p{L}*\s+)?(.+?)(?:\s+(?:nr\.?\s*)?(\d{1,4}[a-z]?(?:\s?[/-]\s?\d{1,4}[a-z]?)?))?\s*$/iu;
+  /^(?:przy |na )?(?:(?:ul|al|pl|os)\.? |(?:ulic|alej|plac|osiedl)\p{L}* )?(.+?)(?: (?:nr\.? ?)?(\d{1,4}[a-z]?(?: ?[/-] ?\d{1,4}[a-z]?)?))?$/iu;
 
 /**
  * Phrase forms of an address ("ul. Kwiatowa 12"): the street name in the cases documents write it
  * in ("przy ul. Kwiatowej 12"), followed by the house number, one phrase each.
  */
 export function addressForms(address: string): TermForm[] {
-  const m = ADDRESS_RE.exec(typeof address === 'string' ? address.slice(0, 200) : '');
+  const m = ADDRESS_RE.exec(typeof address === 'string' ? address.slice(0, 200).replace(/\s+/g, ' ').trim() : '');
   if (!m?.[1]) return [];
   const words = fold(m[1]).split(/[\s,]+/).filter((w) => /[\p{L}\p{N}]/u.test(w)).slice(0, 6);
   const number = m[2] ? fold(m[2]).replace(/\s+/g, '') : '';
