@@ -23,7 +23,7 @@ import type { AuditLog } from '../store/audit-log.js';
 import type { Sessions } from '../store/sessions.js';
 import type { Actor, Users } from '../store/users.js';
 import { identify } from './auth.js';
-import { anonymousBodyDeadline } from './node-server.js';
+import { anonymousBodyDeadline, closeIfBodyUnread } from './node-server.js';
 import { errorHandler, notFoundHandler } from './errors.js';
 import { agentRoutes } from './routes/agent.js';
 import { auditRoutes, type AuditDeps } from './routes/audit.js';
@@ -118,6 +118,10 @@ export function createApp(deps: AppDeps): express.Express {
   app.disable('x-powered-by');
   app.set('query parser', 'simple');
   app.set('trust proxy', deps.security.trustProxy);
+  app.use((req, res, next) => {
+    closeIfBodyUnread(req, res); // a 401 must not wait for (or hold a socket for) an unread body
+    next();
+  });
   app.use(
     helmet({
       contentSecurityPolicy: { useDefaults: false, directives: UI_CSP },

@@ -58,8 +58,8 @@ const hasBody = (req: http.IncomingMessage) =>
  * socket, and answers both with a 408 (the default, 5 minutes, cuts off the first; 30 minutes held
  * the second). The second is handled where the caller is known instead: headers must arrive within
  * `HEADERS_TIMEOUT_MS`; the API authenticates before it reads any body, and an answer given before
- * the request's body was read (a 401, 403, 404, 413 …) closes the connection, so Node does not
- * drain the rest; the one body read from an unknown caller, a sign-in, has
+ * the request's body was read (a 401, 403, 404, 413 …) closes the connection (`closeIfBodyUnread`),
+ * so Node does not drain the rest; the one body read from an unknown caller, a sign-in, has
  * `ANONYMOUS_BODY_TIMEOUT_MS` (`anonymousBodyDeadline`). Idle keep-alive connections close after 5 s,
  * and TCP keep-alive probes drop peers that vanished mid-request.
  */
@@ -68,14 +68,18 @@ export function limitSlowClients(server: http.Server): void {
   server.requestTimeout = 0;
   server.keepAliveTimeout = 5_000;
   server.on('connection', (socket: import('node:net').Socket) => socket.setKeepAlive(true, 60_000));
-  // Before the app's own listener, which may answer at once (a 401 from the first middleware).
-  server.prependListener('request', (req: http.IncomingMessage, res: http.ServerResponse) => {
-    const writeHead = res.writeHead;
-    res.writeHead = function (this: http.ServerResponse, ...args: unknown[]) {
-      if (!req.complete && hasBody(req) && !res.headersSent) res.setHeader('Connection', 'close');
-      return (writeHead as (...a: unknown[]) => http.ServerResponse).apply(this, args);
-    } as typeof res.writeHead;
-  });
+}
+
+/**
+ * An answer given before the request's body was read in full closes the connection, so Node does
+ * not drain (and wait for) the rest. The app installs it before anything else can answer.
+ */
+export function closeIfBodyUnread(req: http.IncomingMessage, res: http.ServerResponse): void {
+  const writeHead = res.writeHead;
+  res.writeHead = function (this: http.ServerResponse, ...args: unknown[]) {
+    if (!req.complete && hasBody(req) && !res.headersSent) res.setHeader('Connection', 'close');
+    return (writeHead as (...a: unknown[]) => http.ServerResponse).apply(this, args);
+  } as typeof res.writeHead;
 }
 
 /**

@@ -43,6 +43,10 @@ export const zFileView = z
     detected: z.string().nullable(),
     documentId: z.number().int().nullable(),
     error: z.object({ code: z.string(), reason: z.string().meta({ description: 'Polish, for the records staff' }) }).nullable(),
+    withheld: z
+      .literal(true)
+      .optional()
+      .meta({ description: "The file's document is restricted from the caller: name, size, type and document id withheld (name is a placeholder)" }),
   })
   .meta({ id: 'IngestFile' }) satisfies z.ZodType<FileView>;
 
