@@ -7,15 +7,16 @@ import type { Actor } from '../store/users.js';
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Viewer } from '../domain/types.js';
-import { DomainError, ingestMessage, type IngestFailureCode } from '../errors.js';
+import { DomainError } from '../errors.js';
 import type { Logger } from '../log.js';
 import type { JobQueue } from '../queue/queue.js';
-import { accessSql } from '../search/sqlite/access.js';
-import type { BatchSummary, FileStatus, Ledger, LedgerFile } from '../store/ledger.js';
+import type { BatchSummary, Ledger, LedgerFile } from '../store/ledger.js';
 import { ingestJobId, type IngestService } from './ingest.service.js';
 import { createStaging, sweepStaging, type Staging } from './upload-staging.js';
+import { fileView, hiddenDocuments, type FileView } from './upload-views.js';
 
 export { safeRelative, type Staging } from './upload-staging.js';
+export { WITHHELD_NAME, type FileView } from './upload-views.js';
 
 /** Upload limits; beyond them the HTTP layer answers 413. */
 export interface UploadLimits {
@@ -47,25 +48,6 @@ export interface BatchView {
   status: 'running' | 'done' | 'interrupted';
   summary: BatchSummary;
 }
-
-export interface FileView {
-  id: number;
-  /** Path inside the upload (folder uploads keep their folders); the full path for CLI batches. */
-  name: string;
-  size: number | null;
-  status: FileStatus;
-  stage: string;
-  pagesDone: number;
-  pagesTotal: number | null;
-  detected: string | null;
-  documentId: number | null;
-  error: { code: string; reason: string } | null;
-  /** Present (true) when the file's document is restricted from the viewer: name, size, type and id withheld. */
-  withheld?: true;
-}
-
-/** The name shown for a file whose document the viewer may not read. */
-export const WITHHELD_NAME = '(dokument o ograniczonym dostępie)';
 
 export class UploadService {
   readonly limits: UploadLimits;
@@ -204,22 +186,8 @@ export class UploadService {
     }
     if (!batch) throw new DomainError('batch_not_found', 'nie ma takiej partii', 404);
     const files = this.deps.ledger.files(id);
-    const hidden = this.hiddenDocuments(files, viewer);
-    return { batch, files: files.map((f) => this.fileView(f, hidden)) };
-  }
-
-  /** The documents of `files` that `viewer` may not read (restricted to others). */
-  private hiddenDocuments(files: LedgerFile[], viewer: Viewer): Set<number> {
-    const ids = [...new Set(files.flatMap((f) => (f.document_id === null ? [] : [f.document_id])))];
-    if (ids.length === 0) return new Set();
-    const a = accessSql(viewer);
-    const visible = new Set(
-      this.deps.ledger.db
-        .prepare(`SELECT d.id FROM documents d WHERE d.id IN (SELECT value FROM json_each(?))${a.sql}`)
-        .pluck()
-        .all(JSON.stringify(ids), ...a.params) as number[],
-    );
-    return new Set(ids.filter((d) => !visible.has(d)));
+    const hidden = hiddenDocuments(this.deps.ledger.db, files, viewer);
+    return { batch, files: files.map((f) => fileView(f, this.stagingRoot, hidden)) };
   }
 
   private batchView(id: number): BatchView | undefined {
@@ -229,46 +197,6 @@ export class UploadService {
     if (!b) return undefined;
     const status = b.status === 'running' && !this.deps.ledger.batchLive(id) ? 'interrupted' : b.status;
     return { id: b.id, startedAt: b.started_at, finishedAt: b.finished_at, status, summary: this.deps.ledger.summary(id) };
-  }
-
-  private fileView(f: LedgerFile, hidden: ReadonlySet<number>): FileView {
-    if (f.document_id !== null && hidden.has(f.document_id)) {
-      // The file became a document this viewer may not read. Its row stays, with its status and
-      // progress, so the batch still adds up for whoever watches it; but its name and folders (which
-      // often carry the case, the parties, the very thing restricted), size, type and document id
-      // are withheld, as the document routes answer such a document like a missing one.
-      return {
-        id: f.id,
-        name: WITHHELD_NAME,
-        size: null,
-        status: f.status,
-        stage: f.stage,
-        pagesDone: f.pages_done,
-        pagesTotal: f.pages_total,
-        detected: null,
-        documentId: null,
-        error: null,
-        withheld: true,
-      };
-    }
-    const staged = this.isStaged(f.path);
-    // Staged files live in staging/<upload>/<name as uploaded>.
-    const name = staged ? path.relative(this.stagingRoot, f.path).split(path.sep).slice(1).join('/') : f.path;
-    return {
-      id: f.id,
-      name,
-      size: f.size,
-      status: f.status,
-      stage: f.stage,
-      pagesDone: f.pages_done,
-      pagesTotal: f.pages_total,
-      detected: f.detected,
-      documentId: f.document_id,
-      error:
-        f.status === 'failed'
-          ? { code: f.error_code ?? 'internal', reason: f.error ?? ingestMessage((f.error_code ?? 'internal') as IngestFailureCode) }
-          : null,
-    };
   }
 
   /** Re-queues a failed file in its own batch; resolves once it is queued. */
