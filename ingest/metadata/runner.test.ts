@@ -3,6 +3,7 @@
  * thread, and when a step runs past its limit keeps every other field and says which it lost.
  * Runs the compiled worker (dist/).
  */
+import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -36,7 +37,8 @@ const REAL = pathToFileURL(path.resolve('dist/ingest/metadata/index.js')).href;
 const standIn = path.join(dir, 'stand-in.mjs');
 fs.writeFileSync(
   standIn,
-  `import fs from 'node:fs';
+  `import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
 import { parentPort } from 'node:worker_threads';
 import { extractMetadataKind } from ${JSON.stringify(REAL)};
 fs.appendFileSync(${JSON.stringify(starts)}, 'x');
@@ -109,5 +111,16 @@ describe('MetadataRunner', () => {
     } finally {
       await runner.close();
     }
+  });
+
+  it('an idle runner does not keep the process alive (a CLI ingest exits when done)', () => {
+    const runner = pathToFileURL(path.resolve('dist/ingest/metadata/runner.js')).href;
+    const script = `import(${JSON.stringify(runner)}).then(async ({ MetadataRunner }) => {
+      const out = await new MetadataRunner({ stepTimeoutMs: 30000 }).extract([{ page: 1, text: 'DECYZJA' }]);
+      console.log(out.values.find((v) => v.kind === 'docType').value);
+    });`;
+    const child = spawnSync(process.execPath, ['-e', script], { encoding: 'utf8', timeout: 60_000 });
+    expect(child.signal, 'still running after a minute').toBeNull();
+    expect(child.stdout.trim()).toBe('decyzja');
   });
 });

@@ -145,8 +145,6 @@ export class MetadataRunner {
   private ensureWorker(): Worker {
     if (this.worker) return this.worker;
     const w = new Worker(this.opts.workerFile ?? defaultWorkerFile());
-    // Idle, the thread does not keep the process alive; a running job's timer does.
-    w.unref();
     w.on('message', (r: MetadataStepReply) => {
       if (w === this.worker) this.active?.reply(r);
     });
@@ -158,6 +156,9 @@ export class MetadataRunner {
       this.worker = null;
       this.active?.fail();
     });
+    // Idle, the thread does not keep the process alive; a running job's timer does. (After the
+    // listeners: adding a 'message' listener refs the thread again.)
+    w.unref();
     this.worker = w;
     return w;
   }
