@@ -9,7 +9,7 @@ import { foldForIndex } from '../../ingest/text/fold.js';
 import { PlannerError, zPlan } from '../agent/plan.js';
 import { loadConfig } from '../config.js';
 import { groundPlan, type ExistsInArchive } from './grounding.js';
-import { LlmPlanner } from './llm-planner.js';
+import { LlmPlanner, stripFence } from './llm-planner.js';
 import { planJsonSchema } from './plan-schema.js';
 
 let stub: OpenAiStub;
@@ -97,6 +97,17 @@ describe('LlmPlanner: requests', () => {
 });
 
 describe('LlmPlanner: bad output', () => {
+  it('reads a plan wrapped in a Markdown fence, and leaves anything else as it came', () => {
+    expect(JSON.parse(stripFence('```json\n{"a": 1}\n```'))).toEqual({ a: 1 });
+    expect(JSON.parse(stripFence('  ```JSON {"a": [1, 2]} ```\n'))).toEqual({ a: [1, 2] });
+    expect(JSON.parse(stripFence('```\n{"b": "x"}\n```'))).toEqual({ b: 'x' });
+    expect(stripFence('{"a": 1}')).toBe('{"a": 1}');
+    expect(stripFence('```json {"a": 1}')).toBe('```json {"a": 1}');
+    // A reply of blank runs between fences (the shape that made the old pattern backtrack) ends at once.
+    const hostile = '```' + ' \n'.repeat(50_000) + 'x' + ' '.repeat(50_000);
+    expect(stripFence(hostile)).toBe(hostile);
+  });
+
   it('repairs malformed JSON once, telling the model what was wrong', async () => {
     stub.enqueue(reply.invalidJson(), reply.json(GOOD));
     expect(await planner().plan(QUESTION, {})).toEqual(GOOD);

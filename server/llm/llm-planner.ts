@@ -99,7 +99,12 @@ function usable(step: PlanStep): PlanStep | null {
 }
 
 /** Some servers wrap JSON in a Markdown fence despite the schema. */
-function stripFence(raw: string): string {
-  const m = /^\s*```(?:json)?\s*([\s\S]*?)\s*```\s*$/i.exec(raw);
-  return m?.[1] ?? raw;
+export function stripFence(raw: string): string {
+  // String operations, not one pattern: the reply's length is the model server's to choose, and a
+  // fence pattern with lazy gaps between blank runs backtracks polynomially on long blank runs.
+  const t = raw.trim();
+  if (!t.startsWith('```') || t.length < 6 || !t.endsWith('```')) return raw;
+  let body = t.slice(3, -3);
+  if (body.slice(0, 4).toLowerCase() === 'json') body = body.slice(4);
+  return body.trim();
 }

@@ -88,7 +88,13 @@ export function groupsOf(claim: unknown): string[] {
 export function ssoUserName(claim: unknown, subject: string): string {
   const raw = typeof claim === 'string' ? claim.normalize('NFC').trim() : '';
   // 56 leaves room for the "-sso2"… suffix that makes a taken name unique (64 at most).
-  const cleaned = raw.replace(/[^\p{L}\p{N}._@-]+/gu, '-').replace(/^-+|-+$/g, '').slice(0, 56);
+  // Cut before trimming: the claim's length is the provider's to choose.
+  let cleaned = raw.slice(0, 256).replace(/[^\p{L}\p{N}._@-]+/gu, '-');
+  let from = 0;
+  let to = cleaned.length;
+  while (from < to && cleaned[from] === '-') from++;
+  while (to > from && cleaned[to - 1] === '-') to--;
+  cleaned = cleaned.slice(from, to).slice(0, 56);
   return cleaned !== '' ? cleaned : `sso-${createHash('sha256').update(subject).digest('hex').slice(0, 12)}`;
 }
 
