@@ -156,7 +156,7 @@ export function appDeps(rt: SearchRuntime): AppDeps {
     users: rt.users,
     logger: rt.logger,
     uploads: rt.uploads,
-    audit: { searches: rt.searches, verdicts: rt.verdicts, users: rt.users, log: rt.auditLog, backend: rt.backend },
+    audit: { searches: rt.searches, verdicts: rt.verdicts, users: rt.users, log: rt.auditLog, backend: rt.backend, pesel: rt.pesel },
     overview: new OverviewService(rt.db, rt.elasticsearch !== null),
     restrictions: rt.restrictions,
     ...(rt.elasticsearch ? { searchIndexApplied: searchIndexApplied(rt.elasticsearch) } : {}),

@@ -54,6 +54,8 @@ export function copyFileAtomic(source: string, target: string): void {
   fs.mkdirSync(path.dirname(target), { recursive: true });
   const tmp = `${target}.${process.pid}.tmp`;
   fs.copyFileSync(source, tmp);
+  // copyFileSync keeps the source's mode; the archive's copy is private like the rest of the data dir.
+  fs.chmodSync(tmp, 0o600);
   fs.renameSync(tmp, target);
 }
 

@@ -201,10 +201,16 @@ describe('bounded HTTP fuzz run', () => {
 
       const changed = watched.filter((t) => after[t] !== before[t]);
       if (res && res.status >= 400) {
-        // A rejected request writes nothing; a failed login leaves exactly its own audit entry.
+        // A rejected request writes nothing; a failed login leaves exactly its own audit entry, and a
+        // refused authorization at most one auth.denied entry (fewer when a flood is thinned out).
         const loginFailure = code === 'invalid_credentials' || code === 'login_locked';
-        const allowed = loginFailure ? ['audit_events', 'login_attempts'] : [];
+        const denial = code === 'unauthorized' || code === 'forbidden' || code === 'csrf';
+        const allowed = loginFailure ? ['audit_events', 'login_attempts'] : denial ? ['audit_events'] : [];
         const wrong = changed.filter((t) => !allowed.includes(t));
+        if (denial) {
+          const added = rt.db.prepare('SELECT action FROM audit_events WHERE seq > ?').all(auditBefore) as { action: string }[];
+          if (added.length > 1 || added.some((a) => a.action !== 'auth.denied')) problems.push(`${tag}: refusal logged as ${JSON.stringify(added)}`);
+        }
         if (wrong.length > 0) {
           const added = rt.db.prepare('SELECT action, actor_name, target FROM audit_events WHERE seq > ?').all(auditBefore);
           problems.push(`${tag}: rejected (${res.status} ${code}) but wrote ${wrong.map((t) => `${t} ${before[t]}→${after[t]}`).join(', ')} ${JSON.stringify(added)}`);

@@ -118,11 +118,15 @@ describe('a restricted case over HTTP', () => {
     await json(await call('adam', '/api/restrictions', { body: { scope: 'case', value: SIG, principals: [{ kind: 'user', value: 'nieznany' }] } }), 400);
     await json(await call('adam', '/api/restrictions', { body: { scope: 'folder', value: 'względna/ścieżka', principals: [{ kind: 'role', value: 'clerk' }] } }), 400);
     const events = await json<{ events: { action: string; actorName: string; details: Record<string, unknown> }[] }>(
-      await call('sonia', '/api/audit/events?action=restriction.added'),
+      await call('adam', '/api/audit/events?action=restriction.added'),
     );
     expect(events.events).toEqual([
       expect.objectContaining({ actorName: 'adam', details: expect.objectContaining({ id: ruleId, scope: 'case', value: SIG, principals: [{ kind: 'user', value: 'anna' }] }) }),
     ]);
+    // A supervisor the rule does not name sees that a rule was added, not what it covers or whom it admits.
+    const seen = await json<{ events: { actorName: string; details: Record<string, unknown> }[] }>(await call('sonia', '/api/audit/events?action=restriction.added'));
+    expect(seen.events).toEqual([expect.objectContaining({ actorName: 'adam', details: { id: ruleId, scope: 'case', restricted: true } })]);
+    expect(JSON.stringify(seen)).not.toContain(SIG);
   });
 
   it.each(IDENTIFIER_QUESTIONS)('ewa asking by %s gets what she would get for one no document has', async (_kind, question, twin) => {
@@ -215,7 +219,9 @@ describe('a restricted case over HTTP', () => {
     await json(await call('ewa', `/api/documents/${hidden[0]}`));
     expect(showsHidden(await ask('ewa', IDENTIFIER_QUESTIONS[1]![1]))).toBe(true);
     expect(await json(await call('rafal', '/api/archive/overview'))).toEqual(before);
-    const events = await json<{ events: { details: Record<string, unknown> }[] }>(await call('sonia', '/api/audit/events?action=restriction.removed'));
+    const events = await json<{ events: { details: Record<string, unknown> }[] }>(await call('adam', '/api/audit/events?action=restriction.removed'));
     expect(events.events).toEqual([expect.objectContaining({ details: expect.objectContaining({ id: ruleId, scope: 'case', value: SIG, documents: 2 }) })]);
+    const seen = await json<{ events: { details: Record<string, unknown> }[] }>(await call('sonia', '/api/audit/events?action=restriction.removed'));
+    expect(seen.events).toEqual([expect.objectContaining({ details: { id: ruleId, scope: 'case', restricted: true } })]);
   });
 });
