@@ -204,7 +204,7 @@ describe('bounded HTTP fuzz run', () => {
         // A rejected request writes nothing; a failed login leaves exactly its own audit entry, and a
         // refused authorization at most one auth.denied entry (fewer when a flood is thinned out).
         const loginFailure = code === 'invalid_credentials' || code === 'login_locked';
-        const denial = code === 'unauthorized' || code === 'forbidden' || code === 'csrf';
+        const denial = code === 'unauthorized' || code === 'forbidden' || code === 'csrf' || (c.method === 'HEAD' && (res.status === 401 || res.status === 403));
         const allowed = loginFailure ? ['audit_events', 'login_attempts'] : denial ? ['audit_events'] : [];
         const wrong = changed.filter((t) => !allowed.includes(t));
         if (denial) {
