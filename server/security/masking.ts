@@ -9,8 +9,9 @@
  * shown: search results, stored searches (masked before they are recorded, so a supervisor later
  * sees exactly what the clerk saw), documents, metadata and pages.
  *
- * Page images are covered where the page's words hold an identifier (`coverBoxes`); the original
- * file is the scan itself and is NOT masked.
+ * Page images are covered where the page's words hold an identifier (`coverBoxes`). The original
+ * file is not masked: it is served only to roles with `documents.original`; everyone else gets a
+ * PDF of the (covered) page images instead.
  */
 import sharp from 'sharp';
 import type { Role } from '../store/users.js';
@@ -127,19 +128,59 @@ export interface NormalisedBox {
   y1: number;
 }
 
-/** Boxes of the words that overlap an identifier in the page text. */
-export function identifierBoxes(page: { text: string; words: { start: number; end: number; box: NormalisedBox }[] }): NormalisedBox[] {
+/** A word of a page as far as covering it goes; `run` is set when `box` is only an estimate (ingest/types.ts). */
+interface CoverableWord {
+  start: number;
+  end: number;
+  box: NormalisedBox;
+  run?: NormalisedBox;
+}
+
+const overlaps = (w: { start: number; end: number }, s: { start: number; end: number }) => w.start < s.end && s.start < w.end;
+
+/**
+ * Boxes that hide every identifier on the page, for words whose boxes are exact (OCR words, text
+ * layers cut at their glyphs' advances): each word's own box — or, for a word whose box is an
+ * estimate, the box of the whole text run it was cut from.
+ */
+export function identifierBoxes(page: { text: string; words: readonly CoverableWord[] }): NormalisedBox[] {
   const spans = findIdentifiers(page.text);
-  return page.words.filter((w) => spans.some((s) => w.start < s.end && s.start < w.end)).map((w) => w.box);
+  const boxes: NormalisedBox[] = [];
+  for (const w of page.words) if (spans.some((s) => overlaps(w, s))) boxes.push(w.run ?? w.box);
+  return boxes;
+}
+
+/**
+ * Boxes that hide every identifier when the word boxes may be estimates that cannot be told from
+ * exact ones (text-layer pages stored before boxes came from glyph advances): one box over each
+ * whole line of the page text that holds an identifier.
+ */
+export function identifierLineBoxes(page: { text: string; words: readonly CoverableWord[] }): NormalisedBox[] {
+  const boxes: NormalisedBox[] = [];
+  for (const s of findIdentifiers(page.text)) {
+    const from = page.text.lastIndexOf('\n', s.start - 1) + 1;
+    const nl = page.text.indexOf('\n', s.end);
+    const line = { start: from, end: nl < 0 ? page.text.length : nl };
+    const ws = page.words.filter((w) => overlaps(w, line)).map((w) => w.run ?? w.box);
+    if (ws.length === 0) continue;
+    boxes.push({
+      x0: Math.min(...ws.map((b) => b.x0)),
+      y0: Math.min(...ws.map((b) => b.y0)),
+      x1: Math.max(...ws.map((b) => b.x1)),
+      y1: Math.max(...ws.map((b) => b.y1)),
+    });
+  }
+  return boxes;
 }
 
 /**
  * The page image with solid boxes over `boxes` (a little wider than the word, so no stroke of a
- * digit shows), in the image's own format. Solid, not blurred: a blurred digit can still be read.
+ * digit shows), in the image's own format unless `format` says otherwise. Solid, not blurred: a
+ * blurred digit can still be read.
  */
-export async function coverBoxes(file: string, boxes: readonly NormalisedBox[]): Promise<Buffer> {
+export async function coverBoxes(file: string, boxes: readonly NormalisedBox[], format?: 'jpeg'): Promise<Buffer> {
   const image = sharp(file);
-  const { width = 0, height = 0, format } = await image.metadata();
+  const { width = 0, height = 0, format: own } = await image.metadata();
   const pad = Math.max(2, Math.round(height * 0.003));
   const covers = boxes.flatMap((b) => {
     const left = Math.max(0, Math.floor(b.x0 * width) - pad);
@@ -148,5 +189,6 @@ export async function coverBoxes(file: string, boxes: readonly NormalisedBox[]):
     const h = Math.min(height, Math.ceil(b.y1 * height) + pad) - top;
     return w > 0 && h > 0 ? [{ input: { create: { width: w, height: h, channels: 3 as const, background: '#303030' } }, left, top }] : [];
   });
-  return image.composite(covers).toFormat(format === 'jpeg' || format === 'png' ? format : 'webp').toBuffer();
+  const out = format ?? (own === 'jpeg' || own === 'png' ? own : 'webp');
+  return image.composite(covers).toFormat(out, out === 'jpeg' ? { quality: 80 } : {}).toBuffer();
 }

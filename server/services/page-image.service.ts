@@ -9,7 +9,8 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import sharp from 'sharp';
+import sharp, { type Metadata } from 'sharp';
+import type { PdfTextPage } from '../../ingest/extract/pdf-protocol.js';
 import { PdfSession } from '../../ingest/extract/pdf-session.js';
 import type { Config } from '../config.js';
 import { DomainError, IngestError } from '../errors.js';
@@ -22,6 +23,8 @@ export interface PageImage {
   contentType: string;
   width: number;
   height: number;
+  /** The page's size in points (1/72 in): a PDF page's own, an image's at the viewer DPI. */
+  points: { width: number; height: number };
 }
 
 /** The limits of `config.ingest` that rendering runs under. */
@@ -98,22 +101,16 @@ export class PageImageService {
    * waiting: retrying later may help), `page_image_missing` 500 (a file of the archive is gone).
    */
   async image(documentId: number, page: number): Promise<PageImage | null> {
-    if (!Number.isSafeInteger(documentId) || !Number.isSafeInteger(page) || page < 1) return null;
-    const row = this.db
-      .prepare(
-        `SELECT d.sha256, d.status, d.kind, p.source, p.width, p.height, p.image_path
-         FROM documents d JOIN pages p ON p.document_id = d.id WHERE d.id = ? AND p.page = ?`,
-      )
-      .get(documentId, page) as PageRow | undefined;
-    if (!row || row.status !== 'ready') return null;
+    const row = this.row(documentId, page);
+    if (!row) return null;
 
     if (row.image_path) {
       const stored = path.resolve(this.dataDir, row.image_path);
-      if (fs.existsSync(stored)) return describe(stored);
+      if (fs.existsSync(stored)) return this.describe(stored, row);
     }
     // Only text-layer (and blank) PDF pages are rendered: an OCR page's boxes belong to its scan as
     // corrected at ingest (orientation, scale), which a fresh rendering would not match.
-    if (row.kind !== 'pdf' || row.source === 'ocr') {
+    if (!rendered(row)) {
       throw new DomainError('page_image_missing', 'brak obrazu strony w archiwum', 500);
     }
     const key = `${documentId}:${page}`;
@@ -123,6 +120,27 @@ export class PageImageService {
       this.inFlight.set(key, pending);
     }
     return pending;
+  }
+
+  /**
+   * The text layer of a page this service renders (a text-layer PDF page), as pdf.js reads it from
+   * the original now — word boxes from the glyphs' advances, the same pdf.js that draws the image —
+   * or null for any other page. Same limits and errors as `image`.
+   */
+  async textLayer(documentId: number, page: number): Promise<PdfTextPage | null> {
+    const row = this.row(documentId, page);
+    if (!row || !rendered(row)) return null;
+    return this.slot(async () => {
+      const session = this.acquireSession(row.sha256);
+      try {
+        const text = await (await session.session).text(page);
+        this.releaseSession(row.sha256, session, false);
+        return text;
+      } catch (err) {
+        this.releaseSession(row.sha256, session, true);
+        throw toDomainError(err);
+      }
+    });
   }
 
   /** Closes the PDF worker threads kept open for further pages. */
@@ -135,6 +153,32 @@ export class PageImageService {
         await (await c.session.catch(() => null))?.close();
       }),
     );
+  }
+
+  private row(documentId: number, page: number): PageRow | null {
+    if (!Number.isSafeInteger(documentId) || !Number.isSafeInteger(page) || page < 1) return null;
+    const row = this.db
+      .prepare(
+        `SELECT d.sha256, d.status, d.kind, p.source, p.width, p.height, p.image_path
+         FROM documents d JOIN pages p ON p.document_id = d.id WHERE d.id = ? AND p.page = ?`,
+      )
+      .get(documentId, page) as PageRow | undefined;
+    return row && row.status === 'ready' ? row : null;
+  }
+
+  private async describe(file: string, row: PageRow): Promise<PageImage> {
+    const contentType = CONTENT_TYPES[path.extname(file).toLowerCase()] ?? 'application/octet-stream';
+    let meta: Metadata;
+    try {
+      meta = await sharp(file).metadata();
+    } catch {
+      throw new DomainError('page_image_missing', 'obraz strony w archiwum jest nieczytelny', 500);
+    }
+    const [width, height] = [meta.width ?? 0, meta.height ?? 0];
+    const points = rendered(row) && row.width > 0 && row.height > 0
+      ? { width: row.width, height: row.height }
+      : { width: (width * 72) / this.limits.pageImageDpi, height: (height * 72) / this.limits.pageImageDpi };
+    return { path: file, contentType, width, height, points };
   }
 
   private async renderOnce(documentId: number, page: number, row: PageRow): Promise<PageImage> {
@@ -152,7 +196,7 @@ export class PageImageService {
     write(this.db, () => {
       this.db.prepare('UPDATE pages SET image_path = ? WHERE document_id = ? AND page = ?').run(relative, documentId, page);
     });
-    return describe(target);
+    return this.describe(target, row);
   }
 
   private async render(row: PageRow, page: number): Promise<Buffer> {
@@ -268,14 +312,9 @@ export function viewerDpi(widthPt: number, heightPt: number, dpi: number, maxPix
   return Math.max(1, Math.min(dpi, byArea, bySide));
 }
 
-async function describe(file: string): Promise<PageImage> {
-  const contentType = CONTENT_TYPES[path.extname(file).toLowerCase()] ?? 'application/octet-stream';
-  try {
-    const meta = await sharp(file).metadata();
-    return { path: file, contentType, width: meta.width ?? 0, height: meta.height ?? 0 };
-  } catch {
-    throw new DomainError('page_image_missing', 'obraz strony w archiwum jest nieczytelny', 500);
-  }
+/** A page whose image is rendered from the original by pdf.js: a text-layer (or blank) PDF page. */
+function rendered(row: PageRow): boolean {
+  return row.kind === 'pdf' && row.source !== 'ocr';
 }
 
 /** Time and memory limits may pass on a retry (503); a file pdf.js cannot read will not (422). */
