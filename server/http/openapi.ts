@@ -76,7 +76,8 @@ export const ROUTE_DOCS: Readonly<Record<string, RouteDoc>> = {
   'GET /documents/{id}': { summary: 'A document with its metadata (each value with the span it was read from)', params: P.zDocParams, responses: ok('The document', R.zDocument) },
   'GET /documents/{id}/pages/{n}': { summary: 'A page: stored text and words with boxes (citations index into this text)', params: P.zPageParams, responses: ok('The page', R.zPageView) },
   'GET /documents/{id}/pages/{n}/image': { summary: 'The page image at screen resolution', params: P.zPageParams, responses: { 200: { description: 'The image', contentType: 'image/*' } } },
-  'GET /documents/{id}/file': { summary: 'The original file as ingested', params: P.zDocParams, responses: { 200: { description: 'The original file', contentType: 'application/octet-stream' } } },
+  'GET /documents/{id}/file': { summary: 'The original file as ingested, unmasked (documents.original); Content-Type as detected from its content at ingest', params: P.zDocParams, responses: { 200: { description: 'The original file (attachment)', contentType: 'application/octet-stream' } } },
+  'GET /documents/{id}/file/masked': { summary: 'A PDF of the page images in place of the original: identifiers covered for roles that may not see them; made on request', params: P.zDocParams, responses: { 200: { description: 'The PDF (attachment)', contentType: 'application/pdf' } } },
 
   'POST /ingest': { summary: 'Upload files (multipart) into a new ingest batch', multipart: true, responses: { 202: { description: 'Batch queued', schema: z.object({ batchId: z.number().int() }) }, 413: { description: 'Too large', schema: zErrorBody } } },
   'GET /ingest/batches': { summary: 'Recent ingest batches with their progress', query: P.zBatchesQuery, responses: ok('Batches', z.object({ batches: z.array(R.zBatchView) })) },

@@ -9,8 +9,16 @@ import type { Role } from '../store/users.js';
 export const PERMISSIONS = {
   /** Ask questions and run searches. */
   'search': ['clerk', 'supervisor', 'admin'],
-  /** Read documents, pages, page images and original files (restrictions still apply). */
+  /**
+   * Read documents, pages, page images, and a PDF of the page images in place of the original file
+   * (restrictions still apply; identifiers covered for roles that may not see them).
+   */
   'documents.read': ['clerk', 'records', 'supervisor', 'admin'],
+  /**
+   * Download original files as ingested — unmasked: every PESEL and identity-card number in them.
+   * Records staff (they put the files in), supervisors (they check what clerks were shown) and admins.
+   */
+  'documents.original': ['records', 'supervisor', 'admin'],
   /** Upload files and retry failed ones. */
   'ingest.write': ['records', 'admin'],
   /** Ingest batches, their files and the archive overview. */
@@ -65,7 +73,8 @@ export const ROUTES: readonly RouteRule[] = [
   { method: 'GET', path: '/documents/:id', access: 'documents.read' },
   { method: 'GET', path: '/documents/:id/pages/:n', access: 'documents.read' },
   { method: 'GET', path: '/documents/:id/pages/:n/image', access: 'documents.read' },
-  { method: 'GET', path: '/documents/:id/file', access: 'documents.read' },
+  { method: 'GET', path: '/documents/:id/file', access: 'documents.original' },
+  { method: 'GET', path: '/documents/:id/file/masked', access: 'documents.read' },
 
   { method: 'POST', path: '/ingest', access: 'ingest.write' },
   { method: 'GET', path: '/ingest/batches', access: 'ingest.read' },
@@ -107,6 +116,7 @@ export function ruleFor(method: Method, path: string): RouteRule | undefined {
 export const PERMISSION_LABELS: Record<Permission, string> = {
   'search': 'wyszukiwanie w archiwum',
   'documents.read': 'przeglądanie dokumentów',
+  'documents.original': 'pobieranie oryginalnych plików',
   'ingest.write': 'dodawanie plików do archiwum',
   'ingest.read': 'podgląd przyjmowania plików',
   'audit.read': 'przeglądanie dziennika',

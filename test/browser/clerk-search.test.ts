@@ -163,7 +163,7 @@ describe('clerk search and document viewer in Chromium', () => {
     await page.close();
   });
 
-  it('the viewer zooms the page with its highlight and downloads the original file', async () => {
+  it('the viewer zooms the page with its highlight; a clerk downloads a PDF of the page images, records staff the original', async () => {
     const page = await openAs(hx, hx.clerk);
     await page.locator('#q').waitFor();
     const r = await ask(page, QUESTION);
@@ -178,12 +178,25 @@ describe('clerk search and document viewer in Chromium', () => {
     expect(await width()).toBeCloseTo(w0 * 1.5, 0);
     expect(await boxWidth()).toBeCloseTo(b0 * 1.5, 0);
 
+    const doc = r.results[0]!.document;
     const download = page.waitForEvent('download');
+    expect(await page.locator('#download').textContent()).toBe('Pobierz kopię (PDF)');
     await page.locator('#download').click();
-    const file = await download;
-    expect(file.suggestedFilename()).toBe(r.results[0]!.document.source.filename);
-    const bytes = fs.readFileSync((await file.path())!);
-    expect(createHash('sha256').update(bytes).digest('hex')).toBe(r.results[0]!.document.source.sha256);
+    const copy = await download;
+    expect(copy.suggestedFilename()).toBe(doc.source.filename.replace(/\.[^.]*$/, '') + '.pdf');
+    const pdf = fs.readFileSync((await copy.path())!);
+    expect(pdf.subarray(0, 5).toString('latin1')).toBe('%PDF-');
+    expect(createHash('sha256').update(pdf).digest('hex')).not.toBe(doc.source.sha256);
     await page.close();
+
+    const records = await openAs(hx, await hx.addUser('rafal', 'records'), `/#/documents/${encodeURIComponent(doc.id)}/pages/1`);
+    expect(await records.locator('#download').textContent()).toBe('Pobierz oryginał');
+    const original = records.waitForEvent('download');
+    await records.locator('#download').click();
+    const file = await original;
+    expect(file.suggestedFilename()).toBe(doc.source.filename);
+    const bytes = fs.readFileSync((await file.path())!);
+    expect(createHash('sha256').update(bytes).digest('hex')).toBe(doc.source.sha256);
+    await records.close();
   });
 });

@@ -162,7 +162,7 @@ describe('HTTP API on the ingested sample archive', () => {
     expect((await api('/api/search?q=dom&limit=x')).status).toBe(400);
   });
 
-  it('serves a document, its pages with word boxes, its page image and its original file', async () => {
+  it('serves a document, its pages with word boxes, its page image and, to a clerk, a PDF of its pages for the original', async () => {
     const r = await ask('decyzja w sprawie WUA-ZRB.6740.1.786.2019');
     const id = r.results[0]!.document.id;
     const doc = (await (await api(`/api/documents/${id}`)).json()) as { source: { sha256: string }; metadata: { kind: string; page: number | null; start: number | null; end: number | null; raw: string }[] };
@@ -174,11 +174,14 @@ describe('HTTP API on the ingested sample archive', () => {
     expect(img.status).toBe(200);
     expect(img.headers.get('content-type')).toMatch(/^image\//);
     expect((await img.arrayBuffer()).byteLength).toBeGreaterThan(1000);
-    const file = await api(`/api/documents/${id}/file`);
+    expect((await api(`/api/documents/${id}/file`)).status).toBe(403);
+    const file = await api(`/api/documents/${id}/file/masked`);
     expect(file.status).toBe(200);
+    expect(file.headers.get('content-type')).toBe('application/pdf');
     expect(file.headers.get('content-disposition')).toContain('skan_decyzja.pdf');
     const bytes = Buffer.from(await file.arrayBuffer());
-    expect(createHash('sha256').update(bytes).digest('hex')).toBe(doc.source.sha256);
+    expect(bytes.subarray(0, 5).toString('latin1')).toBe('%PDF-');
+    expect(createHash('sha256').update(bytes).digest('hex')).not.toBe(doc.source.sha256);
   });
 
   it('answers unknown documents and pages with 404 and a JSON error', async () => {

@@ -178,7 +178,10 @@ export async function getPageImage(id: string, n: number): Promise<Blob> {
   return (await call(`/api/documents/${enc(id)}/pages/${n}/image`)).blob();
 }
 
-/** Where the original file downloads from (the cookie rides along on a plain link). */
-export function originalHref(id: string): string {
-  return `/api/documents/${enc(id)}/file`;
+/**
+ * Where the document downloads from (the cookie rides along on a plain link): the original file for
+ * roles with `documents.original`, otherwise a PDF of its page images with identifiers covered.
+ */
+export function downloadHref(id: string): string {
+  return can('documents.original') ? `/api/documents/${enc(id)}/file` : `/api/documents/${enc(id)}/file/masked`;
 }

@@ -3,7 +3,7 @@
  * of the upright page, so they are placed in percent), the page text beside it with the same span
  * marked, page navigation, zoom and download of the original file.
  */
-import { getDocument, getPage, getPageImage, originalHref } from './api.js';
+import { can, downloadHref, getDocument, getPage, getPageImage } from './api.js';
 import { append, focusHeading, h, replace } from './dom.js';
 import { showError } from './errors.js';
 import { marked } from './highlight.js';
@@ -139,8 +139,10 @@ function toolbar(root: HTMLElement, doc: DocumentRecord, n: number): HTMLElement
   out.addEventListener('click', () => setZoom(zoomIndex - 1));
   inn.addEventListener('click', () => setZoom(zoomIndex + 1));
 
-  // A plain link: the session cookie rides along and the browser streams the file to disk.
-  const download = h('a', { href: originalHref(doc.id), download: doc.source.filename, id: 'download', class: 'button' }, pl.viewer.download);
+  // A plain link: the session cookie rides along and the browser streams the file to disk, under the
+  // name the server gives it.
+  const original = can('documents.original');
+  const download = h('a', { href: downloadHref(doc.id), download: '', id: 'download', class: 'button', title: original ? pl.viewer.downloadOriginalHint : pl.viewer.downloadCopyHint }, original ? pl.viewer.download : pl.viewer.downloadCopy);
   return h('nav', { class: 'toolbar', 'aria-label': pl.viewer.toolbar },
     prev, h('span', { class: 'page-no' }, pl.viewer.page(n, doc.pageCount)), next,
     h('span', { class: 'sep', 'aria-hidden': 'true' }), out, zoomLabel, inn,

@@ -5,7 +5,8 @@ import { actorOf } from '../auth.js';
 import { parseParams, zDocParams, zPageParams } from '../params.js';
 import { route } from '../route.js';
 import type { DocumentService } from '../../services/document.service.js';
-import { coverBoxes, DEFAULT_PESEL_POLICY, identifierBoxes, type PeselPolicy } from '../../security/masking.js';
+import { DEFAULT_PESEL_POLICY, type PeselPolicy } from '../../security/masking.js';
+import { downloadName } from '../download-name.js';
 
 const noDocument = () => new DomainError('document_not_found', 'nie ma takiego dokumentu w archiwum', 404);
 
@@ -19,16 +20,25 @@ function docId(req: Request): string {
 }
 
 /**
- * Every read of a document, a page, a page image or the original file is in the audit trail, and is
- * made as the caller: a document they may not read is a 404, like one that does not exist.
+ * Every read of a document, a page, a page image or a file is in the audit trail, and is made as the
+ * caller: a document they may not read is a 404, like one that does not exist. The original file
+ * goes only to roles with `documents.original`; everyone who may read the document can download a
+ * PDF of its page images instead, identifiers covered for roles that may not see them.
  */
 export function documentRoutes(docs: DocumentService, audit: AuditLog, pesel: PeselPolicy = DEFAULT_PESEL_POLICY): Router {
   const r = Router();
   // A caller who hung up before the (possibly slow: a first page render) answer was ready saw
   // nothing: record only what is about to be sent.
-  const seen = (res: Response, action: AuditAction, id: string, page?: number) => {
+  const seen = (res: Response, action: AuditAction, id: string, details: Record<string, unknown> = {}) => {
     if (res.req.socket.destroyed) throw new DomainError('request_aborted', 'żądanie przerwane', 400);
-    audit.append({ actor: actorOf(res), action, target: id, details: page === undefined ? {} : { page } });
+    audit.append({ actor: actorOf(res), action, target: id, details });
+  };
+  /** A file download: never rendered inline, never sniffed, under a clean name with the content's extension. */
+  const download = (res: Response, filename: string, contentType: string) => {
+    res.attachment(downloadName(pesel.text(filename, actorOf(res).role), contentType));
+    res.type(contentType); // after attachment(), which would take the type from the uploaded name
+    res.set('X-Content-Type-Options', 'nosniff');
+    res.set('Cache-Control', 'private, no-store');
   };
 
   route(r, 'GET', '/documents/:id', async (req, res) => {
@@ -39,18 +49,18 @@ export function documentRoutes(docs: DocumentService, audit: AuditLog, pesel: Pe
   });
   route(r, 'GET', '/documents/:id/pages/:n', async (req, res) => {
     const page = await docs.page(docId(req), pageNumber(req), actorOf(res));
-    seen(res, 'page.view', docId(req), pageNumber(req));
+    seen(res, 'page.view', docId(req), { page: pageNumber(req) });
     res.json(pesel.view(page, actorOf(res).role));
   });
   route(r, 'GET', '/documents/:id/pages/:n/image', async (req, res) => {
-    const img = await docs.image(docId(req), pageNumber(req), actorOf(res));
-    seen(res, 'page.image', docId(req), pageNumber(req));
+    // Identifiers on the page are covered for roles that may not see them (never cached: per role).
+    const img = await docs.image(docId(req), pageNumber(req), actorOf(res), !pesel.maySee(actorOf(res).role));
+    seen(res, 'page.image', docId(req), { page: pageNumber(req) });
     res.type(img.contentType);
-    // Identifiers on the scan are covered for roles that may not see them (never cached: per role).
-    const boxes = pesel.maySee(actorOf(res).role) ? [] : identifierBoxes(await docs.page(docId(req), pageNumber(req), actorOf(res)));
-    if (boxes.length > 0) {
+    res.set('X-Content-Type-Options', 'nosniff');
+    if (img.covered) {
       res.set('Cache-Control', 'no-store');
-      res.send(await coverBoxes(img.path, boxes));
+      res.send(img.data);
       return;
     }
     res.set('Cache-Control', 'private, max-age=3600');
@@ -58,10 +68,16 @@ export function documentRoutes(docs: DocumentService, audit: AuditLog, pesel: Pe
   });
   route(r, 'GET', '/documents/:id/file', async (req, res) => {
     const f = await docs.original(docId(req), actorOf(res));
-    seen(res, 'file.download', docId(req));
-    res.type(f.contentType);
-    res.attachment(pesel.text(f.filename, actorOf(res).role));
+    seen(res, 'file.download', docId(req), { variant: 'original' });
+    download(res, f.filename, f.contentType);
     await sendFile(res, f.path);
+  });
+  route(r, 'GET', '/documents/:id/file/masked', async (req, res) => {
+    const hide = !pesel.maySee(actorOf(res).role);
+    const f = await docs.rendition(docId(req), actorOf(res), hide);
+    seen(res, 'file.download', docId(req), { variant: 'masked', identifiersCovered: hide });
+    download(res, f.filename, 'application/pdf');
+    res.send(Buffer.from(f.data.buffer, f.data.byteOffset, f.data.byteLength));
   });
   return r;
 }
