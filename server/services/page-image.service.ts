@@ -14,6 +14,7 @@ import type { PdfTextPage } from '../../ingest/extract/pdf-protocol.js';
 import { PdfSession } from '../../ingest/extract/pdf-session.js';
 import type { Config } from '../config.js';
 import { DomainError, IngestError } from '../errors.js';
+import { toDomainError } from './page-image-errors.js';
 import { originalPath, pageImagePath, writeFileAtomic } from '../store/archive.js';
 import { write, type Db } from '../store/db.js';
 
@@ -315,23 +316,4 @@ export function viewerDpi(widthPt: number, heightPt: number, dpi: number, maxPix
 /** A page whose image is rendered from the original by pdf.js: a text-layer (or blank) PDF page. */
 function rendered(row: PageRow): boolean {
   return row.kind === 'pdf' && row.source !== 'ocr';
-}
-
-/** Time and memory limits may pass on a retry (503); a file pdf.js cannot read will not (422). */
-function toDomainError(err: unknown): DomainError {
-  if (err instanceof DomainError) return err;
-  if (err instanceof IngestError) {
-    const why = `nie można przygotować obrazu strony: ${err.message}`;
-    if (err.code === 'timeout' || err.code === 'out_of_memory' || err.code === 'interrupted') {
-      return withCause(new DomainError('page_image_unavailable', `${why}; spróbuj ponownie później`, 503), err);
-    }
-    if (err.code === 'internal') return withCause(new DomainError('page_image_failed', why, 500), err);
-    return withCause(new DomainError('page_image_failed', why, 422), err);
-  }
-  return withCause(new DomainError('page_image_failed', 'nie można przygotować obrazu strony: błąd wewnętrzny', 500), err);
-}
-
-function withCause(e: DomainError, cause: unknown): DomainError {
-  e.cause = cause;
-  return e;
 }
