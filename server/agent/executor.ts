@@ -11,6 +11,8 @@ import { findTerms } from '../domain/passages.js';
 import { rrf, type RankedList } from '../domain/rrf.js';
 import type { SearchBackend } from '../search/backend.js';
 import { addressForms, keywordQuery } from '../search/polish.js';
+import { maskIdentifiers } from '../security/masking.js';
+import { hitsOutsideIdentifiers, similarityQuery } from './masked-search.js';
 import { thesaurusExpander } from './thesaurus.js';
 import type { PlanStep } from './plan.js';
 
@@ -55,6 +57,8 @@ export interface ExecuteOptions {
   /** Whose search it is: every backend call sees only what this viewer may read (so does `notFound`). */
   viewer: Viewer;
   signal?: AbortSignal;
+  /** The searcher's role may not see PESEL / identity-card numbers: nothing is found through them (masked-search.ts). */
+  hideIdentifiers?: boolean;
 }
 
 export function identifierKey(kind: string, value: string): string {
@@ -156,7 +160,8 @@ export class PlanExecutor {
       }
       case 'semantic': {
         const filters = mergeFilters(this.opts.filters, step.filters);
-        const [vec] = await this.opts.embedder.embed([step.query], 'query');
+        const query = this.opts.hideIdentifiers ? similarityQuery(step.query) : step.query;
+        const vec = query === null ? undefined : (await this.opts.embedder.embed([query], 'query'))[0];
         const hits = vec ? await backend.vector(vec, { filters, limit: LIST_DEPTH, viewer: this.opts.viewer }) : [];
         const docs = this.addChunkList(`vec${i}`, hits, ev, 1);
         const f = describeFilters(filters);
@@ -182,10 +187,17 @@ export class PlanExecutor {
     docs: Set<DocumentId>,
   ): Promise<number> {
     if (q.terms.length === 0) return 0;
-    const hits = await this.opts.backend.keyword(q, { filters, limit: LIST_DEPTH, viewer: this.opts.viewer });
+    const hits = await this.outsideIdentifiers(await this.opts.backend.keyword(q, { filters, limit: LIST_DEPTH, viewer: this.opts.viewer }), q);
     const found = this.addChunkList(name, hits, ev, weight);
     for (const d of found) docs.add(d);
     return found.size;
+  }
+
+  /** Keyword hits as the searcher may have them: for a role that may not see identifiers, none found through one. */
+  private async outsideIdentifiers(hits: ChunkHit[], q: KeywordQuery): Promise<ChunkHit[]> {
+    if (!this.opts.hideIdentifiers) return hits;
+    const { backend, viewer } = this.opts;
+    return hitsOutsideIdentifiers(hits, q, { chunks: (ids) => backend.chunks(ids, viewer), page: (doc, n) => backend.page(doc, n, viewer) });
   }
 
   /** Adds a chunk list and the document list derived from it; returns the documents. */
@@ -230,10 +242,12 @@ export class PlanExecutor {
           ? { terms: [{ forms: addressForms(value) }], match: 'all' }
           : keywordQuery(value, 'all');
     ev.terms.push(...textQuery.terms);
-    const rawHits = textQuery.terms.length > 0 ? await backend.keyword(textQuery, { filters, limit: LIST_DEPTH, viewer }) : [];
+    const rawHits = textQuery.terms.length > 0 ? await this.outsideIdentifiers(await backend.keyword(textQuery, { filters, limit: LIST_DEPTH, viewer }), textQuery) : [];
     // The word index splits identifiers at "/", "." and "-": the phrase "777/77" also matches
-    // "tel. 71 777 77 62". Keep only chunks where every term occurs exactly as written.
-    const texts = new Map((await backend.chunks(rawHits.map((h) => h.chunkId), viewer)).map((c) => [c.chunkId, c.text]));
+    // "tel. 71 777 77 62". Keep only chunks where every term occurs exactly as written (outside
+    // PESEL / identity-card numbers when the searcher may not see them).
+    const hide = this.opts.hideIdentifiers ? maskIdentifiers : (t: string) => t;
+    const texts = new Map((await backend.chunks(rawHits.map((h) => h.chunkId), viewer)).map((c) => [c.chunkId, hide(c.text)]));
     const textHits = rawHits.filter((h) => {
       const text = texts.get(h.chunkId);
       if (text === undefined) return false;

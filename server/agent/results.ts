@@ -10,6 +10,7 @@ import { confidenceOf, documentScore, type Coverage, type ScoreInput } from '../
 import type { CitationCandidate, Confidence, DocumentId, DocumentRecord, PageRecord, QueryTerm, Viewer } from '../domain/types.js';
 import type { SearchBackend } from '../search/backend.js';
 import { termFor } from '../search/polish.js';
+import { maskIdentifiers } from '../security/masking.js';
 import { identifierKey, type Evidence } from './executor.js';
 import type { QuestionFacts } from './plan.js';
 
@@ -47,6 +48,11 @@ export async function buildDrafts(args: {
   depth: number;
   /** Identifier keys present in the evidence for the question's identifiers. */
   identifierKeys: string[];
+  /**
+   * The searcher may not see PESEL / identity-card numbers: passages are chosen and words counted on
+   * the text with them masked (same length, so offsets hold), never on their digits.
+   */
+  hideIdentifiers?: boolean;
 }): Promise<Draft[]> {
   const { backend, viewer, evidence: ev, facts } = args;
   const fusedDocs = rrf(ev.docLists).slice(0, args.depth);
@@ -64,6 +70,23 @@ export async function buildDrafts(args: {
   const docs = new Map((await backend.documents(fusedDocs.map((f) => f.id), viewer)).map((d) => [d.id, d]));
   const pages = new PageCache(backend, viewer);
   const wordTerms = facts.words.map((w) => termFor(w)).filter((t) => t.forms.length > 0);
+  const maskedPages = new Map<string, string | null>();
+  /** A page's text with identifiers masked (same length), read once. */
+  const maskedPage = async (doc: DocumentId, page: number): Promise<string | null> => {
+    const key = `${doc}:${page}`;
+    if (!maskedPages.has(key)) {
+      const p = await pages.get(doc, page);
+      maskedPages.set(key, p ? maskIdentifiers(p.text) : null);
+    }
+    return maskedPages.get(key)!;
+  };
+  /** A span's text as the searcher may match it: masked on its whole page (a span may cut an identifier in half). */
+  const matchable = async (doc: DocumentId, span: { page: number; start: number; end: number; text: string }): Promise<string> => {
+    if (!args.hideIdentifiers) return span.text;
+    const p = await pages.get(doc, span.page);
+    const m = await maskedPage(doc, span.page);
+    return p && m !== null && p.text.slice(span.start, span.end) === span.text ? m.slice(span.start, span.end) : maskIdentifiers(span.text);
+  };
 
   const drafts: Draft[] = [];
   for (const f of fusedDocs) {
@@ -76,7 +99,8 @@ export async function buildDrafts(args: {
       if (candidates.length >= MAX_CITATIONS) return;
       const p = await pages.get(f.id, page);
       if (!p) return;
-      const passage = selectPassage(p.text, range, ev.terms, anchor ? { anchor } : {});
+      const text = args.hideIdentifiers ? ((await maskedPage(f.id, page)) ?? p.text) : p.text;
+      const passage = selectPassage(text, range, ev.terms, anchor ? { anchor } : {});
       if (!passage) return;
       if (candidates.some((c) => c.page === page && c.start < passage.end && passage.start < c.end)) return;
       candidates.push({ documentId: f.id, page, start: passage.start, end: passage.end, quote: p.text.slice(passage.start, passage.end) });
@@ -89,7 +113,8 @@ export async function buildDrafts(args: {
     }
     for (const c of chunks) await add(c.page, c);
 
-    const evidenceText = chunks.map((c) => c.text).join('\n') + '\n' + candidates.map((c) => c.quote).join('\n');
+    const evidence = [...chunks, ...candidates.map((c) => ({ ...c, text: c.quote }))];
+    const evidenceText = (await Promise.all(evidence.map((span) => matchable(f.id, span)))).join('\n');
     const input: ScoreInput = {
       identifiers: identifierCoverage(f.id, args.identifierKeys, ev),
       constraints: constraintCoverage(doc, facts),

@@ -14,6 +14,7 @@
 import { fold as foldText } from '../../ingest/metadata/common.js';
 import { findDates, findSignatures, normaliseSignature } from '../../ingest/metadata/index.js';
 import { signatureView } from '../../ingest/metadata/signature-view.js';
+import { findIdentifiers } from '../security/identifiers.js';
 import type { KeywordQuery, QueryTerm, TermForm } from '../domain/types.js';
 
 /** Shortest stem used as a prefix; shorter stems get their forms spelled out (measured: 5 lets "budow*" find "budowlany"). */
@@ -242,9 +243,12 @@ export interface Token {
   /** UTF-16 offsets in the string. */
   start: number;
   end: number;
-  /** 'word': letters only; 'compound': letters/digits joined by - . / _ or with digits (an identifier part). */
-  kind: 'word' | 'compound' | 'signature' | 'date';
-  /** Normalised value for signatures and dates (canonical signature, ISO date). */
+  /**
+   * 'word': letters only; 'compound': letters/digits joined by - . / _ or with digits (an identifier part);
+   * 'personal': a PESEL or identity-card number (security/identifiers.ts), however it is written.
+   */
+  kind: 'word' | 'compound' | 'signature' | 'date' | 'personal';
+  /** Normalised value for signatures, dates and personal numbers (canonical signature, ISO date, digits and capitals only). */
   value?: string;
 }
 
@@ -256,7 +260,12 @@ const SPACED_SIGNATURE_RE = /(?<![\p{L}\p{N}-])([A-Za-z]{1,6}(?:-[A-Za-z]{1,6}){
 export function tokenize(text: string): Token[] {
   const s = typeof text === 'string' ? text.normalize('NFC').slice(0, 20_000) : '';
   const spans: Token[] = [];
+  for (const id of findIdentifiers(s)) {
+    const text = s.slice(id.start, id.end);
+    spans.push({ text, start: id.start, end: id.end, kind: 'personal', value: text.replace(/[^\p{L}\p{N}]/gu, '').toUpperCase() });
+  }
   for (const hit of safe(() => findSignatures(s, { lenientPrefix: true }))) {
+    if (spans.some((t) => hit.start < t.end && t.start < hit.end)) continue;
     spans.push({ text: s.slice(hit.start, hit.end), start: hit.start, end: hit.end, kind: 'signature', value: hit.value });
   }
   const view = signatureView(s); // look-alike dashes and letters as what they show ("WUA–ZRB 6740…")
@@ -293,8 +302,22 @@ function safe<T>(fn: () => T[]): T[] {
   }
 }
 
+/**
+ * Phrase forms of a PESEL or identity-card number as documents write it: glued, and split the
+ * common ways ("850101 12345", "850 101 123 45", "85 01 01 123 45"; "ABA 300000"). The word index
+ * splits at every mark, so the phrase "850101 12345" also finds "850101-12345" and "850101.12345".
+ */
+export function personalForms(value: string): TermForm[] {
+  const v = value.toLowerCase();
+  if (/^[a-z]{3}\d{6}$/.test(v)) return [{ text: v }, { text: `${v.slice(0, 3)} ${v.slice(3)}` }];
+  if (!/^\d{11}$/.test(v)) return [{ text: v }];
+  const split = (...cuts: number[]) => [0, ...cuts].map((c, i, a) => v.slice(c, a[i + 1])).join(' ');
+  return [{ text: v }, { text: split(6) }, { text: split(3, 6, 9) }, { text: split(2, 4, 6, 9) }];
+}
+
 /** The query term for one token: identifiers as one phrase, words with their inflected forms. */
 function termForToken(t: Token): QueryTerm {
+  if (t.kind === 'personal') return { forms: personalForms(t.value ?? t.text) };
   if (t.kind === 'signature') return { forms: [{ text: t.value ?? t.text }] };
   if (t.kind === 'date') return { forms: dateForms(t.value ?? t.text) };
   if (t.kind === 'compound') return { forms: [{ text: fold(t.text) }] };

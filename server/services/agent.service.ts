@@ -111,6 +111,8 @@ export class AgentService {
       // follow a model that timed out still have time.
       const planSignal = AbortSignal.any([budget.signal, AbortSignal.timeout(Math.max(1, Math.floor(this.deps.budgetMs / 2)))]);
       const planned = await this.plan(req.question, req.filters, strategy, planSignal, viewer);
+      // A role that may not see PESEL / identity-card numbers finds nothing through them (agent/masked-search.ts).
+      const hideIdentifiers = !(this.deps.pesel ?? DEFAULT_PESEL_POLICY).maySee(actor.role);
       const steps = strategy === 'agent' ? withQuestionIdentifiers(planned.plan.steps, facts) : planned.plan.steps;
       const evidence = await new PlanExecutor({
         backend: this.deps.backend,
@@ -118,6 +120,7 @@ export class AgentService {
         filters: req.filters,
         viewer,
         signal: budget.signal,
+        hideIdentifiers,
       }).run(steps);
 
       const keys = strategy === 'agent' ? identifierKeysOf(facts, normaliseValue) : [];
@@ -129,6 +132,7 @@ export class AgentService {
         facts: strategy === 'agent' ? facts : noFacts,
         depth: Math.min(50, req.limit * 2),
         identifierKeys: keys,
+        hideIdentifiers,
       });
       let degraded = planned.degraded;
       drafts = orderDrafts(drafts);

@@ -13,6 +13,8 @@ import type { Server } from 'node:http';
 import path from 'node:path';
 import fontkit from '@pdf-lib/fontkit';
 import { PDFDocument, rgb } from 'pdf-lib';
+import { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fontBytes } from '../../fixtures/fonts.js';
@@ -35,12 +37,26 @@ const LINES = [
 ];
 const QUESTION = 'wniosek inwestora Jana Kowalskiego o budowę garażu wolnostojącego';
 
-async function writeApplication(file: string): Promise<void> {
+/** A power of attorney naming two people by identifiers in other common written forms. */
+const PROXY_FILE = 'pelnomocnictwo.pdf';
+const PROXY_LINES = [
+  'PEŁNOMOCNICTWO',
+  'Znak sprawy: WUA-ZRB.6730.1.14.2019',
+  'Wrocław, dnia 3 lutego 2020 r.',
+  'Mocodawca: Maria Nowak, PESEL 770707 11118, dowód osobisty AXB912345,',
+  'współwłaściciel: Piotr Nowak, PESEL 02.27.08.036.24, dowód osobisty axy-212345,',
+  'udzielają pełnomocnictwa w sprawie rozbudowy domu jednorodzinnego na działce nr 12/3 obręb Leśnica.',
+];
+const PROXY_QUESTION = 'pełnomocnictwo: mocodawca Maria Nowak, współwłaściciel Piotr Nowak';
+/** Every identifier of the power of attorney as its page writes it, and its digits alone. */
+const PROXY_SECRETS = ['770707 11118', '77070711118', 'AXB912345', '02.27.08.036.24', '02270803624', 'axy-212345', '212345'];
+
+async function writePdf(file: string, lines: readonly string[]): Promise<void> {
   const pdf = await PDFDocument.create();
   pdf.registerFontkit(fontkit);
   const font = await pdf.embedFont(fontBytes('sans-r'), { subset: true });
   const page = pdf.addPage([595, 842]);
-  LINES.forEach((line, i) => page.drawText(line, { x: 50, y: 780 - i * 22, size: 9.5, font, color: rgb(0, 0, 0) }));
+  lines.forEach((line, i) => page.drawText(line, { x: 50, y: 780 - i * 22, size: 9.5, font, color: rgb(0, 0, 0) }));
   fs.writeFileSync(file, await pdf.save());
 }
 
@@ -70,12 +86,15 @@ describe('PESEL and identity-card numbers are masked for roles that may not see 
   const ours = (r: AgentResponse) => r.results.find((x) => x.document.source.sha256 === sha)!;
   let sha: string;
   let docId: string;
+  let proxySha: string;
+  let proxyId: string;
 
   beforeAll(async () => {
     const input = tempDir('pesel-input');
     const data = tempDir('pesel-data');
     dirs.push(input, data);
-    await writeApplication(path.join(input, FILE));
+    await writePdf(path.join(input, FILE), LINES);
+    await writePdf(path.join(input, PROXY_FILE), PROXY_LINES);
     const ingest = spawnSync(process.execPath, [cliPath, 'ingest', input, '--data', data], { encoding: 'utf8', timeout: 300_000, env: { ...process.env, KWERENDA_PROGRESS: 'none' } });
     expect(ingest.status, ingest.stderr).toBe(0);
 
@@ -83,8 +102,12 @@ describe('PESEL and identity-card numbers are masked for roles that may not see 
     for (const [name, role] of [['anna', 'clerk'], ['rafal', 'records'], ['sonia', 'supervisor'], ['adam', 'admin']] as const) {
       tokens[name] = rt.users.add(name, role).token;
     }
-    const doc = rt.db.prepare("SELECT id, sha256 FROM documents WHERE status = 'ready'").get() as { id: number; sha256: string };
+    const byName = (name: string) =>
+      rt.db.prepare("SELECT id, sha256 FROM documents WHERE status = 'ready' AND filename = ?").get(name) as { id: number; sha256: string };
+    const doc = byName(FILE);
     [docId, sha] = [String(doc.id), doc.sha256];
+    const proxy = byName(PROXY_FILE);
+    [proxyId, proxySha] = [String(proxy.id), proxy.sha256];
     server = await createHttpServer(rt, '127.0.0.1', 0);
     const addr = server.address();
     base = `http://127.0.0.1:${typeof addr === 'object' && addr ? addr.port : 0}`;
@@ -110,6 +133,7 @@ describe('PESEL and identity-card numbers are masked for roles that may not see 
     const json = JSON.stringify(r);
     for (const secret of [PESEL, '850101', '12345', ID_CARD, '300000']) expect(json).not.toContain(secret);
     expect(hit.document.source.filename).toBe(`wniosek_${'•'.repeat(11)}.pdf`);
+    console.log('DBG', JSON.stringify(hit.citations.map((c) => c.quote)));
     expect(hit.citations.some((c) => c.quote.includes('•'.repeat(11)))).toBe(true);
 
     const shown = (await (await call('anna', `/api/documents/${docId}/pages/1`)).json()) as PageBody;
@@ -162,7 +186,8 @@ describe('PESEL and identity-card numbers are masked for roles that may not see 
     expect(clerk(word.box).spread).toBeLessThan(10); // one solid box
     expect(Math.abs(clerk(title.box).mean - supervisor(title.box).mean)).toBeLessThan(3); // the rest is untouched
 
-    const file = await call('anna', `/api/documents/${docId}/file`);
+    // Clerks do not get originals (documents.original); the masked rendition's name is masked too.
+    const file = await call('anna', `/api/documents/${docId}/file/masked`);
     expect(file.status).toBe(200);
     expect(decodeURIComponent(file.headers.get('content-disposition') ?? '')).not.toContain(PESEL);
     expect(decodeURIComponent((await call('sonia', `/api/documents/${docId}/file`)).headers.get('content-disposition') ?? '')).toContain(PESEL);
@@ -228,5 +253,67 @@ describe('PESEL and identity-card numbers are masked for roles that may not see 
       await new Promise((r) => s2.close(r));
       await other.close();
     }
+  });
+  it('masks identifiers in the other written forms too: in results, the stored search and MCP tools', async () => {
+    const page = (await (await call('sonia', `/api/documents/${proxyId}/pages/1`)).json()) as PageBody;
+    for (const secret of ['770707 11118', 'AXB912345', '02.27.08.036.24', 'axy-212345']) expect(page.text).toContain(secret);
+
+    const r = await ask('anna', PROXY_QUESTION);
+    const hit = r.results.find((x) => x.document.source.sha256 === proxySha)!;
+    expect(hit).toBeDefined();
+    expect(hit.citations.some((c) => c.quote.includes(`PESEL ${'•'.repeat(15)}, dowód osobisty ${'•'.repeat(10)},`)), JSON.stringify(hit.citations)).toBe(true);
+    const stored = await (await call('sonia', `/api/audit/searches/${r.id}`)).json();
+    const shownPage = (await (await call('anna', `/api/documents/${proxyId}/pages/1`)).json()) as PageBody;
+    expect(shownPage.text.length).toBe(page.text.length);
+    expect(shownPage.text).toContain(`Nowak, PESEL ${'•'.repeat(12)}, dowód osobisty ${'•'.repeat(9)},`);
+    for (const c of hit.citations) expect(c.quote).toBe(shownPage.text.slice(c.start, c.end));
+
+    const mcp = new Client({ name: 'kwerenda-test', version: '1.0.0' });
+    await mcp.connect(new StreamableHTTPClientTransport(new URL(`${base}/mcp`), { requestInit: { headers: { authorization: `Bearer ${tokens.anna}` } } }));
+    try {
+      const found = await mcp.callTool({ name: 'search_archive', arguments: { question: PROXY_QUESTION } });
+      const text = await mcp.callTool({ name: 'get_page', arguments: { id: proxyId, page: 1 } });
+      for (const [where, shown] of Object.entries({ results: r, stored, shownPage, found, text })) {
+        for (const secret of PROXY_SECRETS) expect(JSON.stringify(shown), `${where}: ${secret}`).not.toContain(secret);
+      }
+    } finally {
+      await mcp.close();
+    }
+  });
+
+  it('a clerk finds nothing through the digits of an identifier, however the question writes them; a supervisor does', async () => {
+    const cases: [question: string, holder: () => string][] = [
+      ['axb912345', () => proxySha],
+      ['770707 i 11118', () => proxySha],
+      ['770707', () => proxySha],
+      ['850101-12345', () => sha],
+    ];
+    for (const [q, holder] of cases) {
+      for (const path of ['/api/agent/search', `/api/search?q=${encodeURIComponent(q)}`]) {
+        const res = path.startsWith('/api/agent') ? await call('anna', path, { question: q }) : await call('anna', path);
+        if (res.status === 403) {
+          expect(((await res.json()) as { error: { code: string } }).error.code, `${q} ${path}`).toBe('pesel_search_forbidden');
+          continue;
+        }
+        expect(res.status, `${q} ${path}`).toBe(200);
+        const r = (await res.json()) as AgentResponse;
+        expect(r.results, `${q} ${path}`).toEqual([]);
+      }
+      const r = await ask('sonia', q);
+      expect(r.results[0]?.document.source.sha256, q).toBe(holder());
+      expect(r.results[0]?.confidence, q).toBe('high');
+    }
+    // The whole numbers, in the forms people write them, are refused outright.
+    for (const q of ['axb912345', '770707 i 11118', 'PESEL: 850101, nr 12345', '850101-12345', 'AXB-912345']) {
+      expect((await call('anna', '/api/agent/search', { question: q })).status, q).toBe(403);
+    }
+    // Beside a word, part of a number makes no difference for a clerk: the power of attorney is found
+    // by the word, ranked and scored as with digits that are nowhere in the archive. For a supervisor
+    // the number counts.
+    const seen = (r: AgentResponse) => r.results.map((x) => [x.document.id, x.confidence, x.score]);
+    expect(seen(await ask('anna', 'pełnomocnictwo 770707'))).toEqual(seen(await ask('anna', 'pełnomocnictwo 770708')));
+    const [real, other] = [await ask('sonia', 'pełnomocnictwo 770707'), await ask('sonia', 'pełnomocnictwo 770708')];
+    expect(real.results[0]?.document.id).toBe(proxyId);
+    expect(real.results[0]!.score).toBeGreaterThan(other.results.find((x) => x.document.id === proxyId)?.score ?? 0);
   });
 });

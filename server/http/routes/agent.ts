@@ -6,6 +6,7 @@ import { ROLE_LABELS } from '../../security/permissions.js';
 import { actorOf } from '../auth.js';
 import { parseParams, SEARCH_FILTER_KEYS, zSearchQuery } from '../params.js';
 import { route } from '../route.js';
+import { keywordQuery } from '../../search/polish.js';
 import type { Role } from '../../store/users.js';
 import type { z } from 'zod';
 
@@ -23,15 +24,25 @@ function searchQueryError(issue: z.core.$ZodIssue): DomainError {
 }
 
 /**
+ * A text as the keyword search reads it: its search terms in order, folded, stop words dropped
+ * ("770707 i 11118" → "770707 11118", which the word index matches in "770707 11118" and "770707-11118").
+ */
+function searchedAs(text: string): string {
+  return keywordQuery(text, 'all').terms.map((t) => t.forms[0]?.text ?? '').join(' ');
+}
+
+/**
  * A role that may not see PESEL or identity-card numbers may not search by them either (the results
- * would confirm whose number it is). Checks the question and every filter value of a request body.
+ * would confirm whose number it is). Checks the question and every filter value of a request body,
+ * as written and as the search reads them. Parts of a number ("770707") are not identifiers: for
+ * them the search itself finds nothing through a number (server/agent/masked-search.ts).
  * Also used by the MCP tools (server/mcp).
  */
 export function refuseIdentifierSearch(pesel: PeselPolicy, role: Role, body: unknown): void {
   if (pesel.maySee(role) || body === null || typeof body !== 'object') return;
   const { question, filters } = body as { question?: unknown; filters?: unknown };
   const texts = [question, ...(filters !== null && typeof filters === 'object' ? Object.values(filters) : [])];
-  if (texts.some((t) => typeof t === 'string' && hasIdentifier(t))) {
+  if (texts.some((t) => typeof t === 'string' && (hasIdentifier(t) || hasIdentifier(searchedAs(t))))) {
     const who = pesel.visibleRoles().map((role) => ROLE_LABELS[role]).join(', ');
     const what = 'wyszukiwanie według numeru PESEL lub numeru dowodu osobistego';
     throw new DomainError('pesel_search_forbidden', who ? `${what} jest dostępne tylko dla: ${who}` : `${what} jest wyłączone`, 403);
