@@ -6,8 +6,6 @@ import { PDFDocument, PDFName, PDFRawStream, type PDFDict } from 'pdf-lib';
 import sharp, { type Sharp } from 'sharp';
 import { pdfjsOptions } from './pdfjs-options.js';
 
-export const CORPUS = '/work/shared/corpus/real';
-
 export interface SyntheticPage {
   /** Page size in points. */
   size: [number, number];
