@@ -133,7 +133,6 @@ describe('PESEL and identity-card numbers are masked for roles that may not see 
     const json = JSON.stringify(r);
     for (const secret of [PESEL, '850101', '12345', ID_CARD, '300000']) expect(json).not.toContain(secret);
     expect(hit.document.source.filename).toBe(`wniosek_${'•'.repeat(11)}.pdf`);
-    console.log('DBG', JSON.stringify(hit.citations.map((c) => c.quote)));
     expect(hit.citations.some((c) => c.quote.includes('•'.repeat(11)))).toBe(true);
 
     const shown = (await (await call('anna', `/api/documents/${docId}/pages/1`)).json()) as PageBody;
