@@ -25,7 +25,7 @@ export interface AuditEvent {
 
 const PAGE = 50;
 const KEYS = ['action', 'user', 'dateFrom', 'dateTo'] as const;
-const GROUPS = ['auth', 'document', 'ingest'];
+const GROUPS = ['auth', 'document', 'ingest', 'audit'];
 let generation = 0;
 
 const when = (iso: string) => new Date(iso).toLocaleString('pl-PL', { dateStyle: 'short', timeStyle: 'medium' });
@@ -141,7 +141,14 @@ function detailsOf(e: AuditEvent): string {
     case 'token.created':
       return t.tokenUntil(typeof d.expiresAt === 'string' ? new Date(d.expiresAt).toLocaleDateString('pl-PL') : '—');
     case 'token.revoked':
-      return t.revoked(num(d.count));
+      return t.revoked(num(d.count), str(d.reason));
+    case 'auth.denied':
+      return (
+        t.denied(str(d.method), str(d.route), t.denyReasons[str(d.reason)] ?? str(d.reason)) +
+        (typeof d.unrecordedBefore === 'number' && d.unrecordedBefore > 0 ? t.unrecorded(d.unrecordedBefore) : '')
+      );
+    case 'audit.read':
+      return t.auditRead(t.auditViews[str(d.view)] ?? str(d.view), d.returned);
     case 'audit.export':
       return t.exported(d.entries);
     default:
