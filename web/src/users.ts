@@ -167,8 +167,8 @@ function passwordControl(u: User, id: (what: string) => string, status: HTMLElem
       return;
     }
     save.disabled = true;
-    callJson<{ user: User; message?: string }>(`/api/users/${enc(u.name)}/password`, { password: input.value }).then(
-      (r) => done(r.message ?? t.passwordSet(u.name), id('pw-summary')),
+    callJson<{ user: User; revokedTokens?: number }>(`/api/users/${enc(u.name)}/password`, { password: input.value }).then(
+      (r) => done(t.passwordSet(u.name) + (r.revokedTokens ? t.tokensRevoked(r.revokedTokens) : ''), id('pw-summary')),
       (err: unknown) => { save.disabled = false; showError(err, status); },
     );
   });

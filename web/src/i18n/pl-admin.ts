@@ -49,6 +49,7 @@ export const plUsers = {
   blockedDone: (name: string) => `Zablokowano użytkownika ${name}.`,
   unblockedDone: (name: string) => `Odblokowano użytkownika ${name}.`,
   passwordSet: (name: string) => `Ustawiono nowe hasło użytkownika ${name}. Jego sesje zakończono.`,
+  tokensRevoked: (n: number) => ` Unieważniono jego tokeny API: ${n}.`,
   loading: 'Wczytuję listę kont…',
 };
 
