@@ -61,8 +61,13 @@ describe('similarity queries for a role that may not see identifiers', () => {
     expect(similarityQuery('770707')).toBeNull();
     expect(similarityQuery('770707 11118')).toBeNull();
     expect(similarityQuery('pełnomocnictwo 770707')).toBe('pełnomocnictwo');
-    expect(similarityQuery('wniosek aba-300000 i 85-01-01')).toBe('wniosek i');
-    const kept = 'decyzja WUA-ZRB.6740.1.123.2019 z 14.03.2019 dla działki 45/7 przy ul. Kwiatowej 12 z 2019 r.';
-    expect(similarityQuery(kept)).toBe(kept);
+    expect(similarityQuery('wniosek aba-300000 i 850101')).toBe('wniosek i');
+    for (const kept of [
+      'decyzja WUA-ZRB.6740.1.123.2019 z 14.03.2019 dla działki 45/7 przy ul. Kwiatowej 12 z 2019 r.',
+      'wyrok II OSK 2749/20',
+      'działka 3693/8 obręb Zatory',
+    ]) {
+      expect(similarityQuery(kept)).toBe(kept);
+    }
   });
 });

@@ -63,15 +63,15 @@ const MAX_PLAIN_DIGITS = 4;
 
 /**
  * A similarity query without the numbers that could be part of a PESEL or identity-card number:
- * personal numbers themselves and any number of five or more digits that is not a date or a case
- * signature. Null when nothing searchable is left.
+ * personal numbers themselves and any plain run of five or more digits (the halves "770707" and
+ * "11118"). Numbers with marks stay: dates, signatures ("II OSK 2749/20"), parcels ("1700/1").
+ * Null when nothing searchable is left.
  */
 export function similarityQuery(query: string): string | null {
   let out = '';
   let at = 0;
   for (const t of tokenize(query)) {
-    const digits = t.text.replace(/\D/g, '').length;
-    const number = (t.kind === 'compound' || t.kind === 'word') && !/\p{L}/u.test(t.text) && digits > MAX_PLAIN_DIGITS;
+    const number = t.kind === 'compound' && /^\d+$/.test(t.text) && t.text.length > MAX_PLAIN_DIGITS;
     if (t.kind !== 'personal' && !number) continue;
     out += query.slice(at, t.start) + ' ';
     at = t.end;

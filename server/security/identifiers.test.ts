@@ -71,6 +71,8 @@ describe('identifiers in the forms people write them', () => {
       'kwota 24 100 678 901,00 zł',
       'kwota PLN 100000',
       'opłata 100000,00 PLN',
+      // A Natura 2000 site (PLH020052 has a valid identity-card check digit).
+      'obszar Natura 2000 Pątnów Legnicki PLH020052',
       // Company and bank numbers.
       'NIP 894-123-45-67, REGON 021234567, KRS 0000123456',
       'konto 61 1090 1014 0000 0712 1981 2874',

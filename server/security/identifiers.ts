@@ -80,8 +80,11 @@ const ID_CARD = new RegExp(
   `(?<![\\p{L}\\p{N}])(?:[A-Z]{3}(?:${SPACE}|${SPACE}?[${DASH}]${SPACE}?)?|[a-z]{3}[${DASH}]?)\\d{6}(?![\\p{L}\\p{N}])(?![,.]\\d)`,
   'gu',
 );
-/** Currency codes: "PLN 100000" is an amount even when its letters and digits pass the check. */
-const CURRENCIES = new Set(['PLN', 'EUR', 'USD', 'GBP', 'CHF']);
+/**
+ * Three letters and six digits that are other codes even when they pass the check: amounts
+ * ("PLN 100000") and Natura 2000 sites, named in environmental decisions ("PLH020052").
+ */
+const NOT_SERIES = new Set(['PLN', 'EUR', 'USD', 'GBP', 'CHF', 'PLH', 'PLB', 'PLC']);
 
 /**
  * Whether a split digit run at text[start, end) reads as a PESEL and not as an amount, a date or a
@@ -117,7 +120,7 @@ export function findIdentifiers(text: string): IdentifierSpan[] {
   };
   scan(PESEL_PLAIN, 'pesel', isValidPesel);
   scan(PESEL_SPLIT, 'pesel', (digits, start, end) => isValidPesel(digits) && checkGroups(text, start, end));
-  scan(ID_CARD, 'id_card', (v) => isValidIdCard(v.toUpperCase()) && !CURRENCIES.has(v.slice(0, 3).toUpperCase()));
+  scan(ID_CARD, 'id_card', (v) => isValidIdCard(v.toUpperCase()) && !NOT_SERIES.has(v.slice(0, 3).toUpperCase()));
   found.sort((a, b) => a.start - b.start || b.end - a.end);
   const out: IdentifierSpan[] = [];
   for (const s of found) {
