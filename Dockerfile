@@ -40,9 +40,9 @@ COPY --from=build /app/dist ./dist
 COPY --from=build /app/bin ./bin
 COPY --from=build /app/docker/healthcheck.mjs ./docker/healthcheck.mjs
 RUN ln -s /app/bin/kwerenda.js /usr/local/bin/kwerenda \
- && mkdir -p /data /skany \
- && chown node:node /data
-# `node` (uid 1000) comes with the base image; a new named volume at /data inherits this ownership.
+ && mkdir -p /data /skany /keys \
+ && chown node:node /data /keys && chmod 700 /keys
+# `node` (uid 1000) comes with the base image; new named volumes at /data and /keys inherit this ownership.
 USER node
 EXPOSE 3000
 HEALTHCHECK --interval=15s --timeout=10s --start-period=60s --retries=5 \
