@@ -50,6 +50,17 @@ describe('keyword hits for a role that may not see identifiers', () => {
     expect(await hitsOutsideIdentifiers(chunks.map(hit), all('11118'), read)).toEqual([]);
   });
 
+  it('drops a hit on the series of an identity card whose digits the next chunk holds', async () => {
+    const at = PAGE.indexOf('912345');
+    const [a, b] = [
+      { chunkId: 'c', documentId: '1', page: 1, start: 0, end: at, text: PAGE.slice(0, at) },
+      { chunkId: 'd', documentId: '1', page: 1, start: at, end: PAGE.length, text: PAGE.slice(at) },
+    ];
+    const split = { ...read, chunks: async (ids: string[]) => [a, b].filter((c) => ids.includes(c.chunkId)) };
+    expect(await hitsOutsideIdentifiers([hit(a), hit(b)], all('axb'), split)).toEqual([]);
+    expect(await hitsOutsideIdentifiers([hit(a), hit(b)], all('912345'), split)).toEqual([]);
+  });
+
   it('keeps hits that match outside identifiers', async () => {
     expect(await hitsOutsideIdentifiers(chunks.map(hit), all('12/3'), read)).toEqual([hit(chunks[1]!)]);
     expect(await hitsOutsideIdentifiers(chunks.map(hit), all('nowak'), read)).toEqual(chunks.map(hit));

@@ -80,9 +80,16 @@ export function similarityQuery(query: string): string | null {
   return /[\p{L}\p{N}]/u.test(out) ? out : null;
 }
 
-/** Near a chunk's edge: a number or a short word there may be half of an identifier the chunk cuts. */
+/**
+ * Whether a chunk may cut an identifier in half: a digit near either edge (a written PESEL is at most
+ * ~30 characters), or a last word of three letters (the series of an identity card, its digits in
+ * the next chunk). Only then is its page read.
+ */
 const EDGE = 32;
-const cutRisk = (text: string) => [text.slice(0, EDGE), text.slice(-EDGE)].some((s) => /\p{N}|(?<![\p{L}\p{N}])\p{L}{3}(?![\p{L}\p{N}])/u.test(s));
+function cutRisk(c: ChunkRecord): boolean {
+  const head = c.start > 0 && /\p{N}/u.test(c.text.slice(0, EDGE));
+  return head || /\p{N}/u.test(c.text.slice(-EDGE)) || /(?<![\p{L}\p{N}])\p{L}{3}[^\p{L}\p{N}]*$/u.test(c.text);
+}
 
 /**
  * The hits of `query` that match outside identifiers, for a role that may not see them. `chunks` and
@@ -100,7 +107,7 @@ export async function hitsOutsideIdentifiers(
     const c = texts.get(h.chunkId);
     if (!c) continue;
     let masked = maskIdentifiers(c.text);
-    if (cutRisk(c.text)) {
+    if (cutRisk(c)) {
       const page = await read.page(c.documentId, c.page);
       if (page && page.text.slice(c.start, c.end) === c.text) masked = maskIdentifiers(page.text).slice(c.start, c.end);
     }
