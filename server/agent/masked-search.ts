@@ -5,8 +5,9 @@
  * whose number it is.
  *
  * Why here and not in the indexes: both backends index the page text as it is (supervisors search
- * by these numbers), and the word index splits "850101 12345" into tokens that are ordinary
- * numbers, so no query-side rule can tell "770707" from a house number. What can tell is the text
+ * by these numbers; a second, masked index would double each backend's keyword index and need a
+ * reindex), and the word index splits "850101 12345" into tokens that are ordinary numbers, so no
+ * query-side rule can tell "770707" from a house number. What can tell is the text
  * a hit matched: a keyword hit counts for such a role only when its query still matches the chunk
  * with identifiers masked (security/identifiers.ts, read on the whole page, since a chunk may cut a
  * number in half). Matching follows the word index of both backends (FTS5 unicode61 and the
