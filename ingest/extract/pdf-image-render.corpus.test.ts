@@ -9,23 +9,8 @@ import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
 import { openPdfForImages, type EmbeddedImage } from './pdf-image.js';
 import { corpusDir as CORPUS } from '../../test/helpers/paths.js';
-import { firstImageStream, makePdf, meanAbsDiff, renderWithPdfjs, timePdfjsRender } from './pdf-image-testkit.js';
-
-const LIMITS = { maxPixels: 16_000_000 };
+import { FAST_PATH_LIMITS as LIMITS, firstImageStream, madAgainstPdfjs, makePdf, timePdfjsRender } from './pdf-image-testkit.js';
 const MAX_MAD = 6; // observed 0.0–3.6 on the corpus; an inverted or turned page gives 40–200
-
-async function fastImage(bytes: Uint8Array, pageIndex = 0): Promise<EmbeddedImage> {
-  const r = await (await openPdfForImages(bytes)).inspect(pageIndex, LIMITS);
-  if (!('data' in r)) throw new Error(`no fast path: ${JSON.stringify(r)}`);
-  return r;
-}
-
-async function madAgainstPdfjs(bytes: Uint8Array, pageIndex = 0, renderWidth = 400, compareWidth = 100): Promise<{ mad: number; img: EmbeddedImage }> {
-  const img = await fastImage(bytes, pageIndex);
-  const rendered = await renderWithPdfjs(bytes, pageIndex, renderWidth);
-  const mad = await meanAbsDiff(rendered, sharp(img.data, { failOn: 'none' }), img.rotate, compareWidth);
-  return { mad, img };
-}
 
 describe('fast path vs pdf.js rendering: real corpus pages', () => {
   const pages: [string, number, EmbeddedImage['format']][] = [

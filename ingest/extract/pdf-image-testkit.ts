@@ -1,9 +1,12 @@
 /**
  * Test helpers for the embedded-image fast path (used only by *.test.ts): build one-page PDFs
- * around a given image stream, render pages with pdf.js, and compare images coarsely.
+ * around a given image stream, render pages with pdf.js, and compare images coarsely; the
+ * fast path's picture against pdf.js's, and a PDF session's page images as upright grey pixels.
  */
 import { PDFDocument, PDFName, PDFRawStream, type PDFDict } from 'pdf-lib';
 import sharp, { type Sharp } from 'sharp';
+import { openPdfForImages, type EmbeddedImage } from './pdf-image.js';
+import type { PdfImage } from './pdf-protocol.js';
 import { pdfjsOptions } from './pdfjs-options.js';
 
 export interface SyntheticPage {
@@ -111,4 +114,40 @@ export async function meanAbsDiff(a: Sharp, b: Sharp, turnB = 0, w = 100): Promi
   let sum = 0;
   for (let i = 0; i < x.length; i++) sum += Math.abs(x[i]! - y[i]!);
   return sum / x.length;
+}
+
+export const FAST_PATH_LIMITS = { maxPixels: 16_000_000 };
+
+/** The fast path's image of a page; throws when the page has none. */
+export async function fastImage(bytes: Uint8Array, pageIndex = 0): Promise<EmbeddedImage> {
+  const r = await (await openPdfForImages(bytes)).inspect(pageIndex, FAST_PATH_LIMITS);
+  if (!('data' in r)) throw new Error(`no fast path: ${JSON.stringify(r)}`);
+  return r;
+}
+
+/** The fast path's picture of a page against pdf.js's rendering of it (mean absolute difference, 0..255). */
+export async function madAgainstPdfjs(bytes: Uint8Array, pageIndex = 0, renderWidth = 400, compareWidth = 100): Promise<{ mad: number; img: EmbeddedImage }> {
+  const img = await fastImage(bytes, pageIndex);
+  const rendered = await renderWithPdfjs(bytes, pageIndex, renderWidth);
+  const mad = await meanAbsDiff(rendered, sharp(img.data, { failOn: 'none' }), img.rotate, compareWidth);
+  return { mad, img };
+}
+
+/** The picture the OCR will see of a PDF session's page image: upright grey pixels. */
+export async function uprightPixels(img: PdfImage): Promise<{ data: Buffer; width: number; height: number }> {
+  if (img.kind === 'rejected') throw new Error(img.reason);
+  const input =
+    img.kind === 'raw'
+      ? sharp(img.data, { raw: { width: img.width, height: img.height, channels: img.channels } })
+      : sharp(img.data);
+  const rotate = img.rotate ?? 0;
+  const { data, info } = await input.rotate(rotate).greyscale().raw().toBuffer({ resolveWithObject: true });
+  return { data: Buffer.from(data.filter((_, i) => i % info.channels === 0)), width: info.width, height: info.height };
+}
+
+/** Mean absolute difference of two equally sized grey pixel buffers. */
+export function pixelMad(a: Buffer, b: Buffer): number {
+  let sum = 0;
+  for (let i = 0; i < a.length; i++) sum += Math.abs(a[i]! - b[i]!);
+  return sum / a.length;
 }

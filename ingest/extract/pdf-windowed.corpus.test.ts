@@ -4,27 +4,10 @@ import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
 import { corpusDir as CORPUS } from '../../test/helpers/paths.js';
 import { PdfSession, type PdfSessionOptions } from './pdf-session.js';
-import type { PdfImage } from './pdf-protocol.js';
+import { pixelMad, uprightPixels } from './pdf-image-testkit.js';
 
 const BASE: PdfSessionOptions = { timeoutMs: 60_000, memoryMb: 512, passwords: [], maxImagePixels: 100_000_000 };
 const WINDOWED: PdfSessionOptions = { ...BASE, windowBytes: 0, windowPages: 2 };
-
-async function upright(img: PdfImage): Promise<{ data: Buffer; width: number; height: number }> {
-  if (img.kind === 'rejected') throw new Error(img.reason);
-  const input =
-    img.kind === 'raw'
-      ? sharp(img.data, { raw: { width: img.width, height: img.height, channels: img.channels } })
-      : sharp(img.data);
-  const rotate = img.rotate ?? 0;
-  const { data, info } = await input.rotate(rotate).greyscale().raw().toBuffer({ resolveWithObject: true });
-  return { data: Buffer.from(data.filter((_, i) => i % info.channels === 0)), width: info.width, height: info.height };
-}
-
-function meanAbsDiff(a: Buffer, b: Buffer): number {
-  let sum = 0;
-  for (let i = 0; i < a.length; i++) sum += Math.abs(a[i]! - b[i]!);
-  return sum / a.length;
-}
 
 describe('real corpus PDFs read a window of pages at a time', () => {
   it('a CCITT (1-bit) scan: pdf.js\'s packed bits are the very pixels of the whole-file mode\'s TIFF', async () => {
@@ -34,9 +17,9 @@ describe('real corpus PDFs read a window of pages at a time', () => {
       const [ia, ib] = [await whole.image(1, 300, BASE.maxImagePixels), await windowed.image(1, 300, BASE.maxImagePixels)];
       expect(ia.kind === 'encoded' && ia.format).toBe('tiff');
       expect(ib.kind === 'raw' && ib.channels).toBe(1);
-      const [pa, pb] = [await upright(ia), await upright(ib)];
+      const [pa, pb] = [await uprightPixels(ia), await uprightPixels(ib)];
       expect([pb.width, pb.height]).toEqual([pa.width, pa.height]);
-      expect(meanAbsDiff(pa.data, pb.data)).toBe(0);
+      expect(pixelMad(pa.data, pb.data)).toBe(0);
     } finally {
       await whole.close();
       await windowed.close();

@@ -9,7 +9,7 @@ import { PDFDocument, StandardFonts, degrees } from 'pdf-lib';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PdfSession, type PdfSessionOptions } from './pdf-session.js';
-import type { PdfImage } from './pdf-protocol.js';
+import { pixelMad, uprightPixels } from './pdf-image-testkit.js';
 
 const BASE: PdfSessionOptions = { timeoutMs: 60_000, memoryMb: 512, passwords: [], maxImagePixels: 100_000_000 };
 const WINDOWED: PdfSessionOptions = { ...BASE, windowBytes: 0, windowPages: 2 };
@@ -38,24 +38,6 @@ async function makeScanPdf(file: string): Promise<void> {
   fs.writeFileSync(file, await pdf.save());
 }
 
-/** The picture the OCR will see: upright grey pixels. */
-async function upright(img: PdfImage): Promise<{ data: Buffer; width: number; height: number }> {
-  if (img.kind === 'rejected') throw new Error(img.reason);
-  const input =
-    img.kind === 'raw'
-      ? sharp(img.data, { raw: { width: img.width, height: img.height, channels: img.channels } })
-      : sharp(img.data);
-  const rotate = img.rotate ?? 0;
-  const { data, info } = await input.rotate(rotate).greyscale().raw().toBuffer({ resolveWithObject: true });
-  return { data: Buffer.from(data.filter((_, i) => i % info.channels === 0)), width: info.width, height: info.height };
-}
-
-function meanAbsDiff(a: Buffer, b: Buffer): number {
-  let sum = 0;
-  for (let i = 0; i < a.length; i++) sum += Math.abs(a[i]! - b[i]!);
-  return sum / a.length;
-}
-
 beforeAll(async () => {
   dir = fs.mkdtempSync(path.join(os.tmpdir(), 'kwerenda-windowed-'));
   scan = path.join(dir, 'scan.pdf');
@@ -78,10 +60,10 @@ describe('PDF read a window of pages at a time', () => {
         const [ia, ib] = [await whole.image(p, 300, BASE.maxImagePixels), await windowed.image(p, 300, BASE.maxImagePixels)];
         expect(ia.kind).toBe('encoded'); // the embedded JPEG as stored
         expect(ib.kind === 'raw' && ib.embedded).toBe(true); // decoded by pdf.js, not rendered
-        const [pa, pb] = [await upright(ia), await upright(ib)];
+        const [pa, pb] = [await uprightPixels(ia), await uprightPixels(ib)];
         expect([pb.width, pb.height, pb.data.length]).toEqual([pa.width, pa.height, pa.data.length]);
         // Two JPEG decoders (libjpeg-turbo, pdf.js) differ by rounding only; another page or a turn differs by tens.
-        expect(meanAbsDiff(pa.data, pb.data)).toBeLessThan(1.5);
+        expect(pixelMad(pa.data, pb.data)).toBeLessThan(1.5);
         if (ib.kind === 'raw') expect(ib.dpi).toBe(ia.kind === 'encoded' ? ia.dpi : -1);
       }
       // Seven pages in windows of two: the document was opened four times, earlier windows released.
@@ -95,7 +77,7 @@ describe('PDF read a window of pages at a time', () => {
   it('turned pages are told apart (the comparison above can fail)', async () => {
     const s = await PdfSession.openFile(scan, WINDOWED);
     try {
-      const [p1, p3] = [await upright(await s.image(1, 300, BASE.maxImagePixels)), await upright(await s.image(3, 300, BASE.maxImagePixels))];
+      const [p1, p3] = [await uprightPixels(await s.image(1, 300, BASE.maxImagePixels)), await uprightPixels(await s.image(3, 300, BASE.maxImagePixels))];
       expect(p3.width).toBeGreaterThan(p3.height); // /Rotate 90 on a portrait scan
       expect(p1.width).toBeLessThan(p1.height);
     } finally {

@@ -8,7 +8,6 @@
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
-import type { Server } from 'node:http';
 import path from 'node:path';
 import fontkit from '@pdf-lib/fontkit';
 import { PDFDocument, rgb } from 'pdf-lib';
@@ -16,9 +15,8 @@ import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fontBytes } from '../../fixtures/fonts.js';
 import { PdfSession } from '../../ingest/extract/pdf-session.js';
-import { loadConfig } from '../../server/config.js';
-import { silentLogger } from '../../server/log.js';
-import { createHttpServer, createSearchRuntime, type SearchRuntime } from '../../server/main.js';
+import type { SearchRuntime } from '../../server/main.js';
+import { serveArchive, type ServedArchive } from '../helpers/http-server.js';
 import { forbiddenMessage } from '../../server/security/permissions.js';
 import { cliPath, tempDir } from '../helpers/paths.js';
 import { ocrImage } from '../helpers/ocr.js';
@@ -37,7 +35,7 @@ function suggestedName(disposition: string): string {
 describe('original files only for documents.original; a masked PDF for everyone else', () => {
   const dirs: string[] = [];
   let rt: SearchRuntime;
-  let server: Server;
+  let served: ServedArchive;
   let base: string;
   let docId: string;
   let sha: string;
@@ -62,19 +60,16 @@ describe('original files only for documents.original; a masked PDF for everyone 
     fs.writeFileSync(path.join(input, FILE), await pdf.save());
     const ingest = spawnSync(process.execPath, [cliPath, 'ingest', input, '--data', data], { encoding: 'utf8', timeout: 300_000, env: { ...process.env, KWERENDA_PROGRESS: 'none' } });
     expect(ingest.status, ingest.stderr).toBe(0);
-    rt = await createSearchRuntime(loadConfig({ KWERENDA_DATA_DIR: data }), { logger: silentLogger });
+    served = await serveArchive(data);
+    rt = served.rt;
     for (const [name, role] of [['anna', 'clerk'], ['rafal', 'records'], ['sonia', 'supervisor'], ['adam', 'admin']] as const) tokens[name] = rt.users.add(name, role).token;
     const doc = rt.db.prepare("SELECT id, sha256, page_count FROM documents WHERE status = 'ready'").get() as { id: number; sha256: string; page_count: number };
     [docId, sha, pages] = [String(doc.id), doc.sha256, doc.page_count];
-    server = await createHttpServer(rt, '127.0.0.1', 0);
-    const addr = server.address();
-    base = `http://127.0.0.1:${typeof addr === 'object' && addr ? addr.port : 0}`;
+    base = served.base;
   }, 300_000);
 
   afterAll(async () => {
-    server?.closeAllConnections();
-    await new Promise((r) => server?.close(r));
-    await rt?.close();
+    await served?.close();
     for (const d of dirs) fs.rmSync(d, { recursive: true, force: true });
   });
 

@@ -9,7 +9,6 @@
  */
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
-import type { Server } from 'node:http';
 import path from 'node:path';
 import fontkit from '@pdf-lib/fontkit';
 import { PDFDocument, rgb } from 'pdf-lib';
@@ -19,9 +18,9 @@ import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fontBytes } from '../../fixtures/fonts.js';
 import { ConfigError, loadConfig } from '../../server/config.js';
-import { silentLogger } from '../../server/log.js';
-import { createHttpServer, createSearchRuntime, type SearchRuntime } from '../../server/main.js';
+import type { SearchRuntime } from '../../server/main.js';
 import type { AgentResponse } from '../../server/services/agent.service.js';
+import { serveArchive, type ServedArchive } from '../helpers/http-server.js';
 import { cliPath, tempDir } from '../helpers/paths.js';
 
 const PESEL = '85010112345';
@@ -68,7 +67,7 @@ interface PageBody {
 describe('PESEL and identity-card numbers are masked for roles that may not see them', () => {
   const dirs: string[] = [];
   let rt: SearchRuntime;
-  let server: Server;
+  let served: ServedArchive;
   let base: string;
   const tokens: Record<string, string> = {};
 
@@ -98,7 +97,8 @@ describe('PESEL and identity-card numbers are masked for roles that may not see 
     const ingest = spawnSync(process.execPath, [cliPath, 'ingest', input, '--data', data], { encoding: 'utf8', timeout: 300_000, env: { ...process.env, KWERENDA_PROGRESS: 'none' } });
     expect(ingest.status, ingest.stderr).toBe(0);
 
-    rt = await createSearchRuntime(loadConfig({ KWERENDA_DATA_DIR: data }), { logger: silentLogger });
+    served = await serveArchive(data);
+    rt = served.rt;
     for (const [name, role] of [['anna', 'clerk'], ['rafal', 'records'], ['sonia', 'supervisor'], ['adam', 'admin']] as const) {
       tokens[name] = rt.users.add(name, role).token;
     }
@@ -108,15 +108,11 @@ describe('PESEL and identity-card numbers are masked for roles that may not see 
     [docId, sha] = [String(doc.id), doc.sha256];
     const proxy = byName(PROXY_FILE);
     [proxyId, proxySha] = [String(proxy.id), proxy.sha256];
-    server = await createHttpServer(rt, '127.0.0.1', 0);
-    const addr = server.address();
-    base = `http://127.0.0.1:${typeof addr === 'object' && addr ? addr.port : 0}`;
+    base = served.base;
   }, 300_000);
 
   afterAll(async () => {
-    server?.closeAllConnections();
-    await new Promise((r) => server?.close(r));
-    await rt?.close();
+    await served?.close();
     for (const d of dirs) fs.rmSync(d, { recursive: true, force: true });
   });
 
@@ -237,19 +233,15 @@ describe('PESEL and identity-card numbers are masked for roles that may not see 
     expect(() => loadConfig({ KWERENDA_PESEL_VISIBLE_ROLES: 'supervisor,boss' })).toThrow(ConfigError);
     expect(() => loadConfig({ KWERENDA_PESEL_VISIBLE_ROLES: 'boss' })).toThrow(/KWERENDA_PESEL_VISIBLE_ROLES/);
 
-    const other = await createSearchRuntime(loadConfig({ KWERENDA_DATA_DIR: rt.config.dataDir, KWERENDA_PESEL_VISIBLE_ROLES: 'clerk, admin' }), { logger: silentLogger });
-    const s2 = await createHttpServer(other, '127.0.0.1', 0);
+    const other = await serveArchive(rt.config.dataDir, { KWERENDA_PESEL_VISIBLE_ROLES: 'clerk, admin' });
     try {
-      const addr = s2.address();
-      const at = `http://127.0.0.1:${typeof addr === 'object' && addr ? addr.port : 0}`;
+      const at = other.base;
       expect(JSON.stringify(await ask('anna', PESEL, at))).toContain(PESEL);
       expect(await (await call('sonia', `/api/documents/${docId}`, undefined, at)).text()).not.toContain(PESEL);
       const refused = await call('sonia', '/api/agent/search', { question: PESEL }, at);
       expect(refused.status).toBe(403);
       expect(((await refused.json()) as { error: { message: string } }).error.message).toMatch(/dostępne tylko dla: (urzędnik, administrator|administrator, urzędnik)$/);
     } finally {
-      s2.closeAllConnections();
-      await new Promise((r) => s2.close(r));
       await other.close();
     }
   });

@@ -8,15 +8,13 @@
  */
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
-import type { Server } from 'node:http';
 import path from 'node:path';
 import fontkit from '@pdf-lib/fontkit';
 import { PDFDocument, rgb } from 'pdf-lib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fontBytes } from '../../fixtures/fonts.js';
-import { loadConfig } from '../../server/config.js';
-import { silentLogger } from '../../server/log.js';
-import { createHttpServer, createSearchRuntime, type SearchRuntime } from '../../server/main.js';
+import type { SearchRuntime } from '../../server/main.js';
+import { serveArchive, type ServedArchive } from '../helpers/http-server.js';
 import { cliPath, tempDir } from '../helpers/paths.js';
 import { ocrImage } from '../helpers/ocr.js';
 
@@ -62,7 +60,7 @@ function expectNothingLegible(text: string): void {
 describe('a clerk\'s page image of a born-digital PDF: identifiers unreadable, the rest readable', () => {
   const dirs: string[] = [];
   let rt: SearchRuntime;
-  let server: Server;
+  let served: ServedArchive;
   let base: string;
   let docId: string;
   const tokens: Record<string, string> = {};
@@ -84,19 +82,16 @@ describe('a clerk\'s page image of a born-digital PDF: identifiers unreadable, t
     fs.writeFileSync(path.join(input, 'wniosek.pdf'), await pdf.save());
     const ingest = spawnSync(process.execPath, [cliPath, 'ingest', input, '--data', data], { encoding: 'utf8', timeout: 300_000, env: { ...process.env, KWERENDA_PROGRESS: 'none' } });
     expect(ingest.status, ingest.stderr).toBe(0);
-    rt = await createSearchRuntime(loadConfig({ KWERENDA_DATA_DIR: data }), { logger: silentLogger });
+    served = await serveArchive(data);
+    rt = served.rt;
     tokens.clerk = rt.users.add('anna', 'clerk').token;
     tokens.supervisor = rt.users.add('sonia', 'supervisor').token;
     docId = String((rt.db.prepare("SELECT id FROM documents WHERE status = 'ready'").get() as { id: number }).id);
-    server = await createHttpServer(rt, '127.0.0.1', 0);
-    const addr = server.address();
-    base = `http://127.0.0.1:${typeof addr === 'object' && addr ? addr.port : 0}`;
+    base = served.base;
   }, 300_000);
 
   afterAll(async () => {
-    server?.closeAllConnections();
-    await new Promise((r) => server?.close(r));
-    await rt?.close();
+    await served?.close();
     for (const d of dirs) fs.rmSync(d, { recursive: true, force: true });
   });
 
