@@ -43,6 +43,10 @@ export const zFileView = z
     detected: z.string().nullable(),
     documentId: z.number().int().nullable(),
     error: z.object({ code: z.string(), reason: z.string().meta({ description: 'Polish, for the records staff' }) }).nullable(),
+    notice: z
+      .string()
+      .optional()
+      .meta({ description: 'An ingested file that needs a look (metadata not read in its time limit): the reason, Polish' }),
     withheld: z
       .literal(true)
       .optional()

@@ -25,6 +25,11 @@ export interface FileView {
   detected: string | null;
   documentId: number | null;
   error: { code: string; reason: string } | null;
+  /**
+   * Present when the file was ingested but something about it needs the records staff's eye (metadata
+   * that could not be read in its time limit): the reason, in Polish.
+   */
+  notice?: string;
   /** Present (true) when the file's document is restricted from the viewer: name, size, type and id withheld. */
   withheld?: true;
 }
@@ -63,5 +68,6 @@ export function fileView(f: LedgerFile, stagingRoot: string, hidden: ReadonlySet
     detected: f.detected,
     documentId: f.document_id,
     error: f.status === 'failed' ? { code, reason: f.error ?? ingestMessage(code) } : null,
+    ...(f.status === 'ingested' && f.error_code === 'metadata_incomplete' && f.error ? { notice: f.error } : {}),
   };
 }

@@ -13,6 +13,7 @@ interface BatchView { id: number; startedAt: string; finishedAt: string | null; 
 interface FileView {
   id: number; name: string; status: string; stage: string; pagesDone: number; pagesTotal: number | null;
   error: { code: string; reason: string } | null;
+  notice?: string;
 }
 
 const POLL_MS = 1500;
@@ -214,7 +215,10 @@ async function poll(gen: number, id: number, box: HTMLElement, status: HTMLEleme
 function showBatch(data: { batch: BatchView; files: FileView[] }, box: HTMLElement, gen: number, status: HTMLElement): void {
   const hadFocus = box.contains(document.activeElement) ? document.activeElement?.id ?? null : null;
   const rows = data.files.map((f) => {
-    const word = f.status === 'failed' ? pl.ingest.failed(f.error?.reason ?? f.error?.code ?? '') : pl.ingest.statuses[f.status] ?? f.status;
+    const word =
+      f.status === 'failed'
+        ? pl.ingest.failed(f.error?.reason ?? f.error?.code ?? '')
+        : (pl.ingest.statuses[f.status] ?? f.status) + (f.notice ? ` (${f.notice})` : '');
     const action = h('td', {});
     if (f.status === 'failed' && can('ingest.write')) {
       const btn = h('button', { type: 'button', class: 'secondary', id: `retry-${f.id}`, 'aria-label': pl.ingest.retryLabel(f.name) }, pl.ingest.retry);
