@@ -9,6 +9,11 @@
  * Defaults: archive and data dir under .cache/eval/<profile>-s<seed>-c<cases>/ in the repository.
  * `--archive DIR` uses (or creates) that archive; its ground truth is DIR.ground-truth.json beside it.
  * `--only-reference` runs the BM25-on-clean-text reference alone and skips ingestion.
+ *
+ *   node dist/scripts/eval.js --real-text [--seed 1] [--out FILE.md] [--json FILE.json]
+ *
+ * measures the real-text development corpus instead (KWERENDA_CORPUS_DIR, default ../shared/corpus;
+ * see scripts/eval/real-text.ts): metadata per field, retrieval per question kind, no-answer.
  */
 import fs from 'node:fs';
 import path from 'node:path';
@@ -21,6 +26,7 @@ import { bm25CleanSearcher } from './eval/bm25-clean.js';
 import { calibrateTolerance, formatCalibration } from './eval/calibrate.js';
 import { productSearchers } from './eval/product-searchers.js';
 import { buildQuestions } from './eval/questions.js';
+import { runRealTextEval } from './eval/real-text.js';
 import { formatReport, runEval, type EvalSearcher } from './eval/runner.js';
 
 const USAGE =
@@ -129,8 +135,30 @@ async function ensureIngested(a: Args, gt: GroundTruth): Promise<void> {
   }
 }
 
+/** `--real-text [--seed N] [--out FILE.md] [--json FILE.json]`: the real-text corpus run. */
+async function realTextMain(argv: string[]): Promise<void> {
+  const usage = 'usage: eval.js --real-text [--seed N] [--out FILE.md] [--json FILE.json]';
+  const raw: Record<string, string> = {};
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i]!;
+    const m = /^--([a-z]+)(?:=(.*))?$/.exec(a);
+    const value = m?.[2] ?? argv[++i];
+    if (!m || value === undefined || !['seed', 'out', 'json'].includes(m[1]!)) throw new Error(`bad argument ${a}\n${usage}`);
+    raw[m[1]!] = value;
+  }
+  const seed = Number(raw.seed ?? 1);
+  if (!Number.isInteger(seed)) throw new Error(usage);
+  const corpusRoot = path.resolve(root, process.env.KWERENDA_CORPUS_DIR ?? path.join('..', 'shared', 'corpus'));
+  const t0 = Date.now();
+  const md = await runRealTextEval({ corpusRoot, repoRoot: root, seed, out: raw.out, json: raw.json, log });
+  process.stdout.write(md);
+  log(`Real-text evaluation done in ${Math.round((Date.now() - t0) / 1000)} s`);
+}
+
 async function main(): Promise<void> {
-  const a = parseArgs(process.argv.slice(2));
+  const argv = process.argv.slice(2);
+  if (argv.includes('--real-text')) return realTextMain(argv.filter((x) => x !== '--real-text'));
+  const a = parseArgs(argv);
   const gt = await ensureArchive(a);
   if (!a.onlyReference) await ensureIngested(a, gt);
 

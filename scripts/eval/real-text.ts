@@ -1,0 +1,213 @@
+/**
+ * `npm run eval -- --real-text`: the real-text development corpus (real-text/ under
+ * KWERENDA_CORPUS_DIR, default ../shared/corpus) rendered with the fixture generator (born-digital
+ * PDF + one scan per record, cached under .cache/eval/real-text-s<seed>/), ingested with the
+ * product's ingest runtime, then measured: metadata per field against the labels
+ * (real-text-metadata.ts), retrieval per question kind beside BM25 over the clean texts, and the
+ * no-answer / near-miss questions. Results are deduplicated by record id: each record has two
+ * files, and a hit on either counts for the record.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import Database from 'better-sqlite3';
+import type { GroundTruth } from '../../fixtures/ground-truth.js';
+import { type RealTextMap, type RealTextRecord, readRealTexts, realTextMapPath, renderRealTexts } from '../../fixtures/real-text.js';
+import { loadConfig } from '../../server/config.js';
+import { bm25CleanSearcher } from './bm25-clean.js';
+import { productSearchers } from './product-searchers.js';
+import type { EvalQuestion, QuestionKind } from './questions.js';
+import { formatMetadata, readDocMeta, scoreMetadata } from './real-text-metadata.js';
+import { type EvalAnswer, type EvalReport, type EvalSearcher, formatReport, runEval } from './runner.js';
+
+/** The corpus's question kinds and the synthetic kinds whose scoring they share. */
+export const REAL_KINDS: Record<string, QuestionKind> = {
+  signature: 'signature', parcel: 'parcel', address: 'address', party: 'investor', semantic: 'paraphrase',
+  type_time: 'type-time', no_answer: 'no-answer',
+};
+
+export interface RealQuestion {
+  id: string;
+  kind: string;
+  question: string;
+  relevant: string[];
+  nearMiss?: boolean;
+  note?: string;
+}
+
+export interface RealTextOptions {
+  corpusRoot: string;
+  repoRoot: string;
+  seed: number;
+  out?: string;
+  json?: string;
+  log: (s: string) => void;
+}
+
+export function realTextCorpus(corpusRoot: string): { texts: string; questions: string } {
+  const dir = path.join(corpusRoot, 'real-text');
+  const texts = path.join(dir, 'texts.jsonl');
+  const questions = path.join(dir, 'questions.jsonl');
+  if (!fs.existsSync(texts) || !fs.existsSync(questions)) {
+    throw new Error(`the real-text corpus is not at ${dir} (texts.jsonl and questions.jsonl expected). ` +
+      'Set KWERENDA_CORPUS_DIR to the folder holding real-text/, or put it at ../shared/corpus beside the checkout.');
+  }
+  return { texts, questions };
+}
+
+export const readQuestions = (file: string): RealQuestion[] =>
+  fs.readFileSync(file, 'utf8').split('\n').filter((l) => l.trim()).map((l) => JSON.parse(l) as RealQuestion);
+
+/** The clean texts as a ground truth of one one-page "file" per record, keyed by record id (for BM25 and citations). */
+export function cleanTruth(records: readonly RealTextRecord[]): GroundTruth {
+  const files = records.map((r) => ({ sha256: r.id, path: r.id, pages: [{ page: 1, text: r.pages[0] ?? '' }] }));
+  return { files, cases: [], totals: { files: files.length, pages: files.length, ocrPages: 0, bytes: 0 } } as unknown as GroundTruth;
+}
+
+/** A product searcher whose results are record ids, each record once (first place, its confidence kept). */
+export function byRecord(searcher: EvalSearcher, idOf: ReadonlyMap<string, string>): EvalSearcher {
+  return async (question) => {
+    const a = await searcher(question);
+    const seen = new Set<string>();
+    const results: EvalAnswer['results'] = [];
+    for (const r of a.results) {
+      const id = idOf.get(r.sha256) ?? `unknown:${r.sha256}`;
+      if (seen.has(id)) continue;
+      seen.add(id);
+      results.push({ ...r, sha256: id });
+    }
+    return { ...a, results };
+  };
+}
+
+async function ensureRendered(texts: string, archive: string, seed: number, records: number, log: (s: string) => void): Promise<RealTextMap> {
+  const mapFile = realTextMapPath(archive);
+  if (fs.existsSync(mapFile)) {
+    const map = JSON.parse(fs.readFileSync(mapFile, 'utf8')) as RealTextMap;
+    if (map.records === records && map.seed === seed) {
+      log(`Rendered texts: ${archive} (cached)`);
+      return map;
+    }
+  }
+  log(`Rendering ${records} real texts into ${archive} (seed ${seed}) …`);
+  const t0 = Date.now();
+  const map = await renderRealTexts({ texts, out: archive, seed });
+  log(`Rendered ${map.files.length} files in ${Math.round((Date.now() - t0) / 1000)} s`);
+  return map;
+}
+
+async function ensureIngested(archive: string, data: string, map: RealTextMap, log: (s: string) => void): Promise<void> {
+  const dbFile = path.join(data, 'kwerenda.db');
+  let ready = new Set<string>();
+  if (fs.existsSync(dbFile)) {
+    const db = new Database(dbFile, { readonly: true });
+    ready = new Set((db.prepare("SELECT sha256 FROM documents WHERE status = 'ready'").all() as { sha256: string }[]).map((r) => r.sha256));
+    db.close();
+  }
+  const missing = map.files.filter((f) => !ready.has(f.sha256));
+  if (missing.length === 0) return log(`Data dir: ${data} (every file already ingested)`);
+  log(`Ingesting ${missing.length} of ${map.files.length} files (${map.files.filter((f) => f.scanned).length} scans need OCR) into ${data} …`);
+  const { createIngestRuntime } = await import('../../server/main.js');
+  const rt = await createIngestRuntime(loadConfig({ ...process.env, KWERENDA_DATA_DIR: data, KWERENDA_PROGRESS: 'none' }));
+  const t0 = Date.now();
+  let last = 0;
+  try {
+    const r = await rt.ingest.run({
+      paths: [archive], caseOverride: null,
+      onProgress: (batchId) => {
+        if (Date.now() - last < 10_000) return;
+        last = Date.now();
+        const s = rt.ledger.summary(batchId);
+        log(`  ${s.pagesDone}/${s.pagesTotal} pages, ${s.ingested + s.present}/${s.files} files, ${Math.round((Date.now() - t0) / 1000)} s`);
+      },
+    });
+    log(`Ingested in ${Math.round((Date.now() - t0) / 1000)} s: ${r.summary.ingested} new, ${r.summary.present} present, ${r.summary.failed} failed`);
+    for (const f of r.failures) log(`  failed: ${f.path} (${f.error_code}: ${f.error})`);
+  } finally {
+    await rt.close();
+  }
+}
+
+const f2 = (x: number | undefined) => (x === undefined || Number.isNaN(x) ? '—' : x.toFixed(2));
+
+/** Recall@10 / nDCG@10 per corpus kind for every searcher, then the no-answer lines and near-miss returns. */
+export function formatRetrieval(report: EvalReport, questions: readonly RealQuestion[], nearMissSearcher: string): string {
+  const out = ['## Retrieval per question kind (Recall@10 / nDCG@10, deduplicated by record)', '',
+    `| kind | n | ${report.searchers.join(' | ')} |`, `|---|---|${report.searchers.map(() => '---').join('|')}|`];
+  for (const [kind, mapped] of Object.entries(REAL_KINDS)) {
+    const n = questions.filter((q) => q.kind === kind).length;
+    if (!n || mapped === 'no-answer') continue;
+    out.push(`| ${kind} | ${n} | ${report.searchers.map((s) => {
+      const r = report.summary[s]?.byKind[mapped];
+      return `${f2(r?.recall)} / ${f2(r?.ndcg)}`;
+    }).join(' | ')} |`);
+  }
+  out.push(`| all | ${questions.filter((q) => q.relevant.length).length} | ${report.searchers.map((s) => {
+    const r = report.summary[s]?.overall;
+    return `${f2(r?.recall)} / ${f2(r?.ndcg)}`;
+  }).join(' | ')} |`);
+  const na = questions.filter((q) => q.relevant.length === 0);
+  const near = new Set(na.filter((q) => q.nearMiss).map((q) => q.id));
+  out.push('', `## No-answer questions (answered honestly: no results, notFound, or only low confidence)`, '',
+    `| searcher | all (${na.length}) | near misses (${near.size}) | unrelated (${na.length - near.size}) |`, '|---|---|---|---|');
+  for (const s of report.searchers) {
+    const os = report.outcomes.filter((o) => o.searcher === s && o.noAnswer);
+    const ok = (pred: (id: string) => boolean) => {
+      const of = os.filter((o) => pred(o.id));
+      return `${of.filter((o) => o.noAnswer?.success).length} / ${of.length}`;
+    };
+    out.push(`| ${s} | ${ok(() => true)} | ${ok((id) => near.has(id))} | ${ok((id) => !near.has(id))} |`);
+  }
+  const answers = report.outcomes.filter((o) => o.searcher === nearMissSearcher && near.has(o.id));
+  if (answers.length) {
+    out.push('', `Near misses, what \`${nearMissSearcher}\` returned (top 5 record ids):`, '');
+    for (const o of answers) {
+      out.push(`- \`${o.id}\` ${o.question.replace(/\|/g, '\\|')} → ${o.noAnswer?.success ? 'honest' : '**answered**'}: ${o.ranking.slice(0, 5).join(', ') || 'nothing'}`);
+    }
+  }
+  return `${out.join('\n')}\n`;
+}
+
+export async function runRealTextEval(o: RealTextOptions): Promise<string> {
+  const corpus = realTextCorpus(o.corpusRoot);
+  const records = await readRealTexts(corpus.texts);
+  const questions = readQuestions(corpus.questions);
+  const cache = path.join(o.repoRoot, '.cache', 'eval', `real-text-s${o.seed}`);
+  const archive = path.join(cache, 'archive');
+  const data = path.join(cache, 'data');
+  const map = await ensureRendered(corpus.texts, archive, o.seed, records.length, o.log);
+  await ensureIngested(archive, data, map, o.log);
+
+  const db = new Database(path.join(data, 'kwerenda.db'), { readonly: true });
+  const meta = scoreMetadata(records, map.files, readDocMeta(db));
+  db.close();
+
+  const gt = cleanTruth(records);
+  const reference = bm25CleanSearcher(gt);
+  const product = await productSearchers(data);
+  const idOf = new Map(map.files.map((f) => [f.sha256, f.id]));
+  const searchers: Record<string, EvalSearcher> = {};
+  for (const [name, s] of Object.entries(product.searchers)) searchers[name] = byRecord(s, idOf);
+  searchers['bm25-clean'] = reference.searcher;
+  const evalQuestions: EvalQuestion[] = questions.map((q) => ({
+    id: q.id, kind: REAL_KINDS[q.kind] ?? 'paraphrase', question: q.question, relevant: q.relevant, neutral: [],
+  }));
+  o.log(`Asking ${evalQuestions.length} questions to ${Object.keys(searchers).join(', ')} …`);
+  try {
+    const report = await runEval({
+      questions: evalQuestions, gt, searchers, reference: 'bm25-clean',
+      meta: {
+        corpus: `real-text (${records.length} records, ${questions.length} questions)`,
+        rendered: `${path.relative(o.repoRoot, archive)} (seed ${o.seed}, ${map.files.length} files: ${map.records} born-digital + ${map.records} scans)`,
+        'data dir': path.relative(o.repoRoot, data),
+      },
+    });
+    const md = [`# Real-text evaluation (seed ${o.seed})`, '', formatMetadata(meta), formatRetrieval(report, questions, 'hybrid+planner'),
+      formatReport(report).replace(/^# Retrieval evaluation/, '# Full retrieval report (synthetic kind names: investor = party, paraphrase = semantic)')].join('\n');
+    if (o.out) fs.writeFileSync(o.out, md);
+    if (o.json) fs.writeFileSync(o.json, JSON.stringify({ metadata: { ...meta, kinds: [...meta.kinds] }, retrieval: report }, null, 1));
+    return md;
+  } finally {
+    reference.close();
+    await product.close();
+  }
+}
