@@ -7,6 +7,7 @@
  * no-answer / near-miss questions. Results are deduplicated by record id: each record has two
  * files, and a hit on either counts for the record.
  */
+import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
@@ -95,6 +96,37 @@ async function ensureRendered(texts: string, archive: string, seed: number, reco
   return map;
 }
 
+/** Folders of the build whose code decides what ingest stores (text, metadata, chunks, index). */
+const INGEST_CODE = ['ingest', path.join('server', 'store'), path.join('server', 'search')];
+
+/** SHA-256 over the compiled ingest code: a cached data dir made by other code is ingested again. */
+export function ingestFingerprint(distRoot: string): string {
+  const h = createHash('sha256');
+  const walk = (dir: string): void => {
+    if (!fs.existsSync(dir)) return;
+    for (const e of fs.readdirSync(dir, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name))) {
+      const p = path.join(dir, e.name);
+      if (e.isDirectory()) walk(p);
+      else if (e.name.endsWith('.js')) h.update(path.relative(distRoot, p)).update('\0').update(fs.readFileSync(p));
+    }
+  };
+  for (const d of INGEST_CODE) walk(path.join(distRoot, d));
+  return h.digest('hex');
+}
+
+/** Drops the cached data dir when the ingest code changed since it was made. */
+function invalidateData(data: string, fingerprint: string, log: (s: string) => void): void {
+  const file = `${data}.fingerprint`;
+  const had = fs.existsSync(file) ? fs.readFileSync(file, 'utf8').trim() : null;
+  if (had === fingerprint) return;
+  if (fs.existsSync(data)) {
+    log(`Ingest code changed since ${data} was made: ingesting again`);
+    fs.rmSync(data, { recursive: true, force: true });
+  }
+  fs.mkdirSync(path.dirname(file), { recursive: true });
+  fs.writeFileSync(file, `${fingerprint}\n`);
+}
+
 async function ensureIngested(archive: string, data: string, map: RealTextMap, log: (s: string) => void): Promise<void> {
   const dbFile = path.join(data, 'kwerenda.db');
   let ready = new Set<string>();
@@ -175,6 +207,7 @@ export async function runRealTextEval(o: RealTextOptions): Promise<string> {
   const archive = path.join(cache, 'archive');
   const data = path.join(cache, 'data');
   const map = await ensureRendered(corpus.texts, archive, o.seed, records.length, o.log);
+  invalidateData(data, ingestFingerprint(path.join(o.repoRoot, 'dist')), o.log);
   await ensureIngested(archive, data, map, o.log);
 
   const db = new Database(path.join(data, 'kwerenda.db'), { readonly: true });
