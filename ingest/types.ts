@@ -83,7 +83,7 @@ export interface PageResult {
   seconds?: number;
 }
 
-export type MetaKind = 'caseNumber' | 'docType' | 'date' | 'parcel' | 'address' | 'investor';
+export type MetaKind = 'caseNumber' | 'references' | 'docType' | 'date' | 'parcel' | 'address' | 'investor';
 
 /**
  * A metadata value with provenance. `page`/`start`/`end` locate `raw` in the stored page text

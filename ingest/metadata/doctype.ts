@@ -6,6 +6,7 @@
  * heading ("o warunkach zabudowy") or from the operative part ("udzielam pozwolenia na budowę").
  */
 import { editDistance, fold, squash, type Found } from './common.js';
+import { findCourtRulingType } from './court-heading.js';
 
 export interface DocTypeFound extends Found {
   /** The heading line, whitespace squashed. */
@@ -24,6 +25,9 @@ const TYPES: { word: string; value: string; next?: RegExp }[] = [
     'sprostowanie', 'notatka',
   ].map((w) => ({ word: w, value: w })),
   { word: 'notatka', value: 'notatka służbowa', next: /^sluzbow/ },
+  { word: 'rozstrzygnięcie', value: 'rozstrzygnięcie nadzorcze', next: /^nadzorcz/ },
+  { word: 'karta', value: 'karta usługi', next: /^uslug/ },
+  { word: 'prognoza', value: 'prognoza oddziaływania na środowisko', next: /^oddzialywani/ },
   { word: 'projekt', value: 'projekt budowlany', next: /^(?:budowlan|zagospodarowania)/ },
   { word: 'warunki', value: 'decyzja o warunkach zabudowy', next: /^zabudowy/ },
   { word: 'dziennik', value: 'dziennik budowy', next: /^budowy/ },
@@ -49,11 +53,13 @@ function inflections(word: string): Set<string> {
 }
 
 const TYPE_KEYS = TYPES.map((t) => ({ ...t, key: skeleton(t.word), inflected: inflections(t.word) }));
+/** Inflected forms of every type word: "zgłoszenia" is no OCR-damaged "ogłoszenie". */
+const ANY_INFLECTED = new Set(TYPE_KEYS.flatMap((t) => [...t.inflected].filter((k) => !TYPE_KEYS.some((u) => u.key === k))));
 
 function matchType(word: string, nextWord: string): { value: string } | null {
   if (word.length > 30) return null;
   const key = skeleton(word);
-  if (key.length < 4) return null;
+  if (key.length < 4 || ANY_INFLECTED.has(key)) return null;
   const nextFolded = fold(nextWord);
   let best: { value: string; d: number; multi: boolean } | null = null;
   for (const t of TYPE_KEYS) {
@@ -92,6 +98,7 @@ const DECISION_QUALIFIERS: [RegExp | Gapped, string][] = [
   [/o\s+pozwoleniu\s+na\s+budowe/, 'decyzja o pozwoleniu na budowę'],
   [/o\s+pozwoleniu\s+na\s+rozbiorke/, 'decyzja o pozwoleniu na rozbiórkę'],
   [/o\s+ustaleniu\s+lokalizacji\s+inwestycji\s+celu\s+publicznego/, 'decyzja o ustaleniu lokalizacji inwestycji celu publicznego'],
+  [/o\s+zezwoleniu\s+na\s+realizacje\s+inwestycji\s+drogowej/, 'decyzja o zezwoleniu na realizację inwestycji drogowej'],
   [/o\s+umorzeniu(?![a-z])/, 'decyzja o umorzeniu postępowania'],
   // An objection to a notification is issued as a decision; clerks file and look for it as "sprzeciw".
   [/o\s+wniesieniu\s+sprzeciwu/, 'sprzeciw'],
@@ -165,7 +172,8 @@ interface Candidate {
 function lineCandidate(text: string, line: Line, index: number): (Candidate & { strong: boolean }) | null {
   const body = text.slice(line.start, line.end);
   const lead = body.search(/\p{L}/u);
-  if (lead < 0 || lead > 4 || /[\p{N}]/u.test(body.slice(0, lead))) return null;
+  // A list item ("• Zgłoszenie zamiaru …", "1. Wniosek o …") is no heading.
+  if (lead < 0 || lead > 4 || /[\p{N}\u2022\u00b7*]/u.test(body.slice(0, lead))) return null;
   const at = line.start + lead;
   LETTER_SPACED.lastIndex = at;
   const spaced = LETTER_SPACED.exec(text);
@@ -209,6 +217,12 @@ function lineCandidate(text: string, line: Line, index: number): (Candidate & { 
 /** The document type from the heading of a (first) page, or null when there is no heading. */
 export function findDocType(text: string): DocTypeFound | null {
   if (typeof text !== 'string' || text.length === 0) return null;
+  const ruling = findCourtRulingType(text);
+  if (ruling) {
+    const lineStart = text.lastIndexOf('\n', ruling.start - 1) + 1;
+    const heading = squash(text.slice(lineStart, Math.min(text.length, ruling.end, lineStart + 400))).slice(0, 160);
+    return { value: ruling.value, start: ruling.start, end: ruling.end, heading, basis: 'heading' };
+  }
   const lines = topLines(text);
   let chosen: Candidate | null = null;
   for (let i = 0; i < lines.length && !chosen; i++) {

@@ -49,15 +49,11 @@ describe('extractMetadata: a building-permit decision', () => {
     checkProvenance(PAGES, values);
   });
 
-  it('puts the document case first and keeps cited ones', () => {
+  it('takes the document case as the case number and keeps cited ones apart as references', () => {
     const cases = of(values, 'caseNumber');
     expect(cases[0]).toMatchObject({ value: 'WUA-ZRB.6740.1.123.2019', page: 1, origin: 'text' });
-    expect(cases.map((c) => `${c.page}:${c.value}`)).toEqual([
-      '1:WUA-ZRB.6740.1.123.2019',
-      '1:AB.6740.2.45.2018',
-      '2:WUA-ZRB.6740.1.123.2019',
-      '2:UA-AB/7351/784/2010',
-    ]);
+    expect(cases.map((c) => `${c.page}:${c.value}`)).toEqual(['1:WUA-ZRB.6740.1.123.2019', '2:WUA-ZRB.6740.1.123.2019']);
+    expect(of(values, 'references').map((c) => `${c.page}:${c.value}`)).toEqual(['1:AB.6740.2.45.2018', '2:UA-AB/7351/784/2010']);
   });
 
   it('finds one document type from the heading', () => {
@@ -154,13 +150,16 @@ describe('extractMetadata: case number sources', () => {
   it('prefers the labelled signature over an earlier unlabelled one', () => {
     const text = 'W nawiązaniu do decyzji AB.6740.2.45.2017\nZnak sprawy: WAB-III.6740.15.2018';
     const values = extractMetadata([{ page: 1, text }]);
-    expect(of(values, 'caseNumber').map((c) => c.value)).toEqual(['WAB-III.6740.15.2018', 'AB.6740.2.45.2017']);
+    expect(of(values, 'caseNumber').map((c) => c.value)).toEqual(['WAB-III.6740.15.2018']);
+    expect(of(values, 'references').map((c) => c.value)).toEqual(['AB.6740.2.45.2017']);
   });
 
-  it('does not take "Wasz znak" as the document case', () => {
-    const text = 'Wasz znak: AB.6740.2.45.2017\nDotyczy: pisma GKN.6730.12.2020';
+  it('does not take "Wasz znak" or the letter answered as the document case', () => {
+    const text = 'Wasz znak: AB.6740.2.45.2017\nDotyczy: pisma GKN.6730.12.2020\nZnak sprawy: WAB-III.6740.15.2018';
     const values = extractMetadata([{ page: 1, text }]);
-    expect(of(values, 'caseNumber')[0]?.value).toBe('GKN.6730.12.2020');
+    expect(of(values, 'caseNumber').map((c) => c.value)).toEqual(['WAB-III.6740.15.2018']);
+    expect(of(values, 'references').map((c) => c.value)).toEqual(['AB.6740.2.45.2017', 'GKN.6730.12.2020']);
+    expect(of(extractMetadata([{ page: 1, text: 'Wasz znak: AB.6740.2.45.2017' }]), 'caseNumber')).toEqual([]);
   });
 
   it('knows nothing when there is nothing', () => {
@@ -240,6 +239,8 @@ describe('extractMetadata: other documents', () => {
       { page: 2, text: 'Znak: AB.6740.2.45.2021' },
       { page: 1, text: 'Znak: WUA-ZRB.6740.1.123.2019' },
     ];
-    expect(of(extractMetadata(pages), 'caseNumber').map((v) => v.page)).toEqual([1, 2]);
+    const values = extractMetadata(pages);
+    expect(of(values, 'caseNumber').map((v) => v.page)).toEqual([1]);
+    expect(of(values, 'references').map((v) => v.page)).toEqual([2]);
   });
 });

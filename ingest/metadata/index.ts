@@ -13,7 +13,8 @@ import { documentDateIndex, findDates } from './dates.js';
 import { findDocType } from './doctype.js';
 import { findInvestors } from './investor.js';
 import { findParcels } from './parcels.js';
-import { findFolderSignatures, findSignatures, normaliseSignature, signatureLabel } from './signature.js';
+import { signatureRoles } from './own-signature.js';
+import { findFolderSignatures, findSignatures, normaliseSignature } from './signature.js';
 
 export { findAddresses, type AddressFound } from './addresses.js';
 export { findDates, monthFromWord, isoDate } from './dates.js';
@@ -84,21 +85,24 @@ function caseNumbers(pages: PageText[], ctx: ExtractContext, spans: Map<number, 
       head.push({ kind: 'caseNumber', value: hit.value, raw, page: null, start: null, end: null, origin: 'folder' });
     }
   }
-  // Text: the document's own signature is the first labelled one ("Znak:") on the first page
-  // with signatures, else its first one not labelled as the addressee's ("Wasz znak:").
-  const text: { v: MetaValue; label: 'own' | 'other' | null }[] = [];
-  for (const page of pages) {
+  // Text: the document's own signature (heading or "Znak:"), then the ones it only cites, kept
+  // apart as references so that a cited case is never taken for the document's.
+  const perPage = pages.map((page) => {
     const hits = safely(() => findSignatures(page.text));
     spans.set(page.page, hits);
-    for (const hit of hits) text.push({ v: fromText('caseNumber', page, hit), label: signatureLabel(page.text, hit.start) });
+    return { page, hits };
+  });
+  const roles = signatureRoles(perPage.map((p) => ({ text: p.page.text, hits: p.hits })));
+  const own: MetaValue[] = [];
+  const references: MetaValue[] = [];
+  for (const { page, hits } of perPage) {
+    for (const hit of hits) {
+      // The own signature repeated on later pages stays a case number there (its provenance).
+      if (hit === roles.own || hit.value === roles.own?.value) own.push(fromText('caseNumber', page, hit, { role: 'own' }));
+      else references.push(fromText('references', page, hit, { role: 'reference' }));
+    }
   }
-  const firstPage = text[0]?.v.page;
-  const onFirst = text.filter((t) => t.v.page === firstPage);
-  const own =
-    onFirst.find((t) => t.label === 'own') ?? onFirst.find((t) => t.label === null) ??
-    text.find((t) => t.label === 'own') ?? text[0];
-  const ordered = own ? [own.v, ...text.filter((t) => t !== own).map((t) => t.v)] : [];
-  return [...head, ...dedupe(ordered, (v) => v.value)];
+  return [...head, ...dedupe(own, (v) => v.value), ...dedupe(references, (v) => v.value)];
 }
 
 function docType(pages: PageText[]): MetaValue[] {
@@ -195,6 +199,8 @@ export function extractMetadataKind(kind: MetaKind, pages: PageText[], ctx: Extr
     switch (kind) {
       case 'caseNumber':
         return safely(() => caseNumbers(list, c, spans));
+      case 'references':
+        return []; // read with the case numbers: telling them apart is one decision
       case 'docType':
         return safely(() => docType(list));
       case 'date':

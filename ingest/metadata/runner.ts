@@ -35,6 +35,7 @@ const DEFAULT_PER_PAGE_MS = 20;
 
 const KIND_NAMES: Record<MetaKind, string> = {
   caseNumber: 'znak sprawy',
+  references: 'sygnatury cytowane',
   docType: 'typ dokumentu',
   date: 'daty',
   parcel: 'działki',

@@ -11,6 +11,8 @@
  * they look like (signature-view.ts); spans are always offsets into the text passed in.
  */
 import { dropOverlaps, fold, type Found } from './common.js';
+import { findActNumbers } from './act-number.js';
+import { findCourtSignatures } from './court.js';
 import { signatureView } from './signature-view.js';
 
 const LET = 'A-Za-zĄĆĘŁŃÓŚŹŻąćęłńóśźż';
@@ -19,13 +21,28 @@ const WS = '[ \\t\\u00a0]{0,2}(?:\\r?\\n[ \\t\\u00a0]{0,2})?';
 /** Prefix segments are short (WUA, ZRB, AB, III, GKN); long words are not prefixes. */
 const SEG = `[${LET}]{1,6}`;
 const PREFIX = `${SEG}(?:${WS}-${WS}${SEG}){0,3}`;
+/**
+ * Leading prefix segments joined by dots ("IN.I.743…", "IGOŚR.ROŚ.6220…"), read back from where
+ * the match starts on a short slice: in the main pattern they would make prefix letters and
+ * OCR-damaged digits ambiguous.
+ */
+const DOTTED_LEAD = new RegExp(`(?<![${LET}0-9.\\-])(?:[${LET}]{1,6}(?:-[${LET}]{1,6})?\\.){1,2}$`);
 /** A digit or a character tesseract confuses with one. */
 const D = '[0-9OoIl|SB]';
 const DOT = `${WS}[.,]${WS}`;
 const SL = `${WS}/${WS}`;
 
+/**
+ * The clerk's initials some offices add after the year ("….2020. KM", "….2024 AD", "….2017.RJ1",
+ * "….2014.MD.1"): part of the znak as written, not of the case it names.
+ */
+const INITIALS_RE = new RegExp(
+  `(?:\\.[ ]?[A-ZĄĆĘŁŃÓŚŹŻ]{2,3}|\\.[A-ZĄĆĘŁŃÓŚŹŻ][a-ząćęłńóśźż]{1,2}|[ ][A-ZĄĆĘŁŃÓŚŹŻ]{2,3})[0-9]?(?:\\.[0-9]{1,2})?(?![${LET}0-9])`,
+  'y',
+);
+/** The JRWA class has four digits; real znaki also show three ("743", "074") or a slip of five. */
 const JRWA_RE = new RegExp(
-  `(?<![${LET}0-9\\-])(${PREFIX})${DOT}(${D}{4})((?:${DOT}${D}{1,6}){1,4})${DOT}(${D}{4})(?![${LET}0-9|])`,
+  `(?<![${LET}0-9\\-])(${PREFIX})${DOT}(${D}{4}|[0-9]{3}|[0-9]{5})((?:${DOT}${D}{1,6}){1,4})${DOT}(${D}{4})(?![${LET}0-9|])`,
   'g',
 );
 const SLASH_RE = new RegExp(
@@ -68,7 +85,7 @@ function repairNumber(part: string): string | null {
 
 function canonPrefix(raw: string, strict: boolean): string | null {
   const compact = raw.replace(/\s+/g, '');
-  const letters = compact.replace(/-/g, '');
+  const letters = compact.replace(/[-.]/g, '');
   if (letters.length < 2) return null;
   if (strict) {
     const upper = [...letters].filter((c) => c !== c.toLowerCase()).length;
@@ -77,9 +94,11 @@ function canonPrefix(raw: string, strict: boolean): string | null {
   if (compact.split('-').some((seg) => seg.length >= 3 && /^\p{Lu}\p{Ll}+$/u.test(seg))) {
     return null; // "Nowak-AB", "Urząd – WUA-ZRB": a capitalised word, not an office prefix
   }
-  const segs = compact.split('-').map((s) => (/^[Iil|]+$/.test(s) ? 'I'.repeat(s.length) : s.toUpperCase()));
-  const prefix = segs.join('-');
-  if (NOT_PREFIX.has(prefix) || NOT_PREFIX.has(prefix.replace(/-/g, ''))) return null;
+  const segs = compact.split(/(?=[-.])|(?<=[-.])/).map((s) => (/^[Iil|]+$/.test(s) ? 'I'.repeat(s.length) : s.toUpperCase()));
+  const prefix = segs.join('');
+  if (NOT_PREFIX.has(prefix) || NOT_PREFIX.has(prefix.replace(/[-.]/g, ''))) return null;
+  // "Nr.AB.6740…", "art.AB…": a word glued on by a dot is no part of the prefix (the match is retried after it).
+  if (prefix.includes('.') && NOT_PREFIX.has((prefix.split('.')[0] ?? '').replace(/-/g, ''))) return null;
   return prefix;
 }
 
@@ -88,12 +107,13 @@ function validYear4(y: string): boolean {
   return /^\d{4}$/.test(y) && n >= 1950 && n <= 2099;
 }
 
-function buildJrwa(m: RegExpExecArray, strict: boolean): string | null {
-  const prefix = canonPrefix(m[1] ?? '', strict);
+function buildJrwa(m: RegExpExecArray, strict: boolean, lead = ''): string | null {
+  const prefix = canonPrefix(lead + (m[1] ?? ''), strict);
   if (!prefix) return null;
   const cls = repairNumber(m[2] ?? '');
   const year = repairNumber(m[4] ?? '');
-  if (!cls || cls.length !== 4 || !year || !validYear4(year)) return null;
+  if (!cls || cls.length < 3 || cls.length > 5 || !year || !validYear4(year)) return null;
+  // A class other than four digits only with real digits: "ART.123…" is no znak, OCR guesses are not enough.
   const middle = repairParts((m[3] ?? '').split(/[.,]/));
   if (!middle) return null;
   return [prefix, cls, ...middle, year].join('.');
@@ -143,11 +163,24 @@ export function findSignatures(text: string, opts: FindSignatureOptions = {}): F
     re.lastIndex = 0;
     let m: RegExpExecArray | null;
     while ((m = re.exec(view.text)) !== null) {
-      const value = build(m, strict);
-      if (value) hits.push({ value, start: view.start(m.index), end: view.end(m.index + m[0].length) });
+      let start = m.index;
+      let end = m.index + m[0].length;
+      let value: string | null = null;
+      if (re === JRWA_RE) {
+        const lead = DOTTED_LEAD.exec(view.text.slice(Math.max(0, m.index - 16), m.index))?.[0] ?? '';
+        const withLead = lead ? buildJrwa(m, strict, lead) : null;
+        value = withLead ?? buildJrwa(m, strict);
+        if (withLead) start -= lead.length;
+        INITIALS_RE.lastIndex = end;
+        if (value && INITIALS_RE.test(view.text)) end = INITIALS_RE.lastIndex;
+      } else {
+        value = build(m, strict);
+      }
+      if (value) hits.push({ value, start: view.start(start), end: view.end(end) });
       else re.lastIndex = m.index + 1; // a rejected prefix may hide a valid later start
     }
   }
+  for (const c of [...findCourtSignatures(view.text), ...findActNumbers(view.text)]) hits.push({ value: c.value, start: view.start(c.start), end: view.end(c.end) });
   return dropOverlaps(hits);
 }
 

@@ -1,0 +1,101 @@
+/**
+ * Which of the signatures on a page is the document's own and which it only cites.
+ *
+ * A judgment names its own signature in its heading ("II OSK 2749/20 - Wyrok NSA", "Wyrok WSA w
+ * Rzeszowie z dnia …, sygn. II SA/Rz 604/22", "WYROK NR SYGN. AKT II SA/WR 772/11") and cites
+ * others in its body ("od wyroku … sygn. akt II SA/Lu 113/20", the decision under review
+ * "znak WOP.7721.12.2023") or in a list of related cases ("II SA/Lu 113/20 - Wyrok WSA w Lublinie
+ * z 2020-05-27"). An office letter or notice shows its znak in the heading ("IN.I.743.81.2020. KM"
+ * on its own line, "Znak: …", "Obwieszczenie WPN.6320.18.2017.JZ") and cites the acts it concerns
+ * ("otrzymano Postanowienie … nr WOOŚ.4222.3.2020.MSe.8"). When no signature stands where the
+ * document's own would, there is none: a cited one is never promoted.
+ */
+import { fold, type Found } from './common.js';
+import { isCourtSignature } from './court.js';
+import { signatureLabel } from './signature.js';
+
+/** The heading of a page: its first characters. Past it only a labelled signature can be the own one. */
+const HEAD_CHARS = 400;
+/** How far back on its line the words before a signature are read. */
+const WINDOW = 160;
+
+/** A document noun in the middle of a clause before the signature: the signature is that act's. */
+const CITED_ACT = /(?:^|[^a-z])(?:decyzj|postanowieni|uchwal|wyrok|pism|wnios|zawiadomieni|obwieszczeni|zgloszeni|skarg|orzeczeni)[a-z]*(?![a-z])/g;
+/** A related case listed by a court database: "<sig> - Wyrok WSA w Lublinie z 2020-05-27". */
+const RELATED_AFTER = /^[ \t]{0,2}[-–][ \t]{0,2}(?:wyrok|postanowienie|uchwala)[^\n]{0,80}?[ \t]z[ \t]\d{4}-\d{2}-\d{2}/;
+
+export interface SignatureRoles {
+  own: Found | null;
+  references: Found[];
+}
+
+function lineBefore(text: string, start: number): { original: string; words: string } {
+  const from = Math.max(0, start - WINDOW);
+  const chunk = text.slice(from, start);
+  const nl = chunk.lastIndexOf('\n');
+  const original = nl >= 0 ? chunk.slice(nl + 1) : chunk;
+  const words = fold(original);
+  return { original, words };
+}
+
+/** Nominative forms: the noun of a heading ("Decyzja nr 186/2024 … do sprawy X", "WYROK NR SYGN. AKT X"). */
+const NOMINATIVE = new Set([
+  'decyzja', 'postanowienie', 'uchwala', 'wyrok', 'pismo', 'wniosek', 'zawiadomienie', 'obwieszczenie',
+  'zgloszenie', 'skarga', 'orzeczenie',
+]);
+
+/**
+ * True when the words before the signature name another act it belongs to: a document noun in an
+ * oblique case ("od wyroku", "decyzji nr"), or in the nominative inside a sentence ("otrzymano
+ * Postanowienie … nr X"). A heading's noun opens its line or is written in capitals.
+ */
+function citedBefore(original: string, words: string): boolean {
+  CITED_ACT.lastIndex = 0;
+  for (let m = CITED_ACT.exec(words); m !== null; m = CITED_ACT.exec(words)) {
+    const lead = m[0].length - m[0].replace(/^[^a-z]/, '').length;
+    const at = m.index + lead;
+    const noun = words.slice(at, m.index + m[0].length);
+    if (!NOMINATIVE.has(noun)) return true;
+    const asWritten = original.slice(at, at + noun.length);
+    if (words.slice(0, at).trim() !== '' && asWritten !== asWritten.toUpperCase()) return true;
+  }
+  return false;
+}
+
+function isFirstLine(text: string, start: number): boolean {
+  return text.slice(0, start).trim().indexOf('\n') < 0;
+}
+
+/** May `hit` be the page's own signature? `head`: the page is the document's first. */
+function mayBeOwn(text: string, hit: Found, head: boolean): boolean {
+  const { original, words } = lineBefore(text, hit.start);
+  if (citedBefore(original, words)) return false;
+  const court = isCourtSignature(hit.value);
+  if (court && !isFirstLine(text, hit.start) && RELATED_AFTER.test(fold(text.slice(hit.end, hit.end + 120)))) return false;
+  const label = signatureLabel(text, hit.start);
+  if (label === 'other') return false;
+  if (head && hit.start < HEAD_CHARS) return true;
+  return label === 'own' && !court;
+}
+
+/**
+ * Own signature and references of a document, from the signatures found on each page (pages in
+ * order, the first one holding text first). A court signature in the heading wins over office znaki,
+ * which a judgment only cites.
+ */
+export function signatureRoles(pages: { text: string; hits: Found[] }[]): SignatureRoles {
+  const firstWithText = pages.findIndex((p) => p.text.trim() !== '');
+  let own: Found | null = null;
+  for (let i = 0; i < pages.length && !own; i++) {
+    const p = pages[i];
+    if (!p) continue;
+    const candidates = p.hits.filter((h) => mayBeOwn(p.text, h, i === firstWithText));
+    own =
+      candidates.find((h) => isCourtSignature(h.value)) ??
+      candidates.find((h) => signatureLabel(p.text, h.start) === 'own') ??
+      candidates[0] ??
+      null;
+  }
+  const references = pages.flatMap((p) => p.hits).filter((h) => h !== own && h.value !== own?.value);
+  return { own, references };
+}
