@@ -52,6 +52,9 @@ describe('field comparisons', () => {
     expect(sameParcel(parcelValue('10/1', null), parcelValue('10/1', 'Ulaszewo'))).toBe(true);
     expect(sameParcel(parcelValue('10/1', 'Krzyki'), parcelValue('10/1', 'Ulaszewo'))).toBe(false);
     expect(sameParcel(parcelValue('710/15', null), parcelValue('10/1', null))).toBe(false);
+    expect(sameParcel(parcelValue('190', 'Łubnica'), parcelValue('190', '0017 Łubnica'))).toBe(true);
+    expect(sameParcel(parcelValue('190', '17'), parcelValue('190', '0017 Łubnica'))).toBe(true);
+    expect(sameParcel(parcelValue('190', '0018 Łęg'), parcelValue('190', '0017 Łubnica'))).toBe(false);
   });
   it('addresses match on a street word in any inflection, not on "ulica" alone', () => {
     expect(sameAddress('ul. Szczecińska', 'rejon ulicy Szczecińskiej, Wrocław')).toBe(true);

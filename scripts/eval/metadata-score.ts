@@ -73,17 +73,18 @@ export const compact = (s: string): string => foldForCompare(s).replace(/\s+/g, 
 
 export const sameCompact: Equal = (a, b) => compact(a) === compact(b);
 
-/** Parcels are compared as "number|precinct"; a precinct counts only when both sides name one. */
+/** Parcels are compared as "number|precinct"; a precinct counts only when both sides name one (number or name). */
 export const parcelValue = (number: string, precinct: string | null | undefined): string => `${number}|${precinct ?? ''}`;
 export const sameParcel: Equal = (a, b) => {
   const [an = '', ap = ''] = a.split('|');
   const [bn = '', bp = ''] = b.split('|');
   if (compact(an) !== compact(bn)) return false;
   if (!ap || !bp) return true;
-  const x = compact(ap);
-  const y = compact(bp);
-  const stem = Math.min(5, x.length, y.length);
-  return x.slice(0, stem) === y.slice(0, stem);
+  // "0017 Łubnica" / "Łubnica" / "0017": a shared precinct number or name stem is the same precinct.
+  const parts = (p: string) => foldForCompare(p).split(/[^\p{L}\p{N}]+/u).filter((w) => w.length > 0 && w !== 'obreb')
+    .map((w) => (/^\d+$/.test(w) ? w.replace(/^0+/, '') : w.slice(0, 5)));
+  const x = new Set(parts(ap));
+  return parts(bp).some((w) => x.has(w));
 };
 
 const ADDRESS_NOISE = new Set(['ul', 'ulica', 'ulicy', 'ulic', 'al', 'aleja', 'alei', 'alej', 'aleje', 'rejon', 'rejonie',

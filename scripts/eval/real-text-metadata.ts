@@ -86,7 +86,7 @@ export function labelsOf(field: MetaField, r: RealTextRecord): Label[] {
 }
 
 const rowValue = (field: MetaField, r: MetaRow): string =>
-  field === 'parcels' ? parcelValue(r.value, r.extra?.obreb ?? null) : r.value;
+  field === 'parcels' ? parcelValue(r.value, [r.extra?.obrebNr, r.extra?.obreb].filter(Boolean).join(' ') || null) : r.value;
 
 export interface DocMeta {
   pageText: string;
