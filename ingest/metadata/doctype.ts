@@ -56,7 +56,7 @@ const TYPE_KEYS = TYPES.map((t) => ({ ...t, key: skeleton(t.word), inflected: in
 /** Inflected forms of every type word: "zgłoszenia" is no OCR-damaged "ogłoszenie". */
 const ANY_INFLECTED = new Set(TYPE_KEYS.flatMap((t) => [...t.inflected].filter((k) => !TYPE_KEYS.some((u) => u.key === k))));
 
-function matchType(word: string, nextWord: string): { value: string } | null {
+export function matchType(word: string, nextWord: string): { value: string } | null {
   if (word.length > 30) return null;
   const key = skeleton(word);
   if (key.length < 4 || ANY_INFLECTED.has(key)) return null;
@@ -140,6 +140,8 @@ const LETTER_SPACED = /(?:\p{L}[ ]{1,3}){3,30}\p{L}/uy;
 const WORD = /\p{L}[\p{L}|!01]{0,40}/uy;
 const NEXT_WORD = /[ \t]*([\p{L}\-]*)/uy;
 const MAX_LINES = 40;
+/** How many of the top lines may hold a heading not written in capitals. */
+const WEAK_LINES = 12;
 const MAX_CHARS = 4000;
 /** Heading lines are read up to this length: a line of page text can be any length. */
 const MAX_LINE_CHARS = 400;
@@ -230,7 +232,9 @@ export function findDocType(text: string): DocTypeFound | null {
     const c = line ? lineCandidate(text, line, i) : null;
     if (c?.strong) chosen = c;
   }
-  for (let i = 0; i < lines.length && !chosen; i++) {
+  // A title-case heading is one of the first lines; further down such a line opens a paragraph
+  // ("Wniosek w postaci papierowej" in a service card's list of documents).
+  for (let i = 0; i < Math.min(lines.length, WEAK_LINES) && !chosen; i++) {
     const line = lines[i];
     chosen = line ? lineCandidate(text, line, i) : null;
   }

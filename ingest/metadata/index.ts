@@ -10,7 +10,8 @@ import type { MetaKind, MetaValue } from '../types.js';
 import { safely, overlapsAny, type Found } from './common.js';
 import { findAddresses } from './addresses.js';
 import { documentDateIndex, findDates } from './dates.js';
-import { findDocType } from './doctype.js';
+import { documentType, openingTypeStart } from './heading-inline.js';
+import { excludedDate, NO_OWN_DATE, ownDateIndex } from './own-date.js';
 import { findInvestors } from './investor.js';
 import { findParcels } from './parcels.js';
 import { signatureRoles } from './own-signature.js';
@@ -108,7 +109,7 @@ function caseNumbers(pages: PageText[], ctx: ExtractContext, spans: Map<number, 
 function docType(pages: PageText[]): MetaValue[] {
   const first = pages.find((p) => p.text.trim() !== '');
   if (!first) return [];
-  const d = findDocType(first.text);
+  const d = documentType(first.text);
   if (!d) return [];
   return [fromText('docType', first, d, { heading: d.heading, basis: d.basis })];
 }
@@ -120,11 +121,23 @@ function dates(pages: PageText[], spans: Map<number, Found[]>): MetaValue[] {
   }));
   let doc: { pageIndex: number; hitIndex: number } | null = null;
   const firstWithText = perPage.findIndex((pp) => pp.page.text.trim() !== '');
+  const firstText = perPage[firstWithText]?.page.text ?? '';
+  const typeFound = firstText ? documentType(firstText) : null;
+  const heading = typeFound ? { start: typeFound.start, value: typeFound.value } : null;
   for (let i = 0; i < perPage.length && !doc; i++) {
     const pp = perPage[i];
     if (!pp || pp.hits.length === 0) continue;
-    const idx = documentDateIndex(pp.page.text, pp.hits, i !== firstWithText);
-    if (idx >= 0) doc = { pageIndex: i, hitIndex: idx };
+    const own = i === firstWithText ? ownDateIndex(pp.page.text, pp.hits, heading, openingTypeStart(pp.page.text)) : -1;
+    // A ruling whose heading and sentence give no date has none: other rules would take a mentioned one.
+    if (own === NO_OWN_DATE) break;
+    if (own >= 0) {
+      doc = { pageIndex: i, hitIndex: own };
+      break;
+    }
+    const allowed = pp.hits.filter((h) => !excludedDate(pp.page.text, h, i === firstWithText ? heading : null));
+    const idx = documentDateIndex(pp.page.text, allowed, i !== firstWithText);
+    const hit = allowed[idx];
+    if (hit) doc = { pageIndex: i, hitIndex: pp.hits.indexOf(hit) };
   }
   const out: MetaValue[] = [];
   let docValue: MetaValue | null = null;

@@ -1,0 +1,84 @@
+/**
+ * Headings that the line-based reading of doctype.ts does not see, as real pages show them:
+ * - a transcript that runs its heading into one line with the journal's header ("DZIENNIK
+ *   URZĘDOWY … Poz. 2115 UCHWAŁA NR XXII/486/16 RADY MIEJSKIEJ …", "WOJEWODA DOLNOŚLĄSKI
+ *   NK-N.4131… Wrocław, 2 listopada 2017 r. ROZSTRZYGNIĘCIE NADZORCZE Działając …"): a type word in
+ *   capitals near the top of the page;
+ * - a notice whose first line is its long title ("Obwieszczenie Wojewody Łódzkiego o wszczęciu …",
+ *   "Zawiadomienie Regionalnego Dyrektora … z dnia …, znak …"): a published kind of notice opening
+ *   the page, followed by its organ, "o …", "z dnia" or its znak.
+ */
+import { fold, squash } from './common.js';
+import { findDocType, matchType, type DocTypeFound } from './doctype.js';
+
+/** How far into the page a heading in capitals may start. */
+const HEAD_CHARS = 400;
+const CAPS_WORD = /(?<![\p{L}\p{N}])\p{Lu}(?:\p{Lu}{4,19}|\p{Ll}{4,19})(?![\p{L}\p{N}])/gu;
+const NEXT_WORD = /^[ \t]{1,3}([\p{L}]{1,30})/u;
+/** Kinds of notice whose long title opens the page. */
+const NOTICES = new Set(['obwieszczenie', 'zawiadomienie', 'ogłoszenie', 'informacja']);
+const FIRST_WORD = /^[ \t]{0,4}(\p{Lu}\p{Ll}{4,20})(?![\p{L}\p{N}])/u;
+/** What follows a notice's name in its title: its organ, its subject, its date or its znak. */
+const NOTICE_NEXT = /^[ \t]{1,3}(?:\p{Lu}|o[ \t]|z[ \t]+dnia|informuj|zawiadamiaj|dotycz|w[ \t]+sprawie)/u;
+
+function headingLine(text: string, start: number, end: number): string {
+  const lineStart = text.lastIndexOf('\n', start - 1) + 1;
+  return squash(text.slice(Math.max(lineStart, start - 80), Math.min(text.length, end + 80))).slice(0, 160);
+}
+
+/** A type word written in capitals within the top of the page. */
+export function findCapsHeading(text: string): DocTypeFound | null {
+  const head = text.slice(0, HEAD_CHARS + 40);
+  CAPS_WORD.lastIndex = 0;
+  for (let m = CAPS_WORD.exec(head); m !== null && m.index < HEAD_CHARS; m = CAPS_WORD.exec(head)) {
+    const next = NEXT_WORD.exec(head.slice(m.index + m[0].length, m.index + m[0].length + 40));
+    const t = matchType(m[0], next?.[1] ?? '');
+    // Capitalised only ("Rozstrzygnięcie nadzorcze"): a two-word name, which a sentence seldom opens with.
+    if (!t || (m[0] !== m[0].toUpperCase() && !t.value.includes(' '))) continue;
+    const end = m.index + m[0].length + (t.value.includes(' ') && next ? next[0].length : 0);
+    return { value: t.value, start: m.index, end, heading: headingLine(text, m.index, end), basis: 'heading' };
+  }
+  return null;
+}
+
+/** A notice's name opening the page's first line, however long the title that follows. */
+export function findOpeningNotice(text: string): DocTypeFound | null {
+  const from = text.search(/\S/);
+  if (from < 0) return null;
+  const m = FIRST_WORD.exec(text.slice(from, from + 60));
+  if (!m || !m[1]) return null;
+  const word = m[1];
+  const start = from + m[0].length - word.length;
+  const t = matchType(word, '');
+  if (!t || !NOTICES.has(t.value) || fold(word) !== fold(t.value)) return null;
+  if (!NOTICE_NEXT.test(text.slice(start + word.length, start + word.length + 40))) return null;
+  return { value: t.value, start, end: start + word.length, heading: headingLine(text, start, start + word.length), basis: 'heading' };
+}
+
+/** "Projekt z dnia …" opening a draft resolution (the header of drafts from the legislative editor). */
+const DRAFT = /^[ \t]{0,4}Projekt(?=[ \t]{1,3}z[ \t]{1,3}dnia|[ \t]*\n)/;
+const DRAFT_OF = /(?<![\p{L}])(?:UCHWAŁ[AY]|ZARZĄDZENI[EA])(?![\p{L}])/u;
+
+export function findDraft(text: string): DocTypeFound | null {
+  const from = text.search(/\S/);
+  if (from < 0) return null;
+  const m = DRAFT.exec(text.slice(from, from + 40));
+  if (!m || !DRAFT_OF.test(text.slice(from, from + 200))) return null;
+  const start = from + m[0].length - 'Projekt'.length;
+  return { value: 'projekt uchwały', start, end: start + 7, heading: headingLine(text, start, start + 7), basis: 'heading' };
+}
+
+/** The document type of a first page: a draft's header, its heading line, a heading in capitals, a notice's title. */
+export function documentType(text: string): DocTypeFound | null {
+  return findDraft(text) ?? findDocType(text) ?? findCapsHeading(text) ?? findOpeningNotice(text);
+}
+
+/** Where the page's first line opens with a type word ("Decyzja nr 186/2024 z dnia …"), or null. */
+export function openingTypeStart(text: string): number | null {
+  const from = text.search(/\S/);
+  if (from < 0) return null;
+  const m = FIRST_WORD.exec(text.slice(from, from + 60));
+  if (!m || !m[1]) return null;
+  const t = matchType(m[1], '');
+  return t && fold(m[1]) === fold(t.value.split(' ')[0] ?? '') ? from + m[0].length - m[1].length : null;
+}

@@ -1,0 +1,127 @@
+/**
+ * Classes of real wording (issue 18) on short snippets written for these tests: the document's
+ * own type, date and signature, never a date or signature it only mentions.
+ */
+import { describe, expect, it } from 'vitest';
+import type { MetaValue } from '../types.js';
+import { extractMetadata } from './index.js';
+
+function read(text: string): { type?: string; date?: string; own?: string; ownRaw?: string; refs: string[]; values: MetaValue[] } {
+  const values = extractMetadata([{ page: 1, text }]);
+  const own = values.find((v) => v.kind === 'caseNumber');
+  for (const v of values) if (v.start !== null && v.end !== null) expect(text.slice(v.start, v.end)).toBe(v.raw);
+  return {
+    type: values.find((v) => v.kind === 'docType')?.value,
+    date: values.find((v) => v.kind === 'date' && v.extra?.role === 'document')?.value,
+    own: own?.value,
+    ownRaw: own?.raw,
+    refs: values.filter((v) => v.kind === 'references').map((v) => v.value),
+    values,
+  };
+}
+
+describe('court database pages', () => {
+  it('takes "Data orzeczenia", never the "Data wpływu" printed next to it', () => {
+    const r = read(
+      'II SA/Gl 318/21 - Wyrok WSA w Gliwicach\n\nData orzeczenia\n2021-11-09 orzeczenie prawomocne\nData wpływu\n2021-03-02\n' +
+        'Sąd\nWojewódzki Sąd Administracyjny w Gliwicach\nSygn. powiązane\nII OSK 1402/22 - Wyrok NSA z 2024-01-17\n',
+    );
+    expect(r).toMatchObject({ type: 'wyrok WSA', date: '2021-11-09', own: 'II SA/Gl 318/21' });
+    expect(r.refs).toEqual(['II OSK 1402/22']);
+  });
+
+  it('in the table layout, skips the unlabelled filing date and reads the sentence of the ruling', () => {
+    const r = read(
+      'II OSK 880/21 - Wyrok NSA\n2021-04-12\nNaczelny Sąd Administracyjny\nJan Nowak /przewodniczący/\n' +
+        'IV SA/Po 1211/20 - Wyrok WSA w Poznaniu z 2020-12-03\nOddalono skargę kasacyjną\n' +
+        'Naczelny Sąd Administracyjny po rozpoznaniu w dniu 14 marca 2023 r. na rozprawie skargi kasacyjnej od wyroku ' +
+        'Wojewódzkiego Sądu Administracyjnego w Poznaniu z dnia 3 grudnia 2020 r. sygn. akt IV SA/Po 1211/20 w sprawie ' +
+        'ze skargi na decyzję Wojewody Wielkopolskiego z dnia 2 lipca 2020 r. znak IR-III.7721.45.2020 oddala',
+    );
+    expect(r).toMatchObject({ type: 'wyrok NSA', date: '2023-03-14', own: 'II OSK 880/21' });
+    expect(r.refs).toEqual(['IV SA/Po 1211/20', 'IR-III.7721.45.2020']);
+  });
+
+  it('leaves the date unknown when the excerpt gives only the filing date and cited ones', () => {
+    const r = read('I OSK 77/19 - Wyrok NSA\n2019-01-08\nNaczelny Sąd Administracyjny\nII SA/Kr 12/18 - Wyrok WSA w Krakowie z 2018-06-20\n');
+    expect(r.date).toBeUndefined();
+    expect(r.own).toBe('I OSK 77/19');
+  });
+
+  it('does not read a publisher\'s "Sygnatura:" subject symbol or its "Data:" as the ruling\'s', () => {
+    const r = read(
+      'II SA/Op 45/19 – Wyrok WSA w Opolu\n\nSygnatura:\n6153 Warunki zabudowy terenu\nData:\n2019-02-01\n' +
+        'Sąd:\nWojewódzki Sąd Administracyjny w Opolu\n\nWYROK\nW IMIENIU RZECZYPOSPOLITEJ POLSKIEJ\nDnia 16 maja 2019 roku\n',
+    );
+    expect(r).toMatchObject({ type: 'wyrok WSA', date: '2019-05-16', own: 'II SA/Op 45/19' });
+  });
+});
+
+describe('headings of rulings and acts', () => {
+  it('a dated heading wins over the hearing date', () => {
+    const r = read(
+      'Wyrok Wojewódzkiego Sądu Administracyjnego w Lublinie z dnia 9 lutego 2021 r. II SA/Lu 640/20\n\nSentencja\n' +
+        'Wojewódzki Sąd Administracyjny w Lublinie po rozpoznaniu na rozprawie w dniu 26 stycznia 2021 r. sprawy ze skargi',
+    );
+    expect(r).toMatchObject({ type: 'wyrok WSA', date: '2021-02-09', own: 'II SA/Lu 640/20' });
+  });
+
+  it('a journal transcript: the act\'s date, not the date the journal printed it', () => {
+    const r = read(
+      'DZIENNIK URZĘDOWY WOJEWÓDZTWA OPOLSKIEGO Opole, dnia 30 maja 2019 r. Poz. 1777 WYROK NR SYGN. AKT II SA/OP 88/19 ' +
+        'WOJEWÓDZKIEGO SĄDU ADMINISTRACYJNEGO W OPOLU z dnia 7 maja 2019 r. w sprawie ze skargi na uchwałę nr XI/77/2018',
+    );
+    expect(r).toMatchObject({ type: 'wyrok WSA', date: '2019-05-07', ownRaw: 'II SA/OP 88/19' });
+    expect(r.refs).toEqual(['XI/77/2018']);
+  });
+
+  it('a resolution and a supervisory act run into one line with their header', () => {
+    const u = read('DZIENNIK URZĘDOWY WOJEWÓDZTWA ŁÓDZKIEGO Łódź, dnia 2 marca 2022 r. Poz. 901 UCHWAŁA NR XL/512/22 RADY GMINY ZGIERZ z dnia 17 lutego 2022 r. w sprawie miejscowego planu');
+    expect(u).toMatchObject({ type: 'uchwała', date: '2022-02-17', own: 'XL/512/22' });
+    const n = read('WOJEWODA ŁÓDZKI PNK-I.4131.88.2022 Łódź, 21 marca 2022 r. ROZSTRZYGNIĘCIE NADZORCZE Na podstawie art. 91 ust. 1 ustawy z dnia 8 marca 1990 r. stwierdzam nieważność uchwały nr XL/512/22');
+    expect(n).toMatchObject({ type: 'rozstrzygnięcie nadzorcze', date: '2022-03-21', own: 'PNK-I.4131.88.2022' });
+    expect(n.refs).toEqual(['XL/512/22']);
+  });
+
+  it('never takes the date of a quoted law', () => {
+    const r = read('OBWIESZCZENIE\n\nNa podstawie art. 49 ustawy z dnia 14 czerwca 1960 r. Kodeks postępowania administracyjnego zawiadamiam strony');
+    expect(r.type).toBe('obwieszczenie');
+    expect(r.date).toBeUndefined();
+  });
+
+  it('a draft resolution is dated by its "Projekt z dnia" header', () => {
+    const r = read('Projekt z dnia 3 października 2023 r.\nUCHWAŁA NR .../.../23\nRADY MIEJSKIEJ W OLEŚNICY\nz dnia 26 października 2023 r.');
+    expect(r).toMatchObject({ type: 'projekt uchwały', date: '2023-10-03' });
+  });
+});
+
+describe('office znaki and notices', () => {
+  it('keeps the znak as written, with the clerk\'s initials, and a three-digit class', () => {
+    const a = read('WOJEWODA POMORSKI\n\nGdańsk, dnia 4 listopada 2021 r.\n\nNK.II.743.52.2021. AB\n\nRada Gminy Kolbudy');
+    expect(a).toMatchObject({ ownRaw: 'NK.II.743.52.2021. AB', date: '2021-11-04' });
+    const b = read('GPB-IV.7721.310.2023 MK Kraków, 12 grudnia 2023 r.\nDECYZJA NR 88/23');
+    expect(b).toMatchObject({ ownRaw: 'GPB-IV.7721.310.2023 MK', own: 'GPB-IV.7721.310.2023', type: 'decyzja', date: '2023-12-12' });
+  });
+
+  it('a notice titled on its first line, with its date and znak', () => {
+    const r = read('Zawiadomienie Regionalnego Dyrektora Ochrony Środowiska w Kielcach z dnia 5 czerwca 2020 r., znak WOO-II.420.14.2020.AK, o wszczęciu postępowania');
+    expect(r).toMatchObject({ type: 'zawiadomienie', date: '2020-06-05', own: 'WOO-II.420.14.2020', ownRaw: 'WOO-II.420.14.2020.AK' });
+  });
+
+  it('an act a page reports on is cited, not the page\'s own', () => {
+    const r = read('Postanowienie RDOŚ\n\nW dniu 2 lutego 2021 r. otrzymano Postanowienie Regionalnego Dyrektora Ochrony Środowiska w Lublinie nr WOOŚ.4220.9.2021.KK uzgadniające');
+    expect(r.own).toBeUndefined();
+    expect(r.refs).toEqual(['WOOŚ.4220.9.2021']);
+  });
+
+  it('a judgment cites the decision under review by its office znak', () => {
+    const r = read('Wyrok WSA w Białymstoku z dnia 11 stycznia 2024 r., sygn. II SA/Bk 702/23\nWojewódzki Sąd Administracyjny w Białymstoku po rozpoznaniu sprawy ze skargi na decyzję Wojewody Podlaskiego z dnia 3 sierpnia 2023 r. nr WOP.7721.48.2023');
+    expect(r).toMatchObject({ type: 'wyrok WSA', date: '2024-01-11', own: 'II SA/Bk 702/23' });
+    expect(r.refs).toEqual(['WOP.7721.48.2023']);
+  });
+
+  it('lists in a service card are no headings', () => {
+    const r = read('Pozwolenie na rozbiórkę\n\nOpis usługi\n\nWymagane dokumenty\n • Wniosek o pozwolenie na rozbiórkę\n • Zgłoszenie rozbiórki\n\nOpłaty\n\nZgłoszenia przyjmuje kancelaria');
+    expect(r.type).toBeUndefined();
+  });
+});
