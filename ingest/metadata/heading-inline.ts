@@ -68,9 +68,66 @@ export function findDraft(text: string): DocTypeFound | null {
   return { value: 'projekt uchwały', start, end: start + 7, heading: headingLine(text, start, start + 7), basis: 'heading' };
 }
 
-/** The document type of a first page: a draft's header, its heading line, a heading in capitals, a notice's title. */
+/**
+ * Sections of a service card ("karta usługi") as BIPs title them, each opening its own line. A
+ * card is often titled by the procedure it describes ("Zgłoszenie zamiaru budowy …"), which is no
+ * document of that type: two section titles, one of them specific to cards, make it a card.
+ */
+const CARD_SECTIONS = [
+  'opis usługi', 'wymagane dokumenty', 'miejsce złożenia dokumentów', 'nazwa procedury',
+  'sposoby dostarczenia dokumentów', 'sposoby odbioru dokumentów', 'termin załatwienia sprawy',
+  'kto może wystąpić', 'tryb odwoławczy', 'godziny przyjmowania', 'sposób załatwienia sprawy', 'wykonanie procedury',
+].map(fold);
+const CARD_GENERAL = ['opłaty', 'podstawa prawna'].map(fold);
+/** Section titles are short lines. */
+const MAX_SECTION_LINE = 70;
+
+export function findServiceCard(text: string): DocTypeFound | null {
+  let first: { start: number; end: number } | null = null;
+  const seen = new Set<string>();
+  let specific = false;
+  let pos = 0;
+  for (let n = 0; n < 200 && pos < text.length; n++) {
+    const nl = text.indexOf('\n', pos);
+    const end = nl < 0 ? text.length : nl;
+    const raw = text.slice(pos, Math.min(end, pos + MAX_SECTION_LINE + 1));
+    const line = fold(raw).trim();
+    if (end - pos <= MAX_SECTION_LINE && line !== '') {
+      const name = CARD_SECTIONS.find((s) => line.startsWith(s)) ?? CARD_GENERAL.find((s) => line.startsWith(s));
+      if (name && !seen.has(name)) {
+        seen.add(name);
+        specific ||= CARD_SECTIONS.includes(name);
+        const at = pos + raw.length - raw.trimStart().length;
+        first ??= { start: at, end: at + name.length };
+      }
+    }
+    pos = end + 1;
+  }
+  if (!first || seen.size < 2 || !specific) return null;
+  return { value: 'karta usługi', start: first.start, end: first.end, heading: headingLine(text, first.start, first.end), basis: 'heading' };
+}
+
+/** "Wyłożenie do publicznego wglądu projektu …" opening the page: the announcement of a plan's display. */
+const DISPLAY = /^[ \t]{0,4}(?:Ponowne[ \t]{1,3})?[Ww]yłożenie[ \t]{1,3}do[ \t]{1,3}publicznego[ \t]{1,3}wglądu/;
+
+export function findDisplayNotice(text: string): DocTypeFound | null {
+  const from = text.search(/\S/);
+  if (from < 0) return null;
+  const m = DISPLAY.exec(text.slice(from, from + 80));
+  if (!m) return null;
+  const start = from + m[0].length - m[0].trimStart().length;
+  return { value: 'ogłoszenie', start, end: from + m[0].length, heading: headingLine(text, start, from + m[0].length), basis: 'heading' };
+}
+
+/**
+ * The document type of a first page: a draft's header, a service card's sections, its heading
+ * line, a heading in capitals, a notice's title.
+ */
 export function documentType(text: string): DocTypeFound | null {
-  return findDraft(text) ?? findDocType(text) ?? findCapsHeading(text) ?? findOpeningNotice(text);
+  return (
+    findDraft(text) ?? findServiceCard(text) ?? findDocType(text) ?? findCapsHeading(text) ??
+    findOpeningNotice(text) ?? findDisplayNotice(text)
+  );
 }
 
 /** Where the page's first line opens with a type word ("Decyzja nr 186/2024 z dnia …"), or null. */

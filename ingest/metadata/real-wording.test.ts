@@ -120,8 +120,16 @@ describe('office znaki and notices', () => {
     expect(r.refs).toEqual(['WOP.7721.48.2023']);
   });
 
-  it('lists in a service card are no headings', () => {
-    const r = read('Pozwolenie na rozbiórkę\n\nOpis usługi\n\nWymagane dokumenty\n • Wniosek o pozwolenie na rozbiórkę\n • Zgłoszenie rozbiórki\n\nOpłaty\n\nZgłoszenia przyjmuje kancelaria');
-    expect(r.type).toBeUndefined();
+  it('a service card is one by its sections, whatever procedure titles it; its lists are no headings', () => {
+    const card = read('Zgłoszenie rozbiórki obiektu\n\nOpis usługi\n\nWymagane dokumenty\n • Wniosek o pozwolenie na rozbiórkę\n • Zgłoszenie rozbiórki\n\nOpłaty\n\nZgłoszenia przyjmuje kancelaria');
+    expect(card.type).toBe('karta usługi');
+    const list = read('Rozbiórka budynków\n\nOd 2021 r. obowiązują nowe zasady.\n • Wniosek o pozwolenie na rozbiórkę\n • Zgłoszenie rozbiórki\nPodstawa prawna:\nustawa Prawo budowlane');
+    expect(list.type).toBeUndefined();
+  });
+
+  it('the announcement of a plan put on display', () => {
+    const r = read('Ponowne wyłożenie do publicznego wglądu projektu miejscowego planu zagospodarowania przestrzennego obszaru "STARE MIASTO" w dniach od 3 do 24 marca 2022 r.');
+    expect(r.type).toBe('ogłoszenie');
+    expect(r.date).toBeUndefined();
   });
 });
