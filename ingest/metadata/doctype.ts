@@ -192,7 +192,9 @@ function lineCandidate(text: string, line: Line, index: number): (Candidate & { 
       const word = letters.slice(0, k).map((l) => l.ch).join('');
       const t = matchType(word, '');
       const upper = [...word].filter((c) => c !== c.toLowerCase()).length;
-      if (t && upper * 10 >= word.length * 6) {
+      // Spaced out alone on its line ("I n f o r m a c j a") it is a heading in any case.
+      const alone = k === letters.length && text.slice(spaced.index + spaced[0].length, line.end).trim() === '';
+      if (t && (upper * 10 >= word.length * 6 || alone)) {
         return { value: t.value, start: at, end: letters[k - 1]?.end ?? at, line: index, strong: true };
       }
     }

@@ -3,7 +3,7 @@
  * every record of the real-text development set (`realTextDir`/texts.jsonl), scored against its
  * labels: precision, recall, and whether each right value comes from the labelled span. The
  * figures asserted are the ones reached (issue 18's goal is P ≥ 0.97 and R ≥ 0.90 for each field;
- * the type's recall falls short, see the report printed by this test). Before this work the same
+ * the type's recall, 0.85, falls short, see the report printed by this test). Before this work the same
  * measure gave docType P 0.49 / R 0.20, date P 0.36 / R 0.22, signature P 0.21 / R 0.05.
  */
 import fs from 'node:fs';
@@ -39,8 +39,8 @@ describe('metadata on real public texts (clean text, page 1)', () => {
     expect(scores.signature.recall).toBeGreaterThanOrEqual(0.9);
   });
 
-  it('finds the type of at least 83 % of the documents (goal 90 %: BIP pages titled by topic are left unknown)', () => {
-    expect(scores.docType.recall).toBeGreaterThanOrEqual(0.83);
+  it('finds the type of at least 84 % of the documents (goal 90 %: BIP pages titled by topic are left unknown)', () => {
+    expect(scores.docType.recall).toBeGreaterThanOrEqual(0.84);
   });
 
   it('takes each right value from the labelled span', () => {

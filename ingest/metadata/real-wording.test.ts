@@ -127,6 +127,11 @@ describe('office znaki and notices', () => {
     expect(list.type).toBeUndefined();
   });
 
+  it('a heading spaced out in small letters, alone on its line', () => {
+    expect(read('Z a w i a d o m i e n i e\no wszczęciu postępowania w sprawie wydania decyzji').type).toBe('zawiadomienie');
+    expect(read('Na stronie z a w i a d o m i e n i e o terminie').type).toBeUndefined();
+  });
+
   it('the announcement of a plan put on display', () => {
     const r = read('Ponowne wyłożenie do publicznego wglądu projektu miejscowego planu zagospodarowania przestrzennego obszaru "STARE MIASTO" w dniach od 3 do 24 marca 2022 r.');
     expect(r.type).toBe('ogłoszenie');
