@@ -167,7 +167,9 @@ async function indexDocument(
   const metadata = [...cli, ...(sidecar ? dmsMetaValues(sidecar) : []), ...extracted.filter((m) => m.origin !== 'cli')];
   const { chunks, vectors } = await early.all(pages);
   const first = (kind: MetaValue['kind']) => metadata.find((m) => m.kind === kind);
-  const docDate = metadata.find((m) => m.kind === 'date' && m.extra?.role === 'document') ?? first('date');
+  // Only the document's own date (or the one the records office registered): a date the text merely
+  // mentions (a filing date, a quoted law's date) is never the document's.
+  const docDate = metadata.find((m) => m.kind === 'date' && m.extra?.role === 'document');
   ctx.archive.finishDocument(documentId, {
     title: titleOf(pages, metadata.find((m) => m.kind === 'docType' && m.origin === 'text')),
     caseNumber: first('caseNumber')?.value ?? null,

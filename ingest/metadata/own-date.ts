@@ -33,8 +33,15 @@ const PUBLISHER_DATA = /(?:^|\n)[ \t]{0,4}data[ \t]{0,4}(?::[ \t]{0,4})?(?:\n[ \
 /** Words that open the sentence dating a hearing: "po rozpoznaniu …", "na rozprawie …". */
 const HEARING_LEADS = ['po rozpoznaniu', 'na rozprawie', 'na posiedzeniu niejawnym'];
 
-function isCourtRuling(heading: Heading | null): boolean {
-  return heading !== null && /^(?:wyrok|postanowienie)/.test(heading.value);
+/**
+ * A court's judgment or order. A "wyrok" always is; a "postanowienie" only on a page that names an
+ * administrative court — an office's postanowienie (e.g. on completing an application) is dated like
+ * any other letter ("Wrocław, dnia …").
+ */
+function isCourtRuling(heading: Heading | null, text: string): boolean {
+  if (heading === null) return false;
+  if (heading.value.startsWith('wyrok')) return true;
+  return heading.value.startsWith('postanowienie') && COURT_NAME_LINE.test(fold(text.slice(0, 2000)));
 }
 
 /** The text of the line before the one holding `pos`, folded and trimmed. */
@@ -57,7 +64,7 @@ export function excludedDate(text: string, d: Found, heading: Heading | null): b
   const before = fold(text.slice(Math.max(0, d.start - 24), d.start));
   if (/data\s+wplywu[\s:]*$/.test(before)) return true;
   if (heading && d.start < heading.start && /dziennik\s+urzedowy/.test(fold(text.slice(0, Math.min(heading.start, 300))))) return true;
-  if (isCourtRuling(heading) && PUBLISHER_DATA.test(before)) return true;
+  if (isCourtRuling(heading, text) && PUBLISHER_DATA.test(before)) return true;
   return false;
 }
 
@@ -87,7 +94,7 @@ export function ownDateIndex(text: string, dates: Found[], heading: Heading | nu
       return i;
     }
   }
-  if (!isCourtRuling(heading)) return -1;
+  if (!isCourtRuling(heading, text)) return -1;
   for (let i = 0; i < dates.length; i++) {
     const d = dates[i];
     if (!d || !ok(d)) continue;

@@ -138,3 +138,22 @@ describe('office znaki and notices', () => {
     expect(r.date).toBeUndefined();
   });
 });
+
+describe('an office letter headed POSTANOWIENIE', () => {
+  it('is dated by its place-and-date line like any letter, not held to a court ruling’s rules', () => {
+    const r = read(
+      'BURMISTRZ MIASTA Brzeg Dolny, dnia 3 lutego 2015 r.\nZnak: RGK.6730.12.2015\nPOSTANOWIENIE\n' +
+        'Na podstawie art. 123 ustawy z dnia 14 czerwca 1960 r. Kodeks postępowania administracyjnego, po rozpatrzeniu ' +
+        'wniosku z dnia 20 stycznia 2015 r. postanawiam wezwać wnioskodawcę do uzupełnienia wniosku.',
+    );
+    expect(r).toMatchObject({ type: 'postanowienie', date: '2015-02-03' });
+  });
+
+  it('a court’s postanowienie without a dated heading or sentence gets no date rather than a cited one', () => {
+    const r = read(
+      'POSTANOWIENIE\nWojewódzki Sąd Administracyjny w Opolu\nw składzie: Przewodniczący sędzia WSA Jan Kowal\n' +
+        'sprawy ze skargi na decyzję Wojewody Opolskiego z dnia 5 maja 2019 r. w przedmiocie pozwolenia na budowę postanawia odrzucić skargę',
+    );
+    expect(r.date).toBeUndefined();
+  });
+});
