@@ -87,7 +87,9 @@ export const zAgentResponse = z
 
 const zMetadataHit = z.object({
   documentId: z.string(),
-  kind: z.enum(['caseNumber', 'docType', 'date', 'parcel', 'address', 'investor']),
+  kind: z
+    .enum(['caseNumber', 'references', 'docType', 'date', 'parcel', 'address', 'investor'])
+    .meta({ description: 'caseNumber: the document\'s own signature; references: signatures it cites' }),
   value: z.string(),
   raw: z.string(),
   page: z.number().int().nullable(),

@@ -6,7 +6,7 @@ import { h } from './dom.js';
 import { pl } from './i18n/pl.js';
 import type { DocumentRecord } from './types.js';
 
-const ORDER = ['caseNumber', 'docType', 'date', 'parcel', 'address', 'investor'];
+const ORDER = ['caseNumber', 'docType', 'date', 'references', 'parcel', 'address', 'investor'];
 
 export function metadataSection(doc: DocumentRecord, href: (page: number, start: number, end: number) => string): HTMLElement | null {
   const shown = doc.metadata

@@ -120,6 +120,7 @@ export const pl = {
     fromDms: 'z metadanych systemu EZD',
     kinds: {
       caseNumber: 'Sygnatura',
+      references: 'Powołana sygnatura',
       docType: 'Rodzaj dokumentu',
       date: 'Data',
       parcel: 'Działka',
