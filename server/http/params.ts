@@ -61,6 +61,15 @@ export const SEARCH_FILTER_KEYS = Object.keys(zSearchFilters.shape) as (keyof z.
 
 const BATCHES_MESSAGE = 'limit musi być liczbą od 1 do 100';
 /** `GET /api/ingest/batches`. */
+/** `GET /documents?sha256=HEX`: the documents made from one original file. */
+export const zDocumentsQuery = z.object({
+  sha256: z
+    .string({ error: 'podaj sha256: skrót SHA-256 pliku (64 znaki szesnastkowe)' })
+    .regex(/^[0-9a-fA-F]{64}$/, { error: 'sha256 musi mieć 64 znaki szesnastkowe' })
+    .transform((v) => v.toLowerCase())
+    .meta({ description: 'SHA-256 of the original file, hex' }),
+});
+
 export const zBatchesQuery = z.object({
   limit: z.coerce
     .number({ error: BATCHES_MESSAGE })

@@ -70,6 +70,8 @@ export const ROUTES: readonly RouteRule[] = [
   { method: 'POST', path: '/agent/search', access: 'search' },
   { method: 'GET', path: '/search', access: 'search' },
 
+  /** The documents made from one original file (by its SHA-256), with their metadata and provenance. */
+  { method: 'GET', path: '/documents', access: 'documents.read' },
   { method: 'GET', path: '/documents/:id', access: 'documents.read' },
   { method: 'GET', path: '/documents/:id/pages/:n', access: 'documents.read' },
   { method: 'GET', path: '/documents/:id/pages/:n/image', access: 'documents.read' },

@@ -58,6 +58,17 @@ export class DocumentService {
     return doc;
   }
 
+  /**
+   * The documents made from the original file with this SHA-256 that `viewer` may read, in id
+   * order; none when the file is not in the archive or every document of it is restricted from them
+   * (the answer does not tell the two apart).
+   */
+  async bySha256(sha256: string, viewer: Viewer): Promise<DocumentRecord[]> {
+    const ids = this.db.prepare("SELECT id FROM documents WHERE sha256 = ? AND status = 'ready' ORDER BY id").pluck().all(sha256) as number[];
+    const docs = await Promise.all(ids.map((id) => this.backend.document(String(id), viewer)));
+    return docs.filter((d): d is DocumentRecord => d !== null);
+  }
+
   async page(id: string, n: number, viewer: Viewer): Promise<PageView> {
     const doc = await this.document(id, viewer);
     if (!Number.isSafeInteger(n) || n < 1 || n > doc.pageCount) throw pageNotFound();

@@ -171,6 +171,23 @@ describe('a restricted case over HTTP', () => {
     }
   });
 
+  it('the documents of an original file (by its SHA-256) are listed to anna and answer ewa like a file not in the archive', async () => {
+    type Listed = { sha256: string; documents: { id: string; source: { sha256: string }; metadata: { kind: string; page: number | null }[] }[] };
+    const hers = await json<Listed>(await call('anna', `/api/documents?sha256=${shas[0]!.toUpperCase()}`));
+    expect(hers.sha256).toBe(shas[0]);
+    expect(hers.documents.map((d) => d.id)).toEqual([hidden[0]]);
+    expect(hers.documents[0]!.source.sha256).toBe(shas[0]);
+    expect(hers.documents[0]!.metadata.some((m) => m.kind === 'caseNumber' && m.page !== null)).toBe(true);
+    const unknown = await json<Listed>(await call('ewa', `/api/documents?sha256=${'0'.repeat(64)}`));
+    expect(await json<Listed>(await call('ewa', `/api/documents?sha256=${shas[0]}`))).toEqual({ ...unknown, sha256: shas[0] });
+    expect(unknown.documents).toEqual([]);
+    for (const bad of ['', '?sha256=abc', `?sha256=${'g'.repeat(64)}`]) {
+      const err = await json<{ error: { code: string; message: string } }>(await call('anna', `/api/documents${bad}`), 400);
+      expect(err.error.code, bad).toBe('invalid_request');
+      expect(err.error.message, bad).toMatch(/sha256/);
+    }
+  });
+
   it('the archive overview counts only what the viewer may read', async () => {
     const pages = rt.db.prepare('SELECT count(*) FROM pages WHERE document_id IN (?, ?)').pluck().get(...hidden) as number;
     for (const who of ['rafal', 'sonia', 'adam'] as const) {

@@ -2,7 +2,7 @@ import { Router, type Request, type Response } from 'express';
 import { DomainError } from '../../errors.js';
 import type { AuditAction, AuditLog } from '../../store/audit-log.js';
 import { actorOf } from '../auth.js';
-import { parseParams, zDocParams, zPageParams } from '../params.js';
+import { invalidRequest, parseParams, zDocParams, zDocumentsQuery, zPageParams } from '../params.js';
 import { route } from '../route.js';
 import type { DocumentService } from '../../services/document.service.js';
 import { DEFAULT_PESEL_POLICY, type PeselPolicy } from '../../security/masking.js';
@@ -41,6 +41,12 @@ export function documentRoutes(docs: DocumentService, audit: AuditLog, pesel: Pe
     res.set('Cache-Control', 'private, no-store');
   };
 
+  route(r, 'GET', '/documents', async (req, res) => {
+    const { sha256 } = parseParams(zDocumentsQuery, req.query, invalidRequest);
+    const found = await docs.bySha256(sha256, actorOf(res));
+    for (const d of found) seen(res, 'document.view', d.id, { via: 'sha256' });
+    res.json({ sha256, documents: found.map((d) => pesel.view(d, actorOf(res).role)) });
+  });
   route(r, 'GET', '/documents/:id', async (req, res) => {
     const doc = await docs.document(docId(req), actorOf(res));
     seen(res, 'document.view', doc.id);
