@@ -21,12 +21,12 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import Database from 'better-sqlite3';
 import { generateArchive, groundTruthPath } from '../fixtures/archive.js';
 import type { GroundTruth, Profile } from '../fixtures/ground-truth.js';
-import { loadConfig } from '../server/config.js';
 import { bm25CleanSearcher } from './eval/bm25-clean.js';
 import { calibrateTolerance, formatCalibration } from './eval/calibrate.js';
 import { productSearchers } from './eval/product-searchers.js';
 import { buildQuestions } from './eval/questions.js';
 import { runRealTextEval } from './eval/real-text.js';
+import { ingestWithProgress } from './eval/ingest-progress.js';
 import { formatReport, runEval, type EvalSearcher } from './eval/runner.js';
 
 const USAGE =
@@ -111,28 +111,7 @@ async function ensureIngested(a: Args, gt: GroundTruth): Promise<void> {
     return;
   }
   log(`Ingesting ${missing.length} of ${gt.files.length} files (${gt.totals.ocrPages} OCR pages in the archive) into ${a.data} …`);
-  // Loaded only when needed: a reference-only run does not depend on the server's composition root.
-  const { createIngestRuntime } = await import('../server/main.js');
-  const config = loadConfig({ ...process.env, KWERENDA_DATA_DIR: a.data, KWERENDA_PROGRESS: 'none' });
-  const rt = await createIngestRuntime(config);
-  const t0 = Date.now();
-  let last = 0;
-  try {
-    const r = await rt.ingest.run({
-      paths: [a.archive],
-      caseOverride: null,
-      onProgress: (batchId) => {
-        if (Date.now() - last < 10_000) return;
-        last = Date.now();
-        const s = rt.ledger.summary(batchId);
-        log(`  ${s.pagesDone}/${s.pagesTotal} pages, ${s.ingested + s.present}/${s.files} files, ${Math.round((Date.now() - t0) / 1000)} s`);
-      },
-    });
-    log(`Ingested in ${Math.round((Date.now() - t0) / 1000)} s: ${r.summary.ingested} new, ${r.summary.present} present, ${r.summary.failed} failed`);
-    for (const f of r.failures) log(`  failed: ${f.path} (${f.error_code}: ${f.error})`);
-  } finally {
-    await rt.close();
-  }
+  await ingestWithProgress(a.archive, a.data, log);
 }
 
 /** `--real-text [--seed N] [--out FILE.md] [--json FILE.json]`: the real-text corpus run. */

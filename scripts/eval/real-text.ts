@@ -13,8 +13,8 @@ import path from 'node:path';
 import Database from 'better-sqlite3';
 import type { GroundTruth } from '../../fixtures/ground-truth.js';
 import { type RealTextMap, type RealTextRecord, readRealTexts, realTextMapPath, renderRealTexts } from '../../fixtures/real-text.js';
-import { loadConfig } from '../../server/config.js';
 import { bm25CleanSearcher } from './bm25-clean.js';
+import { ingestWithProgress } from './ingest-progress.js';
 import { productSearchers } from './product-searchers.js';
 import type { EvalQuestion, QuestionKind } from './questions.js';
 import { formatMetadata, readDocMeta, scoreMetadata } from './real-text-metadata.js';
@@ -138,25 +138,7 @@ async function ensureIngested(archive: string, data: string, map: RealTextMap, l
   const missing = map.files.filter((f) => !ready.has(f.sha256));
   if (missing.length === 0) return log(`Data dir: ${data} (every file already ingested)`);
   log(`Ingesting ${missing.length} of ${map.files.length} files (${map.files.filter((f) => f.scanned).length} scans need OCR) into ${data} …`);
-  const { createIngestRuntime } = await import('../../server/main.js');
-  const rt = await createIngestRuntime(loadConfig({ ...process.env, KWERENDA_DATA_DIR: data, KWERENDA_PROGRESS: 'none' }));
-  const t0 = Date.now();
-  let last = 0;
-  try {
-    const r = await rt.ingest.run({
-      paths: [archive], caseOverride: null,
-      onProgress: (batchId) => {
-        if (Date.now() - last < 10_000) return;
-        last = Date.now();
-        const s = rt.ledger.summary(batchId);
-        log(`  ${s.pagesDone}/${s.pagesTotal} pages, ${s.ingested + s.present}/${s.files} files, ${Math.round((Date.now() - t0) / 1000)} s`);
-      },
-    });
-    log(`Ingested in ${Math.round((Date.now() - t0) / 1000)} s: ${r.summary.ingested} new, ${r.summary.present} present, ${r.summary.failed} failed`);
-    for (const f of r.failures) log(`  failed: ${f.path} (${f.error_code}: ${f.error})`);
-  } finally {
-    await rt.close();
-  }
+  await ingestWithProgress(archive, data, log);
 }
 
 const f2 = (x: number | undefined) => (x === undefined || Number.isNaN(x) ? '—' : x.toFixed(2));
