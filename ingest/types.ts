@@ -83,7 +83,18 @@ export interface PageResult {
   seconds?: number;
 }
 
-export type MetaKind = 'caseNumber' | 'references' | 'docType' | 'date' | 'parcel' | 'address' | 'investor';
+export type MetaKind =
+  | 'caseNumber'
+  | 'references'
+  | 'docType'
+  | 'date'
+  | 'parcel'
+  | 'address'
+  | 'investor'
+  /** The court or organ that issued the document ("Naczelny Sąd Administracyjny", "Prezydent Wrocławia"). */
+  | 'issuer'
+  /** The result of a ruling, decision or supervisory act ("oddala skargę", "udziela pozwolenia na budowę"). */
+  | 'outcome';
 
 /**
  * A metadata value with provenance. `page`/`start`/`end` locate `raw` in the stored page text
@@ -98,8 +109,12 @@ export interface MetaValue {
   page: number | null;
   start: number | null;
   end: number | null;
-  /** 'dms': from the document management system's sidecar (ingest/dms.ts); wins over 'text'. */
-  origin: 'text' | 'folder' | 'cli' | 'dms';
+  /**
+   * 'dms': from the document management system's sidecar (ingest/dms.ts); wins over 'text'.
+   * 'llm': proposed by the configured model for a field the rules left unknown, kept only because
+   * its `raw` was found exactly at `start..end` of the page text.
+   */
+  origin: 'text' | 'folder' | 'cli' | 'dms' | 'llm';
   /** Kind-specific details: parcel {obreb, arkusz}, address {street, number, city}, date {role}. */
   extra?: Record<string, string>;
 }

@@ -224,6 +224,9 @@ export function extractMetadataKind(kind: MetaKind, pages: PageText[], ctx: Extr
         return safely(() => addresses(list));
       case 'investor':
         return safely(() => investors(list));
+      case 'issuer':
+      case 'outcome':
+        return [];
     }
   } catch {
     return [];

@@ -41,6 +41,8 @@ const KIND_NAMES: Record<MetaKind, string> = {
   parcel: 'działki',
   address: 'adresy',
   investor: 'inwestorzy',
+  issuer: 'organ wydający',
+  outcome: 'rozstrzygnięcie',
 };
 
 /** The compiled worker: tests run this module from source, the worker always runs from dist/. */

@@ -88,14 +88,19 @@ export const zAgentResponse = z
 const zMetadataHit = z.object({
   documentId: z.string(),
   kind: z
-    .enum(['caseNumber', 'references', 'docType', 'date', 'parcel', 'address', 'investor'])
-    .meta({ description: 'caseNumber: the document\'s own signature; references: signatures it cites' }),
+    .enum(['caseNumber', 'references', 'docType', 'date', 'parcel', 'address', 'investor', 'issuer', 'outcome'])
+    .meta({
+      description:
+        "caseNumber: the document's own signature; references: signatures it cites; issuer: the court or organ that issued it; outcome: the result of a ruling or decision",
+    }),
   value: z.string(),
   raw: z.string(),
   page: z.number().int().nullable(),
   start: z.number().int().nullable(),
   end: z.number().int().nullable(),
-  origin: z.enum(['text', 'folder', 'cli', 'dms']),
+  origin: z
+    .enum(['text', 'folder', 'cli', 'dms', 'llm'])
+    .meta({ description: "llm: proposed by the configured model and kept only because its raw text was found exactly at page/start/end" }),
   extra: z.record(z.string(), z.string()).optional(),
 }) satisfies z.ZodType<MetadataHit>;
 

@@ -118,7 +118,7 @@ export function metadataHit(s: Partial<MetadataSource>): MetadataHit {
     page: numOrNull(s.page),
     start: numOrNull(s.start),
     end: numOrNull(s.end),
-    origin: s.origin === 'folder' || s.origin === 'cli' || s.origin === 'dms' ? s.origin : 'text',
+    origin: s.origin === 'folder' || s.origin === 'cli' || s.origin === 'dms' || s.origin === 'llm' ? s.origin : 'text',
   };
   if (s.extra && typeof s.extra === 'object' && Object.keys(s.extra).length > 0) hit.extra = { ...s.extra };
   return hit;

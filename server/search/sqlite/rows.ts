@@ -65,7 +65,7 @@ export function metadataHit(r: MetadataRow): MetadataHit {
     page: r.page,
     start: r.start,
     end: r.end,
-    origin: r.origin === 'folder' || r.origin === 'cli' || r.origin === 'dms' ? r.origin : 'text',
+    origin: r.origin === 'folder' || r.origin === 'cli' || r.origin === 'dms' || r.origin === 'llm' ? r.origin : 'text',
   };
   const extra = stringRecord(r.extra);
   if (extra) hit.extra = extra;
