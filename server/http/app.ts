@@ -29,6 +29,7 @@ import { agentRoutes } from './routes/agent.js';
 import { auditRoutes, type AuditDeps } from './routes/audit.js';
 import { authRoutes } from './routes/auth.js';
 import { documentRoutes } from './routes/documents.js';
+import { docTypeRoutes } from './routes/doc-types.js';
 import { ingestRoutes, overviewRoutes } from './routes/ingest.js';
 import { userRoutes } from './routes/users.js';
 import { restrictionRoutes } from './routes/restrictions.js';
@@ -172,6 +173,7 @@ export function createApp(deps: AppDeps): express.Express {
   api.use(openApiRoutes());
   api.use(agentRoutes(deps.agent, searchLimiter, deps.pesel));
   api.use(documentRoutes(deps.documents, deps.security.audit, deps.pesel));
+  api.use(docTypeRoutes(deps.documents, deps.pesel));
   const mcp = mcpRoutes({ agent: deps.agent, documents: deps.documents, audit: deps.security.audit, logger: deps.logger, ...(deps.pesel ? { pesel: deps.pesel } : {}) }, searchLimiter);
   api.use(mcp);
   if (deps.audit) api.use(auditRoutes(deps.audit));

@@ -115,6 +115,13 @@ export const zDocument = z
   })
   .meta({ id: 'Document' }) satisfies z.ZodType<DocumentRecord>;
 
+/** `GET /api/doc-types`: the types of the documents the caller may read, most first. */
+export const zDocTypes = z
+  .object({
+    docTypes: z.array(z.object({ value: z.string().meta({ description: 'A document type as stored, e.g. "decyzja o pozwoleniu na budowę"' }), count: z.number().int().min(1) })),
+  })
+  .meta({ id: 'DocTypes' });
+
 /** `GET /api/documents/:id/pages/:n`: the stored text and its words with boxes. */
 export const zPageView = z
   .object({

@@ -41,6 +41,15 @@ export interface BackendHealth {
   detail?: string;
 }
 
+/** One document type the archive holds, with how many ready documents carry it. */
+export interface DocTypeCount {
+  value: string;
+  count: number;
+}
+
+/** Most document types `docTypes` returns (the archive holds a few dozen). */
+export const MAX_DOC_TYPES = 200;
+
 export interface ArchiveStats {
   documents: number;
   pages: number;
@@ -82,4 +91,16 @@ export interface SearchBackend {
 
   /** Counts of what the viewer may see. */
   stats(viewer: Viewer): Promise<ArchiveStats>;
+
+  /**
+   * The document types of the ready documents the viewer may read, each with its count: most
+   * documents first, equal counts by value; documents without a type are not counted. At most
+   * MAX_DOC_TYPES entries.
+   */
+  docTypes(viewer: Viewer): Promise<DocTypeCount[]>;
+}
+
+/** The order `docTypes` returns: count descending, then value (code-unit order), the same on every backend. */
+export function byDocTypeCount(a: DocTypeCount, b: DocTypeCount): number {
+  return b.count - a.count || (a.value < b.value ? -1 : a.value > b.value ? 1 : 0);
 }

@@ -72,6 +72,8 @@ export const ROUTES: readonly RouteRule[] = [
 
   /** The documents made from one original file (by its SHA-256), with their metadata and provenance. */
   { method: 'GET', path: '/documents', access: 'documents.read' },
+  /** The document types of the documents the caller may read, with counts (the search form's type filter). */
+  { method: 'GET', path: '/doc-types', access: 'documents.read' },
   { method: 'GET', path: '/documents/:id', access: 'documents.read' },
   { method: 'GET', path: '/documents/:id/pages/:n', access: 'documents.read' },
   { method: 'GET', path: '/documents/:id/pages/:n/image', access: 'documents.read' },

@@ -9,7 +9,7 @@ import fs from 'node:fs';
 import sharp from 'sharp';
 import type { DocumentRecord, Viewer } from '../domain/types.js';
 import { DomainError } from '../errors.js';
-import type { SearchBackend } from '../search/backend.js';
+import type { DocTypeCount, SearchBackend } from '../search/backend.js';
 import { coverBoxes } from '../security/masking.js';
 import { originalPath } from '../store/archive.js';
 import type { Db } from '../store/db.js';
@@ -67,6 +67,14 @@ export class DocumentService {
     const ids = this.db.prepare("SELECT id FROM documents WHERE sha256 = ? AND status = 'ready' ORDER BY id").pluck().all(sha256) as number[];
     const docs = await Promise.all(ids.map((id) => this.backend.document(String(id), viewer)));
     return docs.filter((d): d is DocumentRecord => d !== null);
+  }
+
+  /**
+   * The document types of the documents `viewer` may read, with how many carry each (most first):
+   * what the search form offers for its type filter. A restricted document is not counted.
+   */
+  async docTypes(viewer: Viewer): Promise<DocTypeCount[]> {
+    return this.backend.docTypes(viewer);
   }
 
   async page(id: string, n: number, viewer: Viewer): Promise<PageView> {

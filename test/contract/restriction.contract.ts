@@ -92,6 +92,16 @@ export function restrictionContract(makeHarness: () => Promise<BackendHarness>):
       expect(await b.stats(viewer)).toEqual({ documents: visible.length, pages, chunks });
     });
 
+    it.each(VISIBLE)('offers the document types of exactly what %s may read', async (_who, viewer, visible) => {
+      const counts = new Map<string, number>();
+      for (const f of visible) {
+        const t = bySeedName(f).docType;
+        if (t) counts.set(t, (counts.get(t) ?? 0) + 1);
+      }
+      const got = await b.docTypes(viewer);
+      expect(new Map(got.map((t) => [t.value, t.count]))).toEqual(counts);
+    });
+
     it.each(VISIBLE)('finds by keyword, in both indexes, only what %s may read', async (_who, viewer, visible) => {
       for (const index of ['words', 'substring'] as const) {
         const sig = await b.keyword(phrase('WUA-ZWZ.6730.2.1444.2018', index), { limit: 10, viewer });

@@ -11,6 +11,7 @@ import type { SearchBackend } from '../../server/search/backend.js';
 import type { DocumentId } from '../../server/domain/types.js';
 import { ALL, READY_SEEDS, type ContractContext } from './contract-kit.js';
 import { SEED_DOCUMENTS, type SeedDocument } from './seed-documents.js';
+import { docTypesContract } from './doc-types.contract.js';
 import { keywordContract } from './keyword.contract.js';
 import { lookupContract } from './lookup.contract.js';
 import { recordsContract } from './records.contract.js';
@@ -74,6 +75,7 @@ export function describeSearchBackendContract(name: string, makeHarness: () => P
     vectorContract(ctx);
     lookupContract(ctx);
     recordsContract(ctx);
+    docTypesContract(ctx);
     restrictionContract(makeHarness);
   });
 }

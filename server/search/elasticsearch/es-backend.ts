@@ -7,7 +7,7 @@
  * Ids: documents by the archive record's id, chunks `${id}-${seq}`; any other id is simply not found.
  */
 import type { Client, estypes } from '@elastic/elasticsearch';
-import type { ArchiveStats, BackendHealth, MetadataQuery, SearchBackend } from '../backend.js';
+import { byDocTypeCount, MAX_DOC_TYPES, type ArchiveStats, type BackendHealth, type DocTypeCount, type MetadataQuery, type SearchBackend } from '../backend.js';
 import type {
   ChunkHit, ChunkId, ChunkRecord, DocumentId, DocumentRecord, KeywordQuery, MetadataHit, PageRecord, SearchFilters,
   SearchOptions, Viewer,
@@ -98,7 +98,9 @@ export class ElasticsearchBackend implements SearchBackend {
     const limit = clampLimit(opts?.limit, MAX_LIMIT);
     const raw = typeof query?.value === 'string' ? query.value.trim() : '';
     if (limit === 0 || raw === '' || !META_KINDS.has(query.kind)) return [];
-    const filter = [{ term: { kind: query.kind } }, ...baseFilter(opts?.viewer, opts?.filters)];
+    // A signature is looked up among the ones documents cite too: a judgment is found by the case it reviewed.
+    const kinds = query.kind === 'caseNumber' ? ['caseNumber', 'references'] : [query.kind];
+    const filter = [{ terms: { kind: kinds } }, ...baseFilter(opts?.viewer, opts?.filters)];
     const signature = query.kind === 'caseNumber' ? normaliseCase(raw) : null;
     if (signature?.canonical || query.kind === 'parcel' || query.kind === 'date') {
       // Stored in canonical form by the extractors: an exact term.
@@ -199,5 +201,20 @@ export class ElasticsearchBackend implements SearchBackend {
       (await this.client.count({ index: this.index(kind), query: { bool: { filter: baseFilter(viewer) } } })).count;
     const [documents, pages, chunks] = await Promise.all([count('documents'), count('pages'), count('chunks')]);
     return { documents, pages, chunks };
+  }
+
+  async docTypes(viewer: Viewer): Promise<DocTypeCount[]> {
+    const res = await this.search<never>({
+      index: this.index('documents'),
+      size: 0,
+      query: { bool: { filter: baseFilter(viewer) } },
+      aggs: { types: { terms: { field: 'doc_type', size: MAX_DOC_TYPES, order: [{ _count: 'desc' }, { _key: 'asc' }] } } },
+    });
+    const agg = res.aggregations?.types as estypes.AggregationsStringTermsAggregate | undefined;
+    const buckets = Array.isArray(agg?.buckets) ? agg.buckets : [];
+    return buckets
+      .map((b) => ({ value: String(b.key), count: b.doc_count }))
+      .filter((t) => t.value !== '')
+      .sort(byDocTypeCount);
   }
 }

@@ -8,7 +8,7 @@
 import type Database from 'better-sqlite3';
 import type { MetaKind } from '../../../ingest/types.js';
 import { getSetting, type Db } from '../../store/db.js';
-import type { ArchiveStats, BackendHealth, MetadataQuery, SearchBackend } from '../backend.js';
+import { byDocTypeCount, MAX_DOC_TYPES, type ArchiveStats, type BackendHealth, type DocTypeCount, type MetadataQuery, type SearchBackend } from '../backend.js';
 import type {
   ChunkHit,
   ChunkId,
@@ -160,8 +160,10 @@ export class SqliteSearchBackend implements SearchBackend {
     const limit = clampLimit(opts?.limit, MAX_LIMIT);
     const raw = typeof query?.value === 'string' ? query.value.trim() : '';
     if (limit === 0 || raw === '' || !META_KINDS.has(query.kind)) return [];
-    let sql = `SELECT m.* FROM metadata m CROSS JOIN documents d ON d.id = m.document_id WHERE m.kind = ? AND `;
-    const params: unknown[] = [query.kind];
+    // A signature is looked up among the ones documents cite too: a judgment is found by the case it reviewed.
+    const kinds: MetaKind[] = query.kind === 'caseNumber' ? ['caseNumber', 'references'] : [query.kind];
+    let sql = `SELECT m.* FROM metadata m CROSS JOIN documents d ON d.id = m.document_id WHERE m.kind IN (${kinds.map(() => '?').join(', ')}) AND `;
+    const params: unknown[] = [...kinds];
     const signature = query.kind === 'caseNumber' ? normaliseCase(raw) : null;
     if (signature?.canonical || query.kind === 'parcel' || query.kind === 'date') {
       // Stored in canonical form by the extractors: an index lookup.
@@ -256,6 +258,16 @@ export class SqliteSearchBackend implements SearchBackend {
               (SELECT count(*) FROM pages p JOIN documents d ON d.id = p.document_id WHERE ${READY}${a.sql}) AS pages,
               (SELECT count(*) FROM chunks c JOIN documents d ON d.id = c.document_id WHERE ${READY}${a.sql}) AS chunks`,
     ).get(...a.params, ...a.params, ...a.params) as ArchiveStats;
+  }
+
+  async docTypes(viewer: Viewer): Promise<DocTypeCount[]> {
+    const a = accessSql(viewer);
+    const rows = this.stmt(
+      `SELECT d.doc_type AS value, count(*) AS count FROM documents d
+       WHERE ${READY} AND d.doc_type IS NOT NULL AND d.doc_type <> ''${a.sql}
+       GROUP BY d.doc_type ORDER BY count DESC, d.doc_type LIMIT ?`,
+    ).all(...a.params, MAX_DOC_TYPES) as DocTypeCount[];
+    return rows.sort(byDocTypeCount);
   }
 
   /**
