@@ -64,8 +64,15 @@ const SEARCH_DESCRIPTION =
   QUOTING_RULE;
 
 const DOCUMENT_DESCRIPTION =
-  'One archive document by id: title, case number, document type, date, source file and metadata, each value with ' +
-  'the span it was read from. ' + QUOTING_RULE;
+  'One archive document by id, or (with sha256 instead of id) the documents made from one original file: title, case number, ' +
+  'document type, date, source file and metadata. Each metadata value has its kind (caseNumber: its own signature; references: ' +
+  'signatures it cites; docType; date, with extra.role "document" for its own date or "mentioned" for a date it only mentions; ' +
+  'issuer: the court or organ that issued it; outcome: the result of a ruling or decision; parcel; address; investor), the span ' +
+  'it was read from (page, start, end; raw is the exact text there, readable with get_page) and its origin: text (read from ' +
+  'the page), folder or cli (given at ingest), dms (from the document management system), llm (proposed by a model and kept ' +
+  'only because its raw text was found exactly at that span). ' + QUOTING_RULE;
+
+const zSha256 = z.string().regex(/^[0-9a-fA-F]{64}$/, 'sha256: 64 hex digits');
 
 const PAGE_DESCRIPTION =
   `The stored text of one page of a document. With start and end (a citation's offsets) the span is marked ` +
@@ -142,13 +149,25 @@ export function createMcpServer(deps: McpDeps, actor: Actor): McpServer {
     {
       title: 'Get one archive document',
       description: DOCUMENT_DESCRIPTION,
-      inputSchema: { id: zDocId.describe('Document id, as in search results (document.id).') },
+      inputSchema: {
+        id: zDocId.optional().describe('Document id, as in search results (document.id). Give id or sha256, not both.'),
+        sha256: zSha256.optional().describe('SHA-256 of an original file (64 hex digits): returns { sha256, documents } made from that file.'),
+      },
       annotations: { readOnlyHint: true, openWorldHint: false },
     },
-    async ({ id }) => {
+    async ({ id, sha256 }) => {
       try {
+        if ((id === undefined) === (sha256 === undefined)) throw new DomainError('invalid_request', 'podaj id dokumentu albo sha256 pliku (jedno z nich)');
         need('documents.read', 'get_document');
-        const doc = await deps.documents.document(id, actor);
+        if (sha256 !== undefined) {
+          // As GET /api/documents?sha256=: only what the actor may read, each read audited, masked for the role.
+          const hash = sha256.toLowerCase();
+          const found = await deps.documents.bySha256(hash, actor);
+          for (const d of found) deps.audit.append({ actor, action: 'document.view', target: d.id, details: { via: 'sha256' } });
+          const shown = { sha256: hash, documents: found.map((d) => pesel.view(d, actor.role)) };
+          return { content: [{ type: 'text', text: JSON.stringify(shown) }], structuredContent: shown };
+        }
+        const doc = await deps.documents.document(id!, actor);
         deps.audit.append({ actor, action: 'document.view', target: doc.id, details: {} });
         const shown = pesel.view(doc, actor.role);
         return { content: [{ type: 'text', text: JSON.stringify(shown) }], structuredContent: { ...shown } };
