@@ -11,8 +11,11 @@ import { findCourtRulingType } from './court-heading.js';
 export interface DocTypeFound extends Found {
   /** The heading line, whitespace squashed. */
   heading: string;
-  /** Where the (refined) value comes from. */
-  basis: 'heading' | 'operative';
+  /**
+   * Where the (refined) value comes from: the heading, the operative part, or (a page without a
+   * heading) the words by which it informs the public.
+   */
+  basis: 'heading' | 'operative' | 'wording';
 }
 
 /** Base forms; multi-word types need their second word (folded prefix) to follow. */
@@ -218,6 +221,26 @@ function lineCandidate(text: string, line: Line, index: number): (Candidate & { 
   return { value: t.value, start: at, end, line: index, strong };
 }
 
+/** Past-tense verbs by which a page reports an act someone issued or received. */
+const REPORTED = /(?<![a-z])(?:wydal[aoy]?|wydano|otrzymal[aoy]?|otrzymano|podjal[aoy]?|podjela|podjeto|uchwalil[aoy]?|uchwalono|zostal[aoy]?\s+(?:wydan|podjet|doreczon)[a-z]*)(?![a-z])/;
+/** How far into the paragraph after a title the report is looked for. */
+const REPORT_CHARS = 250;
+
+/**
+ * True when the paragraph after a title-case heading line reports an act of the heading's own type
+ * with a past-tense verb ("Decyzja środowiskowa" / "W dniu … RDOŚ wydał decyzję …"). An act names
+ * its type in its heading and then states its basis or ruling; it does not recount its own issue,
+ * so such a page is about the act, not the act itself.
+ */
+function reportsOwnType(text: string, line: Line, value: string): boolean {
+  const stem = fold(value.split(' ')[0] ?? '').slice(0, 5);
+  if (stem.length < 5) return false;
+  const rest = fold(text.slice(line.end, line.end + REPORT_CHARS + 20)).replace(/^\s+/, '').slice(0, REPORT_CHARS);
+  const verb = REPORTED.exec(rest);
+  if (!verb) return false;
+  return new RegExp(`(?<![a-z])${stem}[a-z]*`).test(rest.slice(verb.index));
+}
+
 /** The document type from the heading of a (first) page, or null when there is no heading. */
 export function findDocType(text: string): DocTypeFound | null {
   if (typeof text !== 'string' || text.length === 0) return null;
@@ -239,6 +262,7 @@ export function findDocType(text: string): DocTypeFound | null {
   for (let i = 0; i < Math.min(lines.length, WEAK_LINES) && !chosen; i++) {
     const line = lines[i];
     chosen = line ? lineCandidate(text, line, i) : null;
+    if (chosen && line && reportsOwnType(text, line, chosen.value)) chosen = null;
   }
   if (!chosen) return null;
   const line = lines[chosen.line];

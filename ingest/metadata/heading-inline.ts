@@ -119,14 +119,98 @@ export function findDisplayNotice(text: string): DocTypeFound | null {
   return { value: 'ogłoszenie', start, end: from + m[0].length, heading: headingLine(text, start, from + m[0].length), basis: 'heading' };
 }
 
+/** How far into a page without a heading its operative words or informing words are read. */
+const BODY_CHARS = 1500;
+
+function found(text: string, value: string, start: number, end: number, basis: DocTypeFound['basis']): DocTypeFound {
+  return { value, start, end, heading: headingLine(text, start, end), basis };
+}
+
+/**
+ * "stwierdzam nieważność [w całości|w części] uchwały …": a voivode declaring a council's resolution
+ * (or a mayor's order) void in the first person. By art. 91 of the act on municipal self-government
+ * that act is a supervisory decision ("rozstrzygnięcie nadzorcze"), whatever the page calls it; a
+ * court rules in the third person ("stwierdza"), and an organ voiding a decision names a "decyzji".
+ */
+const VOIDS_RESOLUTION = /(?<![\p{L}])stwierdzam\s{1,3}nieważność(?:\s{1,3}w\s{1,3}(?:całości|części))?[\s,]{1,4}(?:(?:zaskarżonej|przedmiotowej)\s{1,3})?(?:uchwał|zarządzeni)/iu;
+
+export function findSupervisoryAct(text: string): DocTypeFound | null {
+  const m = VOIDS_RESOLUTION.exec(text.slice(0, BODY_CHARS));
+  if (!m) return null;
+  const end = m.index + m[0].search(/[\s,]+(?:(?:zaskarżonej|przedmiotowej)\s+)?(?:uchwał|zarządzeni)[^\s,]*$/iu);
+  return found(text, 'rozstrzygnięcie nadzorcze', m.index, end > m.index ? end : m.index + m[0].length, 'operative');
+}
+
+/**
+ * A notice to the parties ("zawiadamiam, że …", "zawiadamia się …") given on the basis of art. 49
+ * of the Code of Administrative Procedure, which is notification by public announcement: the
+ * notice is an "obwieszczenie" even when the page lost its heading.
+ */
+const NOTIFIES = /(?<![\p{L}])zawiadamia(?:m|\s{1,3}się)(?![\p{L}])/iu;
+const ART_49_KPA =
+  /(?<![\p{L}\d])art\.\s{0,2}49(?![\d\p{L}])(?:\s{0,2}§\s{0,2}\d)?\s{1,3}(?:ustawy\s{1,3}z\s{1,3}dnia\s{1,3}14\s{1,3}czerwca\s{1,3}1960\s{0,2}r\.?\s{0,3}[-–]?\s{0,3})?(?:Kodeks[u]?\s{1,3}postępowania\s{1,3}administracyjnego|k\.?\s?p\.?\s?a\.?(?![\p{L}]))/iu;
+
+export function findPublicNotice(text: string): DocTypeFound | null {
+  const body = text.slice(0, BODY_CHARS);
+  const m = NOTIFIES.exec(body);
+  if (!m) return null;
+  const basis = ART_49_KPA.exec(body);
+  if (!basis || basis.index > m.index) return null;
+  return found(text, 'obwieszczenie', m.index, m.index + m[0].length, 'operative');
+}
+
+/**
+ * Words of acts, rulings and formal announcements: a page showing any of them is not told to be a
+ * mere information page (an act whose heading was lost, a court's reasons, an organ's
+ * "podaję do publicznej wiadomości", which obwieszczenia and informacje share).
+ */
+const FORMAL =
+  /(?<![\p{L}])(?:orzekam|orzeka|postanawiam|postanawia|stwierdzam|zawiadamiam|zawiadamia\s+się|obwieszczam|nakazuję|udzielam|odmawiam|umarzam|uchwala\s+się|uzasadnienie|pouczenie|sentencja|sąd\p{L}*\s+administracyjn\p{L}*|skarg\p{L}*\s+kasacyjn\p{L}*|sygn\.\s*akt|podaj[eę](?:\s+się)?\s+do\s+publicznej\s+wiadomości)(?![\p{L}])/iu;
+
+/**
+ * How a page published for the public says that it informs, each a reason that holds of Polish
+ * administrative pages in general:
+ * - a section titled "Informacje ogólne", "Informacje podstawowe" …;
+ * - an informing verb: "… informuje o …", "Informujemy, że …", "Przypominam …";
+ * - a report of an act in the past tense: "W dniu … RDOŚ wydał decyzję", "W dniu … otrzymano
+ *   postanowienie", "Przystąpiono do sporządzania planu …" (an act states its ruling, a page about
+ *   it reports that it was issued);
+ * - an invitation to the public: "zainteresowani mogą składać wnioski", "będzie można zapoznać
+ *   się", "Uwagi należy składać", "termin składania wniosków".
+ */
+const INFORMS: RegExp[] = [
+  /(?<=^|\n)[ \t]{0,4}Informacje[ \t]{1,3}\p{Ll}{4,20}[ \t]{0,2}:?[ \t]*(?=\n|$)/gu,
+  /(?<![\p{L}])(?:(?:uprzejmie\s{1,3})?informuj(?:e|emy|ę)(?=\s{0,3},?\s{0,3}(?:o|że|iż|:)(?![\p{L}]))|przypominam(?:y)?(?![\p{L}]))/giu,
+  /(?<![\p{L}])W\s{1,3}dniu\s{1,3}[^.\n]{4,40}?\d{4}\s{0,2}(?:r\.|roku)?[^.\n]{0,120}?(?<![\p{L}])(?:wydał[aoy]?|wydano|otrzymano|otrzymał[aoy]?|podjął|podjęła|podjęto|został[aoy]?\s{1,3}wydan\p{L}*)(?:\s{1,3}\p{L}+)?/gu,
+  /(?<=^|\n|[.!?][ \t]{1,3})(?:Przystąpiono|Wszczęto|Wydano|Otrzymano|Podjęto|Uchwalono|Rozpoczęto|Zakończono)(?:[ \t]{1,3}do)?[ \t]{1,3}\p{L}+/gu,
+  /(?<![\p{L}])(?:zainteresowani(?:[ \t]{1,3}\p{L}+)?[ \t]{1,3}mogą[ \t]{1,3}(?:składać|zapoznać|wnosić)|(?:będzie[ \t]{1,3})?można[ \t]{1,3}(?:się[ \t]{1,3})?(?:zapoznać|składać|wnosić)|(?:wnioski|uwagi)(?:[ \t]{1,3}i[ \t]{1,3}(?:wnioski|uwagi))?[ \t]{1,3}(?:należy|można)[ \t]{1,3}składać|termin(?:ie)?[ \t]{1,3}składania[ \t]{1,3}(?:wniosków|uwag))(?![\p{L}])/giu,
+];
+
+export function findInformationPage(text: string): DocTypeFound | null {
+  const body = text.slice(0, BODY_CHARS);
+  if (FORMAL.test(body)) return null;
+  let best: { start: number; end: number } | null = null;
+  for (const re of INFORMS) {
+    re.lastIndex = 0;
+    const m = re.exec(body);
+    if (!m) continue;
+    const lead = m[0].length - m[0].trimStart().length;
+    const start = m.index + lead;
+    if (!best || start < best.start) best = { start, end: m.index + m[0].trimEnd().length };
+  }
+  return best ? found(text, 'informacja', best.start, best.end, 'wording') : null;
+}
+
 /**
  * The document type of a first page: a draft's header, a service card's sections, its heading
- * line, a heading in capitals, a notice's title.
+ * line, a heading in capitals, a notice's title; without any heading, its operative words (a
+ * supervisory act, a public notice) or the words by which it informs the public.
  */
 export function documentType(text: string): DocTypeFound | null {
   return (
     findDraft(text) ?? findServiceCard(text) ?? findDocType(text) ?? findCapsHeading(text) ??
-    findOpeningNotice(text) ?? findDisplayNotice(text)
+    findOpeningNotice(text) ?? findDisplayNotice(text) ?? findSupervisoryAct(text) ?? findPublicNotice(text) ??
+    findInformationPage(text)
   );
 }
 

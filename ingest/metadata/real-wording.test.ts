@@ -157,3 +157,41 @@ describe('an office letter headed POSTANOWIENIE', () => {
     expect(r.date).toBeUndefined();
   });
 });
+
+describe('pages without a heading of an act', () => {
+  it('a page titled by an act it reports on is an information about it, not the act', () => {
+    const r = read('Decyzja o pozwoleniu na budowę\n\nW dniu 3 marca 2021 r. Starosta Kłodzki wydał decyzję zatwierdzającą projekt budowlany hali sportowej. Decyzja jest ostateczna.');
+    expect(r.type).toBe('informacja');
+    const act = read('Decyzja nr 15/2021\n\nNa podstawie art. 28 ustawy Prawo budowlane zatwierdzam projekt budowlany i udzielam pozwolenia na budowę.');
+    expect(act.type).toBe('decyzja o pozwoleniu na budowę');
+  });
+
+  it('a page that informs the public says so: a section, an informing verb, a report, an invitation', () => {
+    expect(read('Starostwo Powiatowe w Miliczu\n\nDane kontaktowe:\n\nInformacje ogólne:\n\nWydział prowadzi sprawy z zakresu prawa budowlanego.').type).toBe('informacja');
+    const verb = read('Burmistrz Gminy Sobótka informuje o zakończeniu konsultacji projektu studium uwarunkowań.');
+    expect(verb.type).toBe('informacja');
+    expect(verb.values.find((v) => v.kind === 'docType')?.raw).toBe('informuje');
+    expect(read('Przystąpiono do sporządzania zmiany miejscowego planu dla osiedla Sępolno. Zainteresowani mogą składać wnioski do 5 maja 2020 r.').type).toBe('informacja');
+    expect(read('Program rewitalizacji na lata 2021-2027\n\nOd 4 do 25 października będzie można zapoznać się z projektem programu w siedzibie urzędu.').type).toBe('informacja');
+  });
+
+  it('a court’s reasons or an organ’s announcement without a heading get no type rather than "informacja"', () => {
+    const reasons = read('Sprawa ze skargi kasacyjnej na decyzję Wojewody\nUzasadnienie strona 3/7\n\nW dniu 4 kwietnia 2016 r. organ pierwszej instancji wydał decyzję odmowną. Zainteresowani mogą składać uwagi.');
+    expect(reasons.type).toBeUndefined();
+    const announced = read('Na podstawie art. 85 ust. 3 ustawy ooś podaję do publicznej wiadomości informację o wydaniu decyzji. Z treścią decyzji można zapoznać się w urzędzie.');
+    expect(announced.type).toBeUndefined();
+  });
+
+  it('a voivode voiding a council’s resolution in the first person: a supervisory act', () => {
+    const r = read('WOJEWODA LUBUSKI\n\nGorzów Wielkopolski, dnia 3 marca 2019 r.\n\nNa podstawie art. 91 ust. 1 ustawy o samorządzie gminnym\n\nstwierdzam nieważność w części\n\nuchwały nr V/33/2019 Rady Gminy Bytnica');
+    expect(r.type).toBe('rozstrzygnięcie nadzorcze');
+    expect(r.values.find((v) => v.kind === 'docType')?.raw).toBe('stwierdzam nieważność w części');
+    expect(read('SAMORZĄDOWE KOLEGIUM ODWOŁAWCZE\n\nNa podstawie art. 156 § 1 Kpa stwierdzam nieważność decyzji Wójta Gminy Bytnica').type).not.toBe('rozstrzygnięcie nadzorcze');
+  });
+
+  it('a notice to the parties under art. 49 of the Code is an obwieszczenie; without it the kind stays unknown', () => {
+    const r = read('Na podstawie art. 61 § 4 i art. 49 ustawy z dnia 14 czerwca 1960 r. Kodeks postępowania administracyjnego\nzawiadamiam,\nże w dniu 5 maja 2021 r. zostało wszczęte postępowanie w sprawie wydania decyzji.');
+    expect(r.type).toBe('obwieszczenie');
+    expect(read('Na podstawie art. 61 § 4 Kodeksu postępowania administracyjnego\nzawiadamiam,\nże w dniu 5 maja 2021 r. zostało wszczęte postępowanie.').type).toBeUndefined();
+  });
+});
