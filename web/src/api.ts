@@ -4,7 +4,7 @@
  * CSRF token every state-changing request must send. JSON errors become `ApiError`; a 401 becomes
  * `AuthError` (the session ended: the caller returns to the sign-in screen).
  */
-import type { AgentResponse, DocumentRecord, PageView, SearchFilters } from './types.js';
+import type { AgentResponse, DocTypeCount, DocumentRecord, PageView, SearchFilters } from './types.js';
 
 export class AuthError extends Error {}
 export class ApiError extends Error {
@@ -164,6 +164,12 @@ export async function agentSearch(question: string, filters: SearchFilters, sign
 }
 
 const enc = encodeURIComponent;
+
+/** The document types of the documents the caller may read, with counts, most first. */
+export async function getDocTypes(signal?: AbortSignal): Promise<DocTypeCount[]> {
+  const body = (await (await call('/api/doc-types', signal ? { signal } : {})).json()) as { docTypes?: DocTypeCount[] };
+  return Array.isArray(body.docTypes) ? body.docTypes.filter((t) => typeof t?.value === 'string' && typeof t.count === 'number') : [];
+}
 
 export async function getDocument(id: string): Promise<DocumentRecord> {
   return (await (await call(`/api/documents/${enc(id)}`)).json()) as DocumentRecord;

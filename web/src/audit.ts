@@ -11,7 +11,7 @@ import { pl } from './i18n/pl.js';
 import { auditTabs } from './nav.js';
 import type { AgentResponse, SearchResult } from './types.js';
 import { viewerHref } from './viewer.js';
-import { resultMeta } from './search.js';
+import { resultFacts, resultMeta } from './search.js';
 
 const PAGE = 50;
 const VERDICTS = ['relevant', 'not_relevant', 'citation_wrong'] as const;
@@ -160,7 +160,7 @@ function resultItem(searchId: string, res: SearchResult, terms: string[], verdic
   return h('li', { class: 'result' },
     h('article', { 'aria-labelledby': titleId },
       h('h3', { id: titleId }, h('span', { class: 'rank' }, h('span', { class: 'visually-hidden' }, `${pl.results.rank} `), `${res.rank}.`), ' ', d.title ?? pl.results.noTitle),
-      meta, cites, verdictControls(searchId, res.rank, verdict)));
+      meta, resultFacts(res), cites, verdictControls(searchId, res.rank, verdict)));
 }
 
 function verdictControls(searchId: string, rank: number, initial: Verdict | null): HTMLElement {

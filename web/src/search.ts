@@ -3,17 +3,21 @@
  * can be shared and reopened). Shows only what the response holds: the plan's labels, the mode,
  * `degraded`, `notFound`, and the ranked documents with their verified citations.
  */
-import { agentSearch } from './api.js';
+import { agentSearch, getDocTypes } from './api.js';
 import { append, focusHeading, h, replace } from './dom.js';
 import { showError } from './errors.js';
 import { marked, matchRanges, termsOf } from './highlight.js';
 import { pl } from './i18n/pl.js';
+import { issuerLabel } from './metadata.js';
 import { pushUrl } from './nav.js';
-import { FILTER_KEYS, type AgentResponse, type FilterKey, type SearchFilters, type SearchResult } from './types.js';
+import { FILTER_KEYS, type AgentResponse, type DocTypeCount, type FilterKey, type SearchFilters, type SearchResult } from './types.js';
 
-const FIELDS: { key: FilterKey; label: string; type: string; hint?: string }[] = [
+/** The id of the `<datalist>` of document types the archive holds (the type field's suggestions). */
+const DOC_TYPE_LIST = 'doc-type-options';
+
+const FIELDS: { key: FilterKey; label: string; type: string; hint?: string; list?: string }[] = [
   { key: 'caseNumber', label: pl.search.caseNumber, type: 'text' },
-  { key: 'docType', label: pl.search.docType, type: 'text', hint: pl.search.docTypeHint },
+  { key: 'docType', label: pl.search.docType, type: 'text', hint: pl.search.docTypeHint, list: DOC_TYPE_LIST },
   { key: 'dateFrom', label: pl.search.dateFrom, type: 'date' },
   { key: 'dateTo', label: pl.search.dateTo, type: 'date' },
   { key: 'precinct', label: pl.search.precinct, type: 'text' },
@@ -23,12 +27,29 @@ const FIELDS: { key: FilterKey; label: string; type: string; hint?: string }[] =
 /** The last response, by query string: going back from the viewer does not search (and log) again. */
 let cache: { key: string; response: AgentResponse } | null = null;
 let inflight: AbortController | null = null;
+/** The archive's document types as the signed-in user may see them: asked once per sign-in. */
+let docTypes: Promise<DocTypeCount[]> | null = null;
 
 /** Forgets the last response and stops a running search (after logout nothing of it may reappear). */
 export function resetSearch(): void {
   inflight?.abort();
   inflight = null;
   cache = null;
+  docTypes = null;
+}
+
+/**
+ * Fills the type field's suggestions with the types the archive holds (most documents first). If
+ * the list cannot be had, the field stays a plain text field: nothing to report to the clerk.
+ */
+function fillDocTypes(list: HTMLDataListElement): void {
+  const pending = (docTypes ??= getDocTypes().catch(() => {
+    docTypes = null;
+    return [];
+  }));
+  void pending.then((types) => {
+    replace(list, ...types.map((t) => h('option', { value: t.value, label: `${t.value} (${pl.search.docTypeCount(t.count)})` })));
+  });
 }
 
 export function filtersOf(params: URLSearchParams): SearchFilters {
@@ -85,8 +106,13 @@ function filterControls(filters: SearchFilters): HTMLElement {
     const id = `f-${f.key}`;
     append(grid, h('div', { class: 'field' },
       h('label', { for: id }, f.label),
-      h('input', { id, name: f.key, type: f.type, value: filters[f.key] ?? '', autocomplete: 'off', ...(f.hint ? { 'aria-describedby': `${id}-hint` } : {}) }),
+      h('input', { id, name: f.key, type: f.type, value: filters[f.key] ?? '', autocomplete: 'off', list: f.list, ...(f.hint ? { 'aria-describedby': `${id}-hint` } : {}) }),
       f.hint ? h('span', { id: `${id}-hint`, class: 'hint' }, f.hint) : null));
+    if (f.list) {
+      const list = h('datalist', { id: f.list });
+      append(grid, list);
+      fillDocTypes(list);
+    }
   }
   const clear = h('button', { type: 'button', class: 'secondary' }, pl.search.clear);
   clear.addEventListener('click', () => {
@@ -151,10 +177,21 @@ export function resultMeta(res: SearchResult): HTMLElement {
     h('div', {}, h('dt', {}, pl.results.confidence), h('dd', { class: `confidence ${res.confidence}` }, pl.results.confidenceWords[res.confidence] ?? res.confidence)));
 }
 
+/** Who issued the document and how it was decided, on one line, when the archive read them (else nothing). */
+export function resultFacts(res: SearchResult): HTMLElement | null {
+  const { issuer, outcome } = res.document;
+  const has = (v: unknown): v is string => typeof v === 'string' && v.trim() !== '';
+  if (!has(issuer) && !has(outcome)) return null;
+  return h('dl', { class: 'meta result-facts' },
+    has(issuer) ? h('div', {}, h('dt', {}, issuerLabel(issuer)), h('dd', {}, issuer)) : null,
+    has(outcome) ? h('div', {}, h('dt', {}, pl.results.outcome), h('dd', {}, outcome)) : null);
+}
+
 function resultItem(res: SearchResult, terms: string[]): HTMLElement {
   const d = res.document;
   const titleId = `doc-${d.id}-t`;
   const meta = resultMeta(res);
+  const facts = resultFacts(res);
   const cites = h('ul', { class: 'citations', 'aria-label': pl.results.citations },
     ...res.citations.map((c) => h('li', {},
       h('a', {
@@ -165,5 +202,5 @@ function resultItem(res: SearchResult, terms: string[]): HTMLElement {
   return h('li', { class: 'result' },
     h('article', { 'aria-labelledby': titleId },
       h('h3', { id: titleId }, h('span', { class: 'rank' }, h('span', { class: 'visually-hidden' }, `${pl.results.rank} `), `${res.rank}.`), ' ', d.title ?? pl.results.noTitle),
-      meta, cites));
+      meta, facts, cites));
 }

@@ -41,6 +41,10 @@ export interface ResultDocument {
   externalId?: string;
   /** Link to the case in that system (http/https only). */
   externalUrl?: string;
+  /** The court or organ that issued the document, when the archive read it (search results). */
+  issuer?: string;
+  /** The result of the ruling or decision ("oddala skargę"), when the archive read it (search results). */
+  outcome?: string;
 }
 
 export interface SearchResult {
@@ -70,8 +74,27 @@ export interface AgentResponse {
   results: SearchResult[];
 }
 
+/** One metadata value with where it was read from (`origin` 'llm': proposed by the model, found verbatim at the span). */
+export interface MetadataValue {
+  kind?: string;
+  value?: string;
+  raw?: string;
+  page?: number | null;
+  start?: number | null;
+  end?: number | null;
+  origin?: string;
+  /** Kind-specific details, e.g. a date's `role`: 'document' (its own date) or 'mentioned'. */
+  extra?: Record<string, string>;
+}
+
 export interface DocumentRecord extends ResultDocument {
-  metadata: { kind?: string; value?: string; raw?: string; page?: number | null; start?: number | null; end?: number | null; origin?: string }[];
+  metadata: MetadataValue[];
+}
+
+/** `GET /api/doc-types`: the types of the documents the caller may read, most first. */
+export interface DocTypeCount {
+  value: string;
+  count: number;
 }
 
 export interface PageView {
