@@ -27,29 +27,24 @@ const FIELDS: { key: FilterKey; label: string; type: string; hint?: string; list
 /** The last response, by query string: going back from the viewer does not search (and log) again. */
 let cache: { key: string; response: AgentResponse } | null = null;
 let inflight: AbortController | null = null;
-/** The archive's document types as the signed-in user may see them: asked once per sign-in. */
-let docTypes: Promise<DocTypeCount[]> | null = null;
 
 /** Forgets the last response and stops a running search (after logout nothing of it may reappear). */
 export function resetSearch(): void {
   inflight?.abort();
   inflight = null;
   cache = null;
-  docTypes = null;
 }
 
 /**
- * Fills the type field's suggestions with the types the archive holds (most documents first). If
- * the list cannot be had, the field stays a plain text field: nothing to report to the clerk.
+ * Fills the type field's suggestions with the types the archive holds now, as the user may see them
+ * (most documents first; asked each time the form is drawn, so newly ingested types appear). If the
+ * list cannot be had, the field stays a plain text field: nothing to report to the clerk.
  */
 function fillDocTypes(list: HTMLDataListElement): void {
-  const pending = (docTypes ??= getDocTypes().catch(() => {
-    docTypes = null;
-    return [];
-  }));
-  void pending.then((types) => {
-    replace(list, ...types.map((t) => h('option', { value: t.value, label: `${t.value} (${pl.search.docTypeCount(t.count)})` })));
-  });
+  getDocTypes()
+    .catch((): DocTypeCount[] => [])
+    .then((types) => replace(list, ...types.map((t) => h('option', { value: t.value, label: `${t.value} (${pl.search.docTypeCount(t.count)})` }))))
+    .catch(() => undefined);
 }
 
 export function filtersOf(params: URLSearchParams): SearchFilters {
