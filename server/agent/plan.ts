@@ -87,6 +87,10 @@ export interface QuestionFacts {
   investors: string[];
   /** Document type words ("decyzja", "postanowienie") mapped to stored doc types. */
   docTypes: string[];
+  /** Courts and organs the question names, as their official nominative names ("Wojewoda Mazowiecki", "Wojewódzki Sąd Administracyjny we Wrocławiu"). */
+  issuers: string[];
+  /** Outcomes asked for, worded as an operative part words them ("oddala skargę kasacyjną", "stwierdza nieważność uchwały", "odmawia"). */
+  outcomes: string[];
   dateFrom?: string;
   dateTo?: string;
   precincts: string[];

@@ -198,3 +198,100 @@ describe('any input', () => {
     expect(readQuestion(undefined as unknown as string).words).toEqual([]);
   });
 });
+
+describe('rulings, supervisory acts, resolutions and notices', () => {
+  it.each([
+    ['wyroki WSA w Gliwicach z 2016 r.', ['wyrok WSA']],
+    ['wyrok Wojewódzkiego Sądu Administracyjnego w sprawie ogrodzenia', ['wyrok WSA']],
+    ['orzeczenia NSA dotyczące farm wiatrowych', ['wyrok NSA']],
+    ['wyroki NSA i WSA o stacjach bazowych', ['wyrok WSA', 'wyrok NSA']],
+    ['orzeczenia w sprawie płotów', ['wyrok']],
+    ['postanowienia WSA o odrzuceniu skargi', ['postanowienie']],
+    ['rozstrzygnięcie nadzorcze w sprawie uchwały o planie miejscowym', ['rozstrzygnięcie nadzorcze']],
+    ['uchwały rady gminy z 2018', ['uchwała']],
+    ['uchwała w sprawie miejscowego planu zagospodarowania przestrzennego rejonu ulicy Lotniczej', ['uchwała']],
+    ['obwieszczenia o wydaniu decyzji środowiskowej', ['obwieszczenie']],
+    ['informacja o wszczęciu postępowania', ['informacja']],
+    ['ogłoszenia o przystąpieniu do sporządzenia planu', ['ogłoszenie']],
+    ['zawiadomienia o wszczęciu postępowania z 2021', ['zawiadomienie']],
+    ['wyroki stwierdzające nieważność uchwały', ['wyrok']],
+    ['decyzje i postanowienia z 2010', ['decyzja', 'postanowienie']],
+    ['decyzja lokalizacyjna dla gazociągu', ['decyzja o ustaleniu lokalizacji inwestycji celu publicznego']],
+    ['ZRID dla obwodnicy', ['decyzja o zezwoleniu na realizację inwestycji drogowej']],
+    ['sąd uchylił to rozstrzygnięcie', []],
+  ])('%s', (q, types) => {
+    expect(readQuestion(q).docTypes).toEqual(types);
+  });
+});
+
+describe('the court or organ named', () => {
+  it.each([
+    ['wyroki WSA w Gliwicach z 2016 r.', ['Wojewódzki Sąd Administracyjny w Gliwicach']],
+    ['wyroki wsa we wrocławiu', ['Wojewódzki Sąd Administracyjny we Wrocławiu']],
+    ['orzeczenia Wojewódzkiego Sądu Administracyjnego w Gorzowie Wielkopolskim', ['Wojewódzki Sąd Administracyjny w Gorzowie Wielkopolskim']],
+    ['wyroki WSA w sprawie ogrodzenia', ['Wojewódzki Sąd Administracyjny']],
+    ['postanowienia Naczelnego Sądu Administracyjnego z 2017', ['Naczelny Sąd Administracyjny']],
+    ['rozstrzygnięcia nadzorcze Wojewody Pomorskiego', ['Wojewoda Pomorski']],
+    ['rozstrzygnięcia nadzorcze wojewody warmińsko-mazurskiego', ['Wojewoda Warmińsko-Mazurski']],
+    ['obwieszczenia Burmistrza Sobótki z 2020 r.', ['Burmistrz Sobótki']],
+    ['uchwały Rady Miejskiej Oleśnicy', ['Rada Miejska Oleśnicy']],
+    ['uchwały Rady Miasta Poznania o planach', ['Rada Miasta Poznania']],
+    ['decyzje Starosty Oleśnickiego', ['Starosta Oleśnicki']],
+    ['decyzje Prezydenta Miasta Opola z 2019', ['Prezydent Miasta Opola']],
+    ['decyzje SKO w Legnicy', ['Samorządowe Kolegium Odwoławcze w Legnicy']],
+    ['postanowienia PINB dla miasta Wrocławia', ['Powiatowy Inspektor Nadzoru Budowlanego']],
+  ])('%s', (q, issuers) => {
+    expect(readQuestion(q).issuers).toEqual(issuers);
+  });
+
+  it('an organ named as a party is not the author of what is asked for, nor an investor', () => {
+    const complaint = readQuestion('skargi Wojewody Opolskiego na uchwały rady gminy');
+    expect(complaint.issuers).toEqual([]);
+    expect(complaint.investors).toEqual([]);
+    const ruling = readQuestion('wyroki WSA w sprawie decyzji SKO w Opolu');
+    expect(ruling.issuers).toEqual(['Wojewódzki Sąd Administracyjny']);
+    expect(readQuestion('zezwolenie na inwestycję drogową dla Burmistrza Oławy').issuers).toEqual([]);
+  });
+
+  it('a council needs its kind ("rady" alone is not an organ), a lower-case place is not guessed', () => {
+    expect(readQuestion('rady dla inwestora').issuers).toEqual([]);
+    expect(readQuestion('decyzje burmistrza sobótki').issuers).toEqual(['Burmistrz']);
+  });
+
+  it('keeps the organ and the court seat as searchable words, never as an investor', () => {
+    const f = readQuestion('rozstrzygnięcia nadzorcze Wojewody Lubuskiego z 2016 r.');
+    expect(f.investors).toEqual([]);
+    expect(f.words).toEqual(['rozstrzygnięcia', 'nadzorcze', 'Wojewody', 'Lubuskiego']);
+    expect(readQuestion('wyroki WSA w Olsztynie z 2020 r.').words).toEqual(['wyroki', 'WSA', 'Olsztynie']);
+    expect([readQuestion('wyroki WSA w Olsztynie z 2020 r.').dateFrom, readQuestion('wyroki NSA z lat 2016–2018').dateTo]).toEqual(['2020-01-01', '2018-12-31']);
+    expect(readQuestion('uchwały Rady Miejskiej Wrocławia wydane w 2013 r.').dateFrom).toBe('2013-01-01');
+  });
+});
+
+describe('the outcome asked for', () => {
+  it.each([
+    ['wyroki NSA oddalające skargę kasacyjną organu', ['oddala skargę kasacyjną']],
+    ['wyroki WSA z 2017 r. oddalające skargi', ['oddala skargę']],
+    ['postanowienia odrzucające skargę', ['odrzuca skargę']],
+    ['wyroki stwierdzające nieważność uchwały w sprawie planu', ['stwierdza nieważność uchwały']],
+    ['rozstrzygnięcia nadzorcze stwierdzające nieważność', ['stwierdza nieważność']],
+    ['decyzje SKO uchylające decyzję burmistrza', ['uchyla zaskarżoną decyzję']],
+    ['wyroki uchylające postanowienie', ['uchyla zaskarżone postanowienie']],
+    ['decyzje utrzymujące w mocy decyzję starosty', ['utrzymuje w mocy zaskarżoną decyzję']],
+    ['odmowa wydania pozwolenia na budowę garażu', ['odmawia pozwolenia na budowę']],
+    ['decyzje odmawiające ustalenia warunków zabudowy', ['odmawia ustalenia warunków zabudowy']],
+    ['odmowy z 2019', ['odmawia']],
+    ['decyzje udzielające pozwolenia na budowę', ['udziela pozwolenia na budowę']],
+    ['umorzenie postępowania w sprawie samowoli', ['umarza postępowanie']],
+    ['nakaz rozbiórki wiaty', ['nakazuje rozbiórkę']],
+    ['budynek oddalony od granicy działki o 3 m', []],
+    ['wyroki WSA we Wrocławiu z 2012 r.', []],
+  ])('%s', (q, outcomes) => {
+    expect(readQuestion(q).outcomes).toEqual(outcomes);
+  });
+
+  it('a participle read as an outcome is not searched as a word; the nouns stay', () => {
+    expect(readQuestion('wyroki NSA z 2018 r. oddalające skargę kasacyjną').words).toEqual(['wyroki', 'NSA', 'skargę', 'kasacyjną']);
+    expect(readQuestion('odmowa pozwolenia na budowę').words).toEqual(['odmowa', 'pozwolenia', 'budowę']);
+  });
+});

@@ -1,12 +1,12 @@
 /**
  * Reading a clerk's question: identifiers (case signatures in any written variant, parcels,
- * precincts, addresses, investors), document types, dates and periods, whole-case cues, and the
- * content words left over. Pure and total: any string in, facts out, never an exception.
+ * precincts, addresses, investors), document types, the court or organ named, the outcome asked
+ * for, dates and periods, whole-case cues, and the content words left over. Pure and total: any string in, facts out, never an exception.
  */
 import { findAddresses, findInvestors, findParcels } from '../../ingest/metadata/index.js';
 import { NEGATIONS, STOP_WORDS, fold, tokenize, type Token } from '../search/polish.js';
 import type { QuestionFacts } from './plan.js';
-import { findConcepts, precinctAt } from './thesaurus.js';
+import { ORGANS, findConcepts, precinctAt, type ConceptMatch } from './thesaurus.js';
 
 /** Longer input is cut: a question is a sentence or two, and reading must stay fast. */
 const MAX_CHARS = 2000;
@@ -184,19 +184,36 @@ const ISSUED = /^(?:wydan[oaey]|wydal[aoiy]?|zapadl[aoy]|rozstrzygnieto)$/;
 /** "zgoda na rozbudowę", "pozwolenie na nadbudowę": a building permit by another name. */
 const PERMIT_FOR = /(?:^| )(?:zgod|pozwolen)\p{L}* na (?:roz|nad|prze|do)?bud|(?:^| )zgod\p{L}* na (?:zmian|postawien|przerobien|wybudowan)/u;
 
+/** Words that join two document types the question asks for ("decyzje i postanowienia"). */
+const COORDINATORS = new Set(['i', 'oraz', 'lub', 'albo', 'czy', 'ani']);
+/** A head type after which other type words name what the document is about ("wyrok … nieważność uchwały"). */
+const KEEPS_OTHER_TYPES = new Set(['sprzeciw', 'brak-sprzeciwu']);
+
 function docTypesOf(folded: string[]): string[] {
   const matches = findConcepts(folded);
   const ids = new Set(matches.map((m) => m.concept.id));
   if (PERMIT_FOR.test(folded.join(' '))) ids.add('pnb');
-  const typed = matches.filter((m) => m.concept.docType !== undefined);
-  if (ids.has('odmowa')) {
+  let typed = matches.filter((m) => m.concept.docType !== undefined);
+  const head = typed[0]?.concept;
+  // A type word heading the question that is not a decision: later type words are its subject
+  // ("obwieszczenie o wydaniu decyzji", "wyroki stwierdzające nieważność uchwały") unless joined by "i"/"lub".
+  if (head?.docType && !head.docType.startsWith('decyzja') && !KEEPS_OTHER_TYPES.has(head.id)) {
+    const kept: ConceptMatch[] = [];
+    for (const m of typed) {
+      const prev = kept.at(-1);
+      const between = prev ? folded.slice(prev.end, m.start).filter(Boolean) : [];
+      if (!prev || (between.length > 0 && between.every((w) => COORDINATORS.has(w)))) kept.push(m);
+    }
+    typed = kept;
+    if (!typed.some((m) => m.concept.id === 'pnb')) ids.delete('pnb');
+  }
+  if (ids.has('odmowa') && (head?.docType ?? 'decyzja').startsWith('decyzja')) {
     if (ids.has('wz')) return ['decyzja o odmowie ustalenia warunków zabudowy'];
     if (ids.has('pnb') || ids.has('pozwolenie-rozbiorka')) return ['decyzja o odmowie pozwolenia na budowę'];
     return ['decyzja o odmowie'];
   }
   // The head word decides: "wniosek o pozwolenie na budowę" asks for the application, not the permit.
-  const head = typed[0]?.concept;
-  let types = typed.map((m) => m.concept.docType as string);
+  let types = typed.flatMap((m) => courtTypes(m, ids));
   if (ids.has('pnb') && !types.includes('decyzja o pozwoleniu na budowę')) types.push('decyzja o pozwoleniu na budowę');
   if (head?.docType && !head.docType.startsWith('decyzja') && head.id !== 'sprzeciw') {
     types = types.filter((t) => !t.startsWith('decyzja'));
@@ -206,6 +223,228 @@ function docTypesOf(folded: string[]): string[] {
   // "co wydano", "jaka decyzja zapadła": what was issued is a decision.
   if (types.length === 0 && folded.some((w) => ISSUED.test(w))) return ['decyzja'];
   return [...new Set(types)].slice(0, 3);
+}
+
+/** "wyroki WSA" → "wyrok WSA", "orzeczenia NSA" → "wyrok NSA"; "wyroki" alone stays "wyrok" (a prefix of both). */
+function courtTypes(m: ConceptMatch, ids: Set<string>): string[] {
+  const type = m.concept.docType as string;
+  if (m.concept.id !== 'wyrok') return [type];
+  const courts = [...(ids.has('wsa') ? ['wyrok WSA'] : []), ...(ids.has('nsa') ? ['wyrok NSA'] : [])];
+  return courts.length > 0 ? courts : [type];
+}
+
+// ---------------------------------------------------------------- issuers and outcomes
+
+const capitalised = (t: Token | undefined): boolean => t !== undefined && /^\p{Lu}/u.test(t.text);
+const upperFirst = (w: string): string => w.charAt(0).toUpperCase() + w.slice(1);
+/** Folded text of a word or a hyphenated compound ("Kujawsko-Pomorskiego"). */
+const wordAt = (r: Reading, i: number): string => {
+  const t = r.tokens[i];
+  return t && (t.kind === 'word' || (t.kind === 'compound' && /^\p{L}/u.test(t.text))) ? fold(t.text) : '';
+};
+
+/** Voivodeship adjectives by their folded forms: "mazowieckiego", "mazowieckiemu", "mazowieckim" → "Mazowiecki". */
+const VOIVODESHIP_FORMS = new Map<string, string>(
+  ORGANS.voivodeships.flatMap((v) => {
+    const stem = fold(v).slice(0, -1);
+    return ['i', 'iego', 'iemu', 'im'].map((e): [string, string] => [stem + e, v]);
+  }),
+);
+const HEAD_FORMS = new Map(ORGANS.heads.flatMap((h) => h.forms.map((f): [string, (typeof ORGANS.heads)[number]] => [f, h])));
+/** Words between a head and a place ("Prezydent Miasta Wrocławia", "Wójt Gminy Kobierzyce"). */
+const UNIT_WORDS = new Set(['miasta', 'gminy', 'powiatu', 'wojewodztwa', 'dzielnicy']);
+const COUNCIL_ADJECTIVE = new Map([['miejska', 'Miejska'], ['miejskiej', 'Miejska'], ['gminna', 'Gminna'], ['gminnej', 'Gminna'], ['powiatowa', 'Powiatowa'], ['powiatowej', 'Powiatowa']]);
+/** An adjectival county name in any case: "Wrocławskiego" → "Wrocławski", "Pyrzyckiemu" → "Pyrzycki". */
+const COUNTY_ADJECTIVE = /^(\p{Lu}[\p{L}-]{1,30}?k)(?:i|iego|iemu|im)$/u;
+
+/** Capitalised words from token `i` on (at most `max`), as written; "i" may join them ("Miasta i Gminy"). */
+function properName(r: Reading, i: number, max: number): { text: string; end: number } | null {
+  const parts: string[] = [];
+  let j = i;
+  while (j < r.tokens.length && parts.length < max) {
+    const t = r.tokens[j] as Token;
+    const w = wordAt(r, j);
+    if (!w || !capitalised(t) || (STOP_WORDS.has(w) && w.length < 4) || monthOf(w) !== null) break;
+    parts.push(t.text);
+    j++;
+  }
+  return parts.length > 0 ? { text: parts.join(' '), end: j } : null;
+}
+
+/** A seat after an organ: "we Wrocławiu" from the listed seats, or any capitalised place when the organ lists none. */
+function seatAfter(r: Reading, at: number, seats: string[] | undefined): string | null {
+  const prep = wordAt(r, at);
+  if (prep !== 'w' && prep !== 'we') return null;
+  if (seats === undefined) {
+    const place = properName(r, at + 1, 2);
+    return place ? `${prep} ${place.text}` : null;
+  }
+  for (const seat of seats) {
+    const [, ...place] = fold(seat).split(' ');
+    if (place.every((p, k) => wordAt(r, at + 1 + k) === p)) return seat;
+  }
+  return null;
+}
+
+/** The next token index holding a word or compound at or after `i` (punctuation skipped). */
+function nextWord(r: Reading, i: number): number {
+  let j = i;
+  while (j < r.tokens.length && wordAt(r, j) === '') j++;
+  return j;
+}
+
+const COURTS = new Set(['wsa', 'nsa']);
+/** Words shortly before an organ that make it a party, not the author: "skarga na decyzję Wojewody", "ZRID dla Burmistrza". */
+const PARTY_CUE = /^(?:na|od|dla|przeciwko|wobec|skarg\p{L}*|zaskarz\p{L}*|kasacj\p{L}*)$/u;
+
+/**
+ * Courts and organs the question names as the author of what it asks for, as official nominative
+ * names ("Wojewoda Mazowiecki", "Wojewódzki Sąd Administracyjny we Wrocławiu"). A court is always
+ * the author of its rulings; an organ is not when the question asks for court rulings or names it
+ * as a party ("skarga Wojewody na uchwałę", "wyrok w sprawie decyzji SKO").
+ */
+function readIssuers(r: Reading): void {
+  const matches = findConcepts(r.words);
+  const rulings = matches.some((m) => COURTS.has(m.concept.id) || m.concept.id === 'wyrok');
+  const party = (i: number): boolean => {
+    if (rulings) return true;
+    const before = r.words.slice(0, i).filter(Boolean).slice(-3);
+    return before.some((w) => PARTY_CUE.test(w));
+  };
+  const covered = new Set<number>();
+  const add = (name: string, from: number, to: number, author: boolean): void => {
+    const first = r.tokens[from];
+    const last = r.tokens[Math.max(from, to - 1)];
+    if (first && last) r.organSpans.push({ start: first.start, end: last.end });
+    if (author) pushUnique(r.facts.issuers, name);
+  };
+  for (const m of matches) {
+    for (let i = m.start; i < m.end; i++) covered.add(i);
+    if (!m.concept.issuer || !m.official || (!COURTS.has(m.concept.id) && party(m.start))) continue;
+    const seat = seatAfter(r, nextWord(r, m.end), m.concept.seats);
+    add(seat ? `${m.concept.issuer} ${seat}` : m.concept.issuer, m.start, m.end, true);
+  }
+  for (let i = 0; i < r.tokens.length; i++) {
+    const head = HEAD_FORMS.get(r.words[i] ?? '');
+    if (!head || covered.has(i)) continue;
+    const n = nextWord(r, i + 1);
+    const next = wordAt(r, n);
+    let name: string | null = null;
+    if (head.complement === 'voivodeship') {
+      const v = VOIVODESHIP_FORMS.get(next);
+      name = v ? `${head.name} ${v}` : head.name;
+    } else if (head.complement === 'adjective') {
+      const adj = COUNTY_ADJECTIVE.exec(r.tokens[n]?.text ?? '');
+      const unit = UNIT_WORDS.has(next) ? properName(r, nextWord(r, n + 1), 3) : null;
+      name = adj ? `${head.name} ${adj[1]}i` : unit ? `${head.name} ${upperFirst(next)} ${unit.text}` : head.name;
+    } else if (head.complement === 'genitive') {
+      let at = n;
+      const units: string[] = [];
+      // "Miasta i Gminy", "Województwa", "m.st.": the unit words are part of the name.
+      while (UNIT_WORDS.has(wordAt(r, at)) || (units.length > 0 && wordAt(r, at) === 'i' && UNIT_WORDS.has(wordAt(r, nextWord(r, at + 1))))) {
+        units.push(wordAt(r, at) === 'i' ? 'i' : upperFirst(r.tokens[at]?.text ?? ''));
+        at = nextWord(r, at + 1);
+      }
+      if (/^m\.\s?st$/iu.test(r.tokens[at]?.text ?? '')) {
+        units.push('m.st.');
+        at = nextWord(r, at + 1);
+      }
+      const voivodeship = units.at(-1) === 'Województwa' ? VOIVODESHIP_FORMS.get(wordAt(r, at)) : undefined;
+      const place = voivodeship ? { text: `${voivodeship.slice(0, -1)}iego` } : properName(r, at, 3);
+      if (place) name = [head.name, ...units, place.text].join(' ');
+      else if (units.length === 0 && head.name !== 'Marszałek') name = head.name;
+    } else {
+      // Councils only with what kind of council they are: "Rady Miejskiej Wrocławia", "Rady Gminy Kobierzyce", "Sejmiku Województwa …".
+      const adjective = COUNCIL_ADJECTIVE.get(next);
+      const unit = UNIT_WORDS.has(next) ? upperFirst(r.tokens[n]?.text ?? '') : null;
+      if (adjective || unit) {
+        const at = nextWord(r, n + 1);
+        const voivodeship = unit === 'Województwa' ? VOIVODESHIP_FORMS.get(wordAt(r, at)) : undefined;
+        const place = voivodeship ? `${voivodeship.slice(0, -1)}iego` : properName(r, at, 3)?.text ?? seatAfter(r, at, undefined);
+        if (place) name = `${head.name} ${adjective ?? unit} ${place}`;
+        else if (adjective) name = `${head.name} ${adjective}`;
+      }
+    }
+    if (!name) continue;
+    // The name spans as many words of the question as it has ("Rada Miejska Wrocławia": three).
+    let end = i;
+    for (let k = 0; k < name.split(' ').length; k++) end = nextWord(r, end) + 1;
+    // A party is still an organ, never an investor: "skargi Wojewody Dolnośląskiego".
+    add(name, i, Math.min(end, r.tokens.length), !party(i));
+  }
+}
+
+interface OutcomeRule {
+  verb: RegExp;
+  /** Words that must follow the verb (within OBJECT_WINDOW words) and the outcome they give, most specific first. */
+  objects: [RegExp[], string][];
+  /** The outcome when no object is named; none when the verb alone is ambiguous. */
+  bare?: string;
+}
+
+const OBJECT_WINDOW = 4;
+const SKARGA: [RegExp[], string][] = [[[/^skarg/, /^kasacyjn/], 'skargę kasacyjną'], [[/^skarg/], 'skargę'], [[/^zazal/], 'zażalenie']];
+const phrased = (verb: string, objects: [RegExp[], string][]): [RegExp[], string][] => objects.map(([re, o]) => [re, `${verb} ${o}`]);
+
+/**
+ * Outcomes as a ruling's or decision's operative part words them (third person: "oddala skargę
+ * kasacyjną", "stwierdza nieważność uchwały"), from how a question says it: a participle
+ * ("oddalające"), a verbal noun ("odmowa", "umorzenie"), or a past tense ("uchylił").
+ */
+const OUTCOME_RULES: OutcomeRule[] = [
+  // "oddalony" is also "distant": only verb forms and the verbal noun.
+  { verb: /^oddal(?:a|aj\p{L}*|il\p{L}*|ono|eni\p{L}*)$/u, objects: phrased('oddala', [...SKARGA, [[/^wnios/], 'wniosek']]) },
+  { verb: /^odrzuc(?:a|aj\p{L}*|il\p{L}*|ono|eni\p{L}*)$/u, objects: phrased('odrzuca', SKARGA) },
+  { verb: /^stwierdz(?:a|aj\p{L}*|il\p{L}*|ono|eni\p{L}*)$/u, objects: phrased('stwierdza nieważność', [
+    [[/^niewaznosc/, /^uchwal/], 'uchwały'], [[/^niewaznosc/, /^decyzj/], 'decyzji'], [[/^niewaznosc/, /^zarzadzen/], 'zarządzenia'],
+    [[/^niewaznosc/, /^postanowien/], 'postanowienia'], [[/^niewaznosc/], '']]) },
+  { verb: /^uchyl(?:a|aj\p{L}*|il\p{L}*|ono|on\p{L}*|eni\p{L}*)$/u, bare: 'uchyla',
+    objects: phrased('uchyla', [[[/^decyzj/], 'zaskarżoną decyzję'], [[/^postanowien/], 'zaskarżone postanowienie'], [[/^wyrok/], 'zaskarżony wyrok'], [[/^uchwal/], 'uchwałę']]) },
+  { verb: /^(?:umorz|umarz)\p{L}*$/u, objects: [[[/^postepowan/], 'umarza postępowanie']] },
+  { verb: /^utrzym(?:uje|uj\p{L}*|al\p{L}*|ano|ani\p{L}*)$/u, objects: phrased('utrzymuje w mocy', [
+    [[/^mocy$/, /^decyzj/], 'zaskarżoną decyzję'], [[/^mocy$/, /^postanowien/], 'zaskarżone postanowienie'], [[/^mocy$/], '']]) },
+  { verb: /^(?:odmow[aeyi]|odmowe|odmowach|odmowami|odmaw\p{L}*|odmown\p{L}*|odmowi\p{L}*)$/u, bare: 'odmawia',
+    objects: phrased('odmawia', [
+      [[/^(?:pozwolen|zgod)/, /^rozbiork/], 'pozwolenia na rozbiórkę'], [[/^pozwolen/, /^uzytkowani/], 'pozwolenia na użytkowanie'],
+      [[/^(?:pozwolen|zgod)/, /^budow/], 'pozwolenia na budowę'], [[/^warunk/, /^zabudowy$/], 'ustalenia warunków zabudowy'],
+      [[/^ustaleni/, /^lokalizacj/], 'ustalenia lokalizacji inwestycji celu publicznego'], [[/^wszczeci/], 'wszczęcia postępowania']]) },
+  { verb: /^udziel(?:a|aj\p{L}*|il\p{L}*|ono|on\p{L}*|eni\p{L}*)$/u, objects: phrased('udziela', [
+    [[/^pozwolen/, /^rozbiork/], 'pozwolenia na rozbiórkę'], [[/^pozwolen/, /^uzytkowani/], 'pozwolenia na użytkowanie'], [[/^pozwolen/, /^budow/], 'pozwolenia na budowę']]) },
+  { verb: /^nakaz(?:|u|y|ow|uje|uj\p{L}*|al\p{L}*|ano|ani\p{L}*)$/u, objects: [[[/^(?:rozbiork|rozbiorce|rozebrani|zburzeni|wyburzeni)/], 'nakazuje rozbiórkę']] },
+  { verb: /^wstrzym\p{L}*$/u, objects: phrased('wstrzymuje', [[[/^wykonani/], 'wykonanie'], [[/^(?:robot|budow|prowadzeni)/], 'roboty budowlane']]) },
+];
+/** Participles ("oddalające", "stwierdzających"): question words only, documents use the finite verb. */
+const PARTICIPLE = /(?:ajac|ujac)\p{L}*$/u;
+
+/** The objects in `words` (content words after the verb) in order: each pattern matches a later word than the one before. */
+function objectsFollow(words: string[], patterns: RegExp[]): boolean {
+  let k = 0;
+  for (const re of patterns) {
+    while (k < words.length && !re.test(words[k] ?? '')) k++;
+    if (k >= words.length) return false;
+    k++;
+  }
+  return true;
+}
+
+/** Outcomes the question asks for; the token indexes of participles read as outcomes are returned (not searched as words). */
+function readOutcomes(r: Reading): Set<number> {
+  const consumed = new Set<number>();
+  const at = r.words.flatMap((w, i) => (w ? [i] : []));
+  for (let k = 0; k < at.length; k++) {
+    const i = at[k] as number;
+    const w = r.words[i] ?? '';
+    const rule = OUTCOME_RULES.find((o) => o.verb.test(w));
+    if (!rule) continue;
+    const after = at.slice(k + 1).map((j) => r.words[j] ?? '').filter((x) => !STOP_WORDS.has(x) || x === 'w').slice(0, OBJECT_WINDOW + 1)
+      .filter((x) => x !== 'w');
+    const hit = rule.objects.find(([patterns]) => objectsFollow(after.slice(0, OBJECT_WINDOW), patterns));
+    const outcome = hit ? hit[1].trim() : rule.bare;
+    if (!outcome) continue;
+    pushUnique(r.facts.outcomes, outcome);
+    if (PARTICIPLE.test(w)) consumed.add(i);
+  }
+  return consumed;
 }
 
 // ---------------------------------------------------------------- whole case and leftovers
@@ -222,7 +461,7 @@ const PARCEL_WORDS = /^(?:dzialk\p{L}*|dzialce|dzialek|dz|nr|numer\p{L}*|ewidenc
 const DATE_WORDS = /^(?:roku|rok|lat|lata|latach|dnia|dn)$/u;
 
 function emptyFacts(): QuestionFacts {
-  return { caseNumbers: [], parcels: [], addresses: [], investors: [], docTypes: [], precincts: [], wholeCase: false, words: [] };
+  return { caseNumbers: [], parcels: [], addresses: [], investors: [], docTypes: [], issuers: [], outcomes: [], precincts: [], wholeCase: false, words: [] };
 }
 
 /** Identifiers, cues and content words of a clerk's question. Never throws. */
@@ -244,6 +483,8 @@ interface Reading {
   used: Span[];
   /** Token indexes naming a precinct. */
   precinctTokens: Set<number>;
+  /** Spans naming an organ ("Wojewody Mazowieckiego"): never an investor, still searched as words. */
+  organSpans: Span[];
 }
 
 const spanOf = (m: RegExpMatchArray, group = 0, offset = 0): Span => {
@@ -273,7 +514,7 @@ function readAddresses(r: Reading): void {
 function readOrganisations(r: Reading): void {
   const found: Span[] = [];
   const add = (value: string, sp: Span): void => {
-    if (overlaps(sp, [...r.used, ...found])) return;
+    if (overlaps(sp, [...r.used, ...found, ...r.organSpans])) return;
     pushUnique(r.facts.investors, value.replace(HONORIFIC, '').replace(/\s+/g, ' ').trim());
     found.push(sp);
   };
@@ -349,6 +590,7 @@ function isFirstName(w: string): boolean {
 function readPeople(r: Reading): void {
   // Precinct names stay content words, but are never a person ("obręb Nowa Wieś").
   const found: Span[] = [...r.precinctTokens].map((i) => r.tokens[i] as Token);
+  const taken = [...found, ...r.organSpans];
   const notName = (w: string): boolean =>
     STOP_WORDS.has(w) || NOT_NAME.test(w) || monthOf(w) !== null || precinctAt([w], 0) !== null || findConcepts([w]).length > 0;
   NAME_RE.lastIndex = 0;
@@ -361,7 +603,7 @@ function readPeople(r: Reading): void {
     // (any case: "Doroty", "Jadwigi"), or a surname-like ending ("Dąbrowska"). "Morze Aralskie" is not.
     const honorific = /^(?:Pan|Państw)/u.test(m[0]);
     const personLike = honorific || parts.some(isFirstName) || parts.some((w) => SURNAME_END.test(w));
-    if (!personLike || overlaps(sp, [...r.used, ...found]) || parts.some(notName) || precinctAt(parts, 0) || findConcepts(parts).length > 0) {
+    if (!personLike || overlaps(sp, [...r.used, ...taken, ...found]) || parts.some(notName) || precinctAt(parts, 0) || findConcepts(parts).length > 0) {
       // Try again from the next word: "na Krzykach Jana Nowaka" holds "Jana Nowaka".
       NAME_RE.lastIndex = m.index + m[0].indexOf(written[0] ?? '') + 1;
       continue;
@@ -372,7 +614,7 @@ function readPeople(r: Reading): void {
   for (let i = 0; i + 1 < r.tokens.length; i++) {
     const [a, b] = [r.tokens[i] as Token, r.tokens[i + 1] as Token];
     const [fa, fb] = [r.words[i] ?? '', r.words[i + 1] ?? ''];
-    if (!fa || !fb || fb.length < 3 || !FIRST_NAMES.has(fa) || notName(fb) || overlaps({ start: a.start, end: b.end }, [...r.used, ...found])) continue;
+    if (!fa || !fb || fb.length < 3 || !FIRST_NAMES.has(fa) || notName(fb) || overlaps({ start: a.start, end: b.end }, [...r.used, ...taken, ...found])) continue;
     pushUnique(r.facts.investors, titleCase([a.text, b.text]));
     found.push({ start: a.start, end: b.end });
   }
@@ -388,12 +630,14 @@ function read(s: string): QuestionFacts {
     facts: emptyFacts(),
     used: [],
     precinctTokens: new Set(),
+    organSpans: [],
   };
   const { facts } = r;
   for (const t of tokens.filter((t) => t.kind === 'signature')) {
     pushUnique(facts.caseNumbers, t.value ?? t.text);
     r.used.push(t);
   }
+  readIssuers(r);
   readAddresses(r);
   readOrganisations(r);
   readPrecincts(r);
@@ -408,10 +652,11 @@ function read(s: string): QuestionFacts {
 
   facts.wholeCase = WHOLE_CASE.test(fold(s));
   facts.docTypes = docTypesOf(r.words);
+  const outcomeWords = readOutcomes(r);
   for (let i = 0; i < tokens.length; i++) {
     const t = tokens[i] as Token;
     const w = r.words[i] || fold(t.text);
-    if (overlaps(t, r.used) || t.kind === 'signature' || t.kind === 'date') continue;
+    if (overlaps(t, r.used) || t.kind === 'signature' || t.kind === 'date' || outcomeWords.has(i)) continue;
     // A negation stays when a word follows: "brak sprzeciwu" is not "sprzeciw".
     const negation = NEGATIONS.has(w) && r.words[i + 1] !== undefined && r.words[i + 1] !== '';
     if (t.kind === 'word' && !negation && (STOP_WORDS.has(w) || w.length < 2 || DATE_WORDS.test(w) || monthOf(w) !== null)) continue;

@@ -2,7 +2,9 @@ import { describe, expect, it } from 'vitest';
 import { fold } from '../../ingest/metadata/common.js';
 import { keywordQuery, tokenize } from '../search/polish.js';
 import type { QueryTerm } from '../domain/types.js';
-import { CONCEPTS, expandVariants, findConcepts, precinctAt, synonymLines, thesaurusExpander } from './thesaurus.js';
+import fs from 'node:fs';
+import { thesaurusText } from '../cli/thesaurus.js';
+import { CONCEPTS, expandVariants, findConcepts, parseThesaurus, precinctAt, synonymLines, thesaurusExpander } from './thesaurus.js';
 
 const words = (s: string): string[] => tokenize(s).map((t) => (t.kind === 'word' ? fold(t.text) : ''));
 const conceptIds = (s: string): string[] => findConcepts(words(s)).map((m) => m.concept.id);
@@ -102,9 +104,100 @@ describe('vocabulary data', () => {
       'decyzja', 'decyzja o pozwoleniu na budowę', 'decyzja o odmowie pozwolenia na budowę', 'decyzja o warunkach zabudowy',
       'decyzja o odmowie ustalenia warunków zabudowy', 'decyzja o pozwoleniu na rozbiórkę', 'decyzja o umorzeniu postępowania',
       'postanowienie', 'wniosek', 'zawiadomienie', 'zgłoszenie', 'sprzeciw', 'odwołanie', 'pełnomocnictwo', 'protokół',
+      'decyzja o ustaleniu lokalizacji inwestycji celu publicznego', 'decyzja o zezwoleniu na realizację inwestycji drogowej',
+      'wyrok WSA', 'wyrok NSA', 'rozstrzygnięcie nadzorcze', 'uchwała', 'projekt uchwały', 'obwieszczenie', 'informacja',
+      'ogłoszenie', 'karta usługi', 'prognoza oddziaływania na środowisko',
     ];
     for (const c of CONCEPTS) {
       if (c.docType) expect(stored.some((s) => s.startsWith(c.docType as string)), c.id).toBe(true);
     }
+  });
+});
+
+describe('the vocabulary file', () => {
+  const raw = (): { concepts: Record<string, unknown>[] } & Record<string, unknown> =>
+    JSON.parse(fs.readFileSync(new URL('./thesaurus.json', import.meta.url), 'utf8'));
+
+  it('loads, and every entry says where its words are used that way', () => {
+    const t = parseThesaurus(raw());
+    expect(t.concepts.length).toBe(CONCEPTS.length);
+    for (const c of CONCEPTS) expect(c.usage.length, c.id).toBeGreaterThan(40);
+  });
+
+  it('refuses a malformed file, naming the entry', () => {
+    const missing = raw();
+    const kpa = missing.concepts.findIndex((c) => c.id === 'kpa');
+    delete missing.concepts[kpa]?.terms;
+    expect(() => parseThesaurus(missing)).toThrow(`concepts[${kpa}] (kpa)`);
+
+    const braces = raw();
+    (braces.concepts[0] as { terms: string[] }).terms.push('pozwoleni{e,a na budowę');
+    expect(() => parseThesaurus(braces)).toThrow(/concepts\[0\] \(pnb\).*unbalanced braces/);
+
+    const twice = raw();
+    twice.concepts.push({ ...twice.concepts[0] });
+    expect(() => parseThesaurus(twice)).toThrow('"pnb" appears twice');
+
+    const noUsage = raw();
+    delete noUsage.concepts[2]?.usage;
+    expect(() => parseThesaurus(noUsage)).toThrow('concepts[2] (wz)');
+    expect(() => parseThesaurus({ ...raw(), extra: 1 })).toThrow('thesaurus.json');
+  });
+});
+
+describe('the department vocabulary of courts, organs and objects', () => {
+  it('reads court names, abbreviated or written out', () => {
+    expect(conceptIds('wyrok Wojewódzkiego Sądu Administracyjnego w Gliwicach')).toEqual(['wyrok', 'wsa']);
+    expect(conceptIds('orzeczenia NSA')).toEqual(['wyrok', 'nsa']);
+    expect(texts(expanded('WSA')[0])).toEqual(expect.arrayContaining(['wojewodzkiego sadu administracyjnego']));
+    expect(texts(expanded('NSA')[0])).toEqual(expect.arrayContaining(['naczelny sad administracyjny']));
+  });
+
+  it('a supervisory act is its own type, and "rozstrzygnięcie" alone is no decision', () => {
+    expect(findConcepts(words('rozstrzygnięcia nadzorczego Wojewody')).map((m) => m.concept.docType)).toEqual(['rozstrzygnięcie nadzorcze']);
+    expect(conceptIds('sąd uchylił to rozstrzygnięcie')).toEqual([]);
+  });
+
+  it('colloquial object words find what decisions write, one way only', () => {
+    expect(texts(expanded('płot')[0])).toEqual(expect.arrayContaining(['plot', 'ogrodzenie']));
+    expect(texts(expanded('ogrodzenie')[0])).not.toContain('plot');
+    expect(texts(expanded('nadajnik na dachu')[0])).toContain('stacja bazowa telefonii komorkowej');
+    expect(texts(expanded('panele słoneczne')[0])).toEqual(expect.arrayContaining(['instalacja fotowoltaiczna', 'farma fotowoltaiczna']));
+    expect(texts(expanded('szambo')[0])).toContain('zbiornik bezodplywowy');
+    expect(texts(expanded('letni domek nad jeziorem')[0])).toContain('budynek rekreacji indywidualnej');
+    expect(texts(expanded('decyzja środowiskowa')[0])).toContain('decyzja o srodowiskowych uwarunkowaniach');
+    expect(texts(expanded('ZRID')[0])).toContain('zezwolenie na realizacje inwestycji drogowej');
+  });
+
+  it('an official reading wins over a colloquial one of the same words', () => {
+    const [m] = findConcepts(words('Naczelny Sąd Administracyjny'));
+    expect([m?.concept.id, m?.official]).toEqual(['nsa', true]);
+    expect(findConcepts(words('nadzór budowlany'))[0]?.official).toBe(false);
+  });
+});
+
+describe('kwerenda thesaurus', () => {
+  it('--synonyms prints the folded Solr lines, each valid, with every concept that has more than one name', async () => {
+    const lines = await thesaurusText({ synonyms: true });
+    expect(lines).toEqual(synonymLines({ fold: true }));
+    const solrEntry = /^[a-z0-9][a-z0-9 .-]*$/;
+    for (const line of lines) {
+      const sides = line.split(' => ');
+      expect(sides.length, line).toBeLessThanOrEqual(2);
+      for (const side of sides) for (const entry of side.split(', ')) expect(entry, line).toMatch(solrEntry);
+    }
+    const entries = new Set(lines.flatMap((l) => l.split(/, | => /)));
+    for (const c of CONCEPTS) {
+      const names = new Set([...c.terms, ...(c.colloquial ?? [])].flatMap(expandVariants).map((t) => fold(t).replace(/\*$/, '')));
+      if (names.size > 1) expect([...names].some((n) => entries.has(n)), c.id).toBe(true);
+    }
+    expect(lines).toContainEqual(expect.stringMatching(/^plot, .* => ogrodzenie, /));
+    expect(lines).toContainEqual(expect.stringMatching(/^wsa, wojewodzki sad administracyjny, /));
+  });
+
+  it('without options lists every concept with its reason', async () => {
+    const text = (await thesaurusText({})).join('\n');
+    for (const c of CONCEPTS) expect(text).toContain(`${c.id}: `);
+    expect(text).toContain('uzasadnienie: ');
   });
 });

@@ -1,7 +1,8 @@
 /**
- * The department's vocabulary in one place: abbreviations (PnB, WZ, MPZP, KPA, PB), the official
- * names of decisions and what clerks call them ("zgoda na budowę", "wuzetka", "dom"), and the
- * precincts (obręby) questions name. Used for query expansion by the rules planner (a matched
+ * The department's vocabulary in one place, kept as data in thesaurus.json and checked when this
+ * module loads: abbreviations (PnB, WZ, MPZP, WSA, NSA, SKO), the official names of decisions,
+ * rulings and organs and what clerks call them ("zgoda na budowę", "wuzetka", "płot", "nadajnik"),
+ * the heads of organs questions name ("Wojewody Mazowieckiego"), and the precincts (obręby). Used for query expansion by the rules planner (a matched
  * phrase becomes one term with every way of saying it), for reading document types out of a
  * question, and exported as Elasticsearch/Solr synonym lines.
  *
@@ -11,97 +12,89 @@
  */
 import { NEGATIONS, STOP_WORDS, dedupeForms, fold, stemKeys, wordForms, type Expander, type Expansion } from '../search/polish.js';
 import type { TermForm } from '../domain/types.js';
+import { z } from 'zod';
+import data from './thesaurus.json' with { type: 'json' };
 
-export interface Concept {
-  id: string;
-  /** Equivalent names, the first is the label: abbreviations, official phrases as documents write them. */
-  terms: string[];
-  /** What clerks say but documents do not: expanded to `terms`, never the other way. */
-  colloquial?: string[];
-  /** Also searched when the concept is named ("brak sprzeciwu" → the notification itself). */
-  broader?: string[];
-  /** The stored `documents.doc_type` (or its prefix) a question naming this concept asks for. */
-  docType?: string;
+const zSpec = z
+  .string()
+  .min(1)
+  .refine((v) => !/[{}]/.test(v.replace(/\{[^{}]*\}/g, '')), 'unbalanced braces')
+  .refine((v) => v.split('|').every((alt) => alt.trim() !== ''), 'empty alternative');
+const zSpecs = z.array(zSpec);
+
+const zConcept = z
+  .object({
+    id: z.string().regex(/^[a-z][a-z0-9-]*$/),
+    /** Where the words are used that way (a law, a document heading, how clerks talk): the reason the entry exists. */
+    usage: z.string().min(20),
+    /** Equivalent names, the first is the label: abbreviations, official phrases as documents write them. */
+    terms: zSpecs.min(1),
+    /** What clerks say but documents do not: expanded to `terms`, never the other way. */
+    colloquial: zSpecs.optional(),
+    /** Also searched when the concept is named ("brak sprzeciwu" → the notification itself). */
+    broader: zSpecs.optional(),
+    /** The stored `documents.doc_type` (or its prefix) a question naming this concept asks for. */
+    docType: z.string().min(1).optional(),
+    /** The organ or court the concept names, in the nominative, when a question names it by its official terms. */
+    issuer: z.string().min(1).optional(),
+    /** The seats (locative phrases, "we Wrocławiu") that complete `issuer`; absent: any capitalised place after "w"/"we"; empty: none. */
+    seats: z.array(z.string().regex(/^we? \S/u)).optional(),
+  })
+  .strict();
+export type Concept = z.infer<typeof zConcept>;
+
+const zOrganHead = z
+  .object({
+    name: z.string().min(1),
+    /** Folded declined forms of the head word. */
+    forms: z.array(z.string().regex(/^[a-z]+$/)).min(1),
+    complement: z.enum(['voivodeship', 'adjective', 'genitive', 'council']),
+  })
+  .strict();
+export type OrganHead = z.infer<typeof zOrganHead>;
+
+const zThesaurus = z
+  .object({
+    $comment: z.string().optional(),
+    concepts: z.array(zConcept).min(1),
+    organs: z.object({ usage: z.string().min(20), heads: z.array(zOrganHead).min(1), voivodeships: z.array(z.string().min(1)).min(1) }).strict(),
+    precincts: z.array(z.object({ name: z.string().min(1), forms: z.array(z.string().min(1)).optional() }).strict()).min(1),
+  })
+  .strict();
+export type Thesaurus = z.infer<typeof zThesaurus>;
+
+/** The vocabulary file checked: a malformed one throws, naming the entry and the field. */
+export function parseThesaurus(raw: unknown, source = 'thesaurus.json'): Thesaurus {
+  const parsed = zThesaurus.safeParse(raw);
+  if (!parsed.success) {
+    const entry = (path: PropertyKey[]): string => {
+      const [list, index] = path;
+      if (list === 'concepts' && typeof index === 'number') {
+        const id = (raw as { concepts?: { id?: unknown }[] }).concepts?.[index]?.id;
+        return `concepts[${index}]${typeof id === 'string' ? ` (${id})` : ''}`;
+      }
+      return path.slice(0, 2).map(String).join('.');
+    };
+    const problems = parsed.error.issues.slice(0, 5).map((i) => `${entry(i.path)}: ${i.path.slice(2).join('.') || i.path.join('.')}: ${i.message}`);
+    throw new Error(`${source}: błędny słownik — ${problems.join('; ')}`);
+  }
+  const seen = new Set<string>();
+  for (const c of parsed.data.concepts) {
+    if (seen.has(c.id)) throw new Error(`${source}: błędny słownik — concept id "${c.id}" appears twice`);
+    seen.add(c.id);
+  }
+  return parsed.data;
 }
 
-export const CONCEPTS: readonly Concept[] = [
-  { id: 'pnb', docType: 'decyzja o pozwoleniu na budowę',
-    terms: ['PnB', 'pozwoleni{e,a,u,em} na budowę', 'decyzj{a,i,ę} o pozwoleniu na budowę'],
-    colloquial: ['zgod{a,y,ę,zie} na budowę', 'pozwolenie budowlane|pozwolenia budowlanego', 'pozwoleni{e,a,u}'] },
-  { id: 'pozwolenie-rozbiorka', docType: 'decyzja o pozwoleniu na rozbiórkę',
-    terms: ['pozwoleni{e,a,u,em} na rozbiórkę', 'decyzj{a,i,ę} o pozwoleniu na rozbiórkę'],
-    colloquial: ['zgod{a,y,ę} na rozbiórkę'] },
-  { id: 'wz', docType: 'decyzja o warunkach zabudowy',
-    terms: ['WZ', 'warunk{i,ów,ach,ami} zabudowy', 'decyzj{a,i,ę} o warunkach zabudowy', 'ustaleni{e,a,u} warunków zabudowy'],
-    colloquial: ['wuzetk{a,i,ę,ą}'] },
-  { id: 'odmowa', docType: 'decyzja o odmowie',
-    terms: ['odmow{a,y,ie,ę}', 'odmawia*', 'odmówi*'], colloquial: ['odmown{a,ej,ą}'] },
-  { id: 'umorzenie', docType: 'decyzja o umorzeniu postępowania',
-    terms: ['umorzeni{e,a,u} postępowania', 'umarzam postępowanie'] },
-  { id: 'mpzp', terms: ['MPZP', 'miejscowy plan zagospodarowania przestrzennego|miejscowego planu zagospodarowania przestrzennego|miejscowym planie zagospodarowania przestrzennego', 'plan{,u,ie} miejscow{y,ego,ym}'],
-    colloquial: ['plan{,u} zagospodarowania'] },
-  { id: 'kpa', terms: ['KPA', 'Kodeks{,u,ie} postępowania administracyjnego'] },
-  { id: 'pb', terms: ['PB', 'Prawo budowlane|Prawa budowlanego|Prawie budowlanym', 'ustaw{a,y,ie} Prawo budowlane'] },
-  { id: 'upzp', terms: ['UPZP', 'ustaw{a,y,ie} o planowaniu i zagospodarowaniu przestrzennym'] },
-  { id: 'samowola', terms: ['samowola budowlana|samowoli budowlanej|samowolę budowlaną', 'legalizacj{a,i,ę}', 'postępowanie legalizacyjne|postępowania legalizacyjnego'],
-    colloquial: ['samowol{a,i,ę}', 'budow{a,y,ę} bez pozwolenia', 'nielegaln{a,ej,ą} budow{a,y,ę}'] },
-  { id: 'rozbiorka', terms: ['rozbiórk{a,i,ę}|rozbiórce'], colloquial: ['wyburzeni{e,a,u}', 'rozebrani{e,a,u}'] },
-  { id: 'zgloszenie', docType: 'zgłoszenie',
-    terms: ['zgłoszeni{e,a,u,em}', 'zgłoszeni{e,a,u} robót budowlanych', 'zgłoszeni{e,a,u} zamiaru wykonania robót budowlanych'] },
-  { id: 'brak-sprzeciwu', docType: 'zgłoszenie', broader: ['zgłoszenie'],
-    terms: ['brak{,u} sprzeciwu', 'nie wniesiono sprzeciwu'], colloquial: ['milcząca zgoda|milczącej zgody', 'bez sprzeciwu'] },
-  { id: 'sprzeciw', docType: 'sprzeciw',
-    terms: ['sprzeciw{,u}', 'wniesieni{e,a,u} sprzeciwu', 'decyzj{a,i,ę} o wniesieniu sprzeciwu', 'wnoszę sprzeciw'],
-    colloquial: ['sprzeciw{y,ów}', 'nie zgodził{,a,o} się'] },
-  // Works on an existing building: distinct in law, so not synonyms of each other.
-  { id: 'rozbudowa', terms: ['rozbudow{a,y,ie,ę}'], colloquial: ['dobudow{a,y,ie,ę}', 'dobudówk{a,i,ę}', 'powiększeni{e,a} budynku'] },
-  { id: 'nadbudowa', terms: ['nadbudow{a,y,ie,ę}'], colloquial: ['podniesieni{e,a} budynku', 'dobudowanie piętra|dobudowania piętra'] },
-  { id: 'przebudowa', terms: ['przebudow{a,y,ie,ę}'], colloquial: ['modernizacj{a,i,ę}'] },
-  { id: 'zmiana-uzytkowania', terms: ['zmian{a,y,ie,ę} sposobu użytkowania'], colloquial: ['adaptacj{a,i,ę}'] },
-  { id: 'dom', terms: ['budynek mieszkalny jednorodzinny|budynku mieszkalnego jednorodzinnego|budynkiem mieszkalnym jednorodzinnym', 'dom{,u} jednorodzinn{y,ego}'],
-    colloquial: ['dom', 'domek', 'jednorodzink{a,i,ę}'] },
-  { id: 'blok', terms: ['budynek mieszkalny wielorodzinny|budynku mieszkalnego wielorodzinnego', 'budynek wielorodzinny|budynku wielorodzinnego'],
-    colloquial: ['blok', 'blok mieszkalny|bloku mieszkalnego', 'kamienic{a,y,ę}'] },
-  { id: 'gospodarczy', terms: ['budynek gospodarczy|budynku gospodarczego'], colloquial: ['komórk{a,i,ę}', 'szop{a,y,ę}'] },
-  { id: 'projekt', terms: ['projekt budowlany|projektu budowlanego'], colloquial: ['dokumentacja projektowa|dokumentacji projektowej'] },
-  { id: 'ostateczna', terms: ['decyzja ostateczna|decyzji ostatecznej|ostateczną decyzję', 'ostateczn{a,ej,ą}'],
-    colloquial: ['prawomocn{a,ej,ą}', 'uprawomocnieni{e,a}'] },
-  { id: 'uzytkowanie', terms: ['pozwoleni{e,a,u} na użytkowanie'], colloquial: ['odbiór budynku|odbioru budynku'] },
-  { id: 'inwestor', terms: ['inwestor', 'wnioskodawc{a,y}'] },
-  { id: 'dzialka', terms: ['działk{a,i,ę}|działce', 'działka ewidencyjna|działki ewidencyjnej'], colloquial: ['parcel{a,i,ę}'] },
-  { id: 'pinb', terms: ['PINB', 'Powiatowy Inspektor Nadzoru Budowlanego|Powiatowego Inspektora Nadzoru Budowlanego|Powiatowemu Inspektorowi Nadzoru Budowlanego'],
-    colloquial: ['nadzór budowlany|nadzoru budowlanego'] },
-  { id: 'sko', terms: ['SKO', 'Samorządowe Kolegium Odwoławcze|Samorządowego Kolegium Odwoławczego'] },
-  { id: 'uzupelnienie', terms: ['uzupełnieni{e,a,u} braków', 'usunięci{e,a,u} nieprawidłowości'], colloquial: ['brak{i,ów} formaln{e,ych}'] },
-  // Document types named by their head word (refined by the words around them, see question.ts).
-  { id: 'decyzja', docType: 'decyzja', terms: ['decyzj{a,i,ę,e}'], colloquial: ['rozstrzygnięci{e,a}'] },
-  { id: 'postanowienie', docType: 'postanowienie', terms: ['postanowieni{e,a,u}'] },
-  { id: 'wniosek', docType: 'wniosek', terms: ['wnios{ek,ku,ki}'] },
-  { id: 'zawiadomienie', docType: 'zawiadomienie', terms: ['zawiadomieni{e,a,u}', 'zawiadomieni{e,a,u} o wszczęciu postępowania', 'wszczęci{e,a,u} postępowania'] },
-  { id: 'odwolanie', docType: 'odwołanie', terms: ['odwołani{e,a,u}'], colloquial: ['apelacj{a,i,ę}', 'odwołał{,a,o,y} się'] },
-  { id: 'pelnomocnictwo', docType: 'pełnomocnictwo', terms: ['pełnomocnictw{o,a}', 'upoważnieni{e,a}'] },
-  { id: 'protokol', docType: 'protokół', terms: ['protokół|protokołu', 'oględzin{y,}', 'protokół oględzin|protokołu oględzin'], colloquial: ['wizj{a,i,ę} lokaln{a,ej,ą}'] },
-];
+const THESAURUS = parseThesaurus(data);
+
+export const CONCEPTS: readonly Concept[] = THESAURUS.concepts;
 
 /** Precincts (obręby) of Wrocław; `forms` for declensions the stem rules do not reach. */
-export const PRECINCTS: readonly { name: string; forms?: string[] }[] = [
-  ...['Oporów', 'Leśnica', 'Krzyki', 'Biskupin', 'Sępolno', 'Ołtaszyn', 'Maślice', 'Jagodno', 'Klecina',
-    'Pracze Odrzańskie', 'Nadodrze', 'Szczepin', 'Huby', 'Tarnogaj', 'Brochów', 'Borek', 'Partynice',
-    'Grabiszyn', 'Muchobór Mały', 'Muchobór Wielki', 'Kuźniki', 'Żerniki', 'Pilczyce', 'Kozanów', 'Popowice',
-    'Gądów Mały', 'Stabłowice', 'Marszowice', 'Złotniki', 'Jerzmanowo', 'Strachowice', 'Osiniec', 'Zawidawie',
-    'Karłowice', 'Różanka', 'Kowale', 'Swojczyce', 'Strachocin', 'Wojnów', 'Bartoszowice', 'Zalesie', 'Zacisze',
-    'Szczytniki', 'Dąbie', 'Wojszyce', 'Bieńkowice', 'Rakowiec', 'Siedlec', 'Lamowice', 'Polanowice', 'Pawłowice',
-    'Sołtysowice', 'Kłokoczyce', 'Świniary', 'Rędzin', 'Osobowice', 'Gajowice', 'Powstańców Śląskich'].map((name) => ({ name })),
-  { name: 'Psie Pole', forms: ['Psim Polu', 'Psiego Pola', 'Psiem Polu'] },
-  { name: 'Stare Miasto', forms: ['Starym Mieście', 'Starego Miasta', 'Starym Miastem'] },
-  { name: 'Nowy Dwór', forms: ['Nowym Dworze', 'Nowego Dworu'] },
-  { name: 'Przedmieście Świdnickie', forms: ['Przedmieściu Świdnickim', 'Przedmieścia Świdnickiego'] },
-  { name: 'Przedmieście Oławskie', forms: ['Przedmieściu Oławskim', 'Przedmieścia Oławskiego'] },
-  { name: 'Księże Małe', forms: ['Księżu Małym', 'Księża Małego'] },
-  { name: 'Księże Wielkie', forms: ['Księżu Wielkim', 'Księża Wielkiego'] },
-  { name: 'Lipa Piotrowska', forms: ['Lipie Piotrowskiej', 'Lipy Piotrowskiej'] },
-  { name: 'Wilczy Kąt', forms: ['Wilczym Kącie', 'Wilczego Kąta'] },
-];
+export const PRECINCTS: readonly { name: string; forms?: string[] }[] = THESAURUS.precincts;
+
+/** Heads of organs ("Wojewoda", "Burmistrz", "Rada") with their declined forms, and the voivodeship adjectives. */
+export const ORGANS: Readonly<Thesaurus['organs']> = THESAURUS.organs;
 
 /** "a{x,y} b|c d" → ["ax b", "ay b", "c d"]. */
 export function expandVariants(spec: string): string[] {
@@ -154,6 +147,8 @@ interface Compiled {
 interface Candidate {
   c: Compiled;
   v: Variant;
+  /** Matched by an official term (not a colloquial word). */
+  official: boolean;
 }
 
 /** Variants by the keys of their first word; prefix variants are checked against every word. */
@@ -165,9 +160,10 @@ const COMPILED: Compiled[] = CONCEPTS.map((concept) => {
   const colloquial = (concept.colloquial ?? []).flatMap(expandVariants).map((t) => variantOf(t));
   const broader = (concept.broader ?? []).flatMap(expandVariants).map((t) => variantOf(t));
   const c: Compiled = { concept, forms: dedupeForms([...official, ...broader].flatMap((v) => v.forms)) };
-  for (const v of [...official, ...colloquial]) {
-    if (v.prefix) PREFIXED.push({ c, v });
-    else for (const k of new Set(v.keys[0] ?? [])) BY_KEY.set(k, [...(BY_KEY.get(k) ?? []), { c, v }]);
+  const candidates = [...official.map((v) => ({ c, v, official: true })), ...colloquial.map((v) => ({ c, v, official: false }))];
+  for (const cand of candidates) {
+    if (cand.v.prefix) PREFIXED.push(cand);
+    else for (const k of new Set(cand.v.keys[0] ?? [])) BY_KEY.set(k, [...(BY_KEY.get(k) ?? []), cand]);
   }
   return c;
 });
@@ -191,6 +187,8 @@ export interface ConceptMatch {
   /** Token indexes [start, end) in the word list given. */
   start: number;
   end: number;
+  /** Named by an official term or abbreviation, not by a colloquial word. */
+  official: boolean;
 }
 
 /** Concepts named in a list of folded words (stop words included), longest and earliest first, not overlapping. */
@@ -203,7 +201,7 @@ export function findConcepts(words: readonly string[]): ConceptMatch[] {
   const push = (c: Candidate, i: number): void => {
     const last = at[i + c.v.words.length - 1];
     const first = at[i];
-    if (first !== undefined && last !== undefined) found.push({ concept: c.c.concept, start: first, end: last + 1 });
+    if (first !== undefined && last !== undefined) found.push({ concept: c.c.concept, start: first, end: last + 1, official: c.official });
   };
   for (let i = 0; i < list.length; i++) {
     const seen = new Set<Candidate>();
@@ -216,7 +214,8 @@ export function findConcepts(words: readonly string[]): ConceptMatch[] {
     }
     for (const cand of PREFIXED) if (matchesAt(list, keys, i, cand.v)) push(cand, i);
   }
-  found.sort((a, b) => b.end - b.start - (a.end - a.start) || a.start - b.start);
+  // Longest first; at equal length an official reading before a colloquial one.
+  found.sort((a, b) => b.end - b.start - (a.end - a.start) || a.start - b.start || Number(b.official) - Number(a.official));
   const taken = new Set<number>();
   const out: ConceptMatch[] = [];
   for (const m of found) {

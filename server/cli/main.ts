@@ -12,6 +12,7 @@ import { DomainError } from '../errors.js';
 import { createReporter, statusWord } from './progress.js';
 import { auditCommand } from './audit.js';
 import { reindexCommand } from './reindex.js';
+import { thesaurusCommand } from './thesaurus.js';
 import { parsePrincipalSpec, reapplyIngestRules, restrictCommands, restrictIngestRoots } from './restrict.js';
 import type { Principal } from '../store/restrictions.js';
 import { requireCli, usersCommand } from './users.js';
@@ -115,6 +116,7 @@ export async function run(argv: string[]): Promise<number> {
   program.addCommand(usersCommand((opts) => configWith(opts)));
   program.addCommand(auditCommand((opts) => configWith(opts), (code) => (exitCode = code)));
   program.addCommand(reindexCommand((opts) => configWith(opts), (code) => (exitCode = code)));
+  program.addCommand(thesaurusCommand());
   for (const c of restrictCommands((opts) => configWith(opts))) program.addCommand(c);
   // addCommand does not pass settings down: every command must throw instead of exiting.
   const inherit = (cmd: Command) => {
