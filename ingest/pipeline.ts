@@ -17,6 +17,7 @@ import { ocrPage, type OcrPageInput, type OcrPageOptions } from './extract/ocr-p
 import { SHORT_TEXT_CHARS } from './extract/pdf-protocol.js';
 import { PdfSession } from './extract/pdf-session.js';
 import type { OcrEngine } from './extract/ocr-engine.js';
+import { missingKinds, type ProposableKind } from './metadata/grounded-proposal.js';
 import { DEFAULT_STEP_TIMEOUT_MS, MetadataRunner } from './metadata/runner.js';
 import { PageChunks } from './page-chunks.js';
 import { layoutPage } from './text/layout.js';
@@ -45,6 +46,12 @@ export interface PipelineContext {
   afterReady?: (documentId: number) => Promise<void>;
   /** Reads metadata off the main thread under a time limit; default one runner shared by the process. */
   metadata?: MetadataRunner;
+  /**
+   * With a model configured (LLM_METADATA): values for the type, own date, own signature, issuer or
+   * outcome the rules left unknown, each grounded on the page text (ingest/metadata/grounded-proposal.ts).
+   * Called only when one of them is missing; whatever it throws, the document keeps the rules' metadata.
+   */
+  proposeMetadata?: (pages: { page: number; text: string }[], values: MetaValue[]) => Promise<MetaValue[]>;
 }
 
 let sharedMetadata: MetadataRunner | null = null;
@@ -165,7 +172,9 @@ async function indexDocument(
   // Precedence: --case on the command line, then the DMS sidecar, then what was read; all are kept.
   const cli = extracted.filter((m) => m.origin === 'cli');
   const metadata = [...cli, ...(sidecar ? dmsMetaValues(sidecar) : []), ...extracted.filter((m) => m.origin !== 'cli')];
-  const { chunks, vectors } = await early.all(pages);
+  // The model (when one is configured) reads while the last chunks are embedded.
+  const [proposed, { chunks, vectors }] = await Promise.all([proposedMetadata(ctx, pages, metadata), early.all(pages)]);
+  metadata.push(...proposed);
   const first = (kind: MetaValue['kind']) => metadata.find((m) => m.kind === kind);
   // Only the document's own date (or the one the records office registered): a date the text merely
   // mentions (a filing date, a quoted law's date) is never the document's.
@@ -181,6 +190,34 @@ async function indexDocument(
     external: sidecar ? { id: sidecar.externalId, url: sidecar.externalUrl } : null,
   });
   return reason;
+}
+
+/**
+ * The model's grounded values for the kinds still unknown, appended after everything read by rules
+ * (so a value of the rules always comes first). Each is checked once more here: origin 'llm', a kind
+ * still missing, and its raw exactly at its span of the stored page text; anything else is dropped.
+ */
+async function proposedMetadata(
+  ctx: PipelineContext,
+  pages: { page: number; text: string }[],
+  metadata: MetaValue[],
+): Promise<MetaValue[]> {
+  const missing = new Set(missingKinds(metadata));
+  if (!ctx.proposeMetadata || missing.size === 0) return [];
+  let proposed: MetaValue[];
+  try {
+    proposed = await ctx.proposeMetadata(pages.map((p) => ({ page: p.page, text: p.text })), metadata.slice());
+  } catch {
+    return [];
+  }
+  const taken = new Set<string>();
+  return (Array.isArray(proposed) ? proposed : []).filter((v) => {
+    if (v?.origin !== 'llm' || !missing.has(v.kind as ProposableKind) || taken.has(v.kind)) return false;
+    const text = pages.find((p) => p.page === v.page)?.text;
+    if (text === undefined || v.start === null || v.end === null || text.slice(v.start, v.end) !== v.raw || v.raw === '') return false;
+    taken.add(v.kind);
+    return true;
+  });
 }
 
 /** The heading line the document type was read from ("DECYZJA NR 123/2019"), else none. */

@@ -13,6 +13,13 @@ describe('configuration from the environment', () => {
     expect(loadConfig({ KWERENDA_OCR_MODEL: 'system' }).ingest.ocrModel).toBe('system');
   });
 
+  it('LLM_METADATA: on by default, off with false or 0, anything else refused', () => {
+    expect(loadConfig({}).llm.metadata).toBe(true);
+    expect(loadConfig({ LLM_METADATA: 'false' }).llm.metadata).toBe(false);
+    expect(loadConfig({ LLM_METADATA: '0' }).llm.metadata).toBe(false);
+    expect(() => loadConfig({ LLM_METADATA: 'maybe' })).toThrow(/LLM_METADATA/);
+  });
+
   it('treats empty variables as unset', () => {
     const c = loadConfig({ EMBEDDINGS_BASE_URL: '', KWERENDA_WORKERS: '', REDIS_URL: ' ' });
     expect(c.embeddings.baseUrl).toBeUndefined();

@@ -69,6 +69,8 @@ const envSchema = z.object({
   LLM_OUTPUT: z.enum(['json_schema', 'guided_json', 'tools']).default('json_schema'),
   /** Let the model reorder the top candidates (by chunk id, within a confidence tier). */
   LLM_RERANK: z.enum(['true', 'false', '1', '0']).default('true').transform((v) => v === 'true' || v === '1'),
+  /** At ingest, let the model propose the type, own date and signature, issuer, outcome the rules left unknown (grounded on the page). */
+  LLM_METADATA: z.enum(['true', 'false', '1', '0']).default('true').transform((v) => v === 'true' || v === '1'),
   /** Total time budget for one agent question (planning + searches + rerank). */
   KWERENDA_SEARCH_BUDGET_MS: int(500, 600_000).default(10_000),
   KWERENDA_HOST: z.string().default('127.0.0.1'),
@@ -176,6 +178,8 @@ export interface Config {
     timeoutMs: number;
     output: 'json_schema' | 'guided_json' | 'tools';
     rerank: boolean;
+    /** Ingest asks the model for metadata the rules left unknown (only with `baseUrl`). */
+    metadata: boolean;
   };
   search: { budgetMs: number };
   http: { host: string; port: number; trustProxy: string | number | false };
@@ -300,6 +304,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       timeoutMs: e.LLM_TIMEOUT_MS,
       output: e.LLM_OUTPUT,
       rerank: e.LLM_RERANK,
+      metadata: e.LLM_METADATA,
     },
     search: { budgetMs: e.KWERENDA_SEARCH_BUDGET_MS },
     http: { host: e.KWERENDA_HOST, port: e.KWERENDA_PORT, trustProxy: trustProxy(e.KWERENDA_TRUST_PROXY) },

@@ -5,6 +5,7 @@
  * and the Elasticsearch client and BullMQ are loaded only when configured.
  */
 import { HashingEmbedder, HttpEmbedder, type Embedder } from '../ingest/embed.js';
+import type { PipelineContext } from '../ingest/pipeline.js';
 import { createOcrEngine, type OcrEngine } from '../ingest/extract/ocr-engine.js';
 import type { Config } from './config.js';
 import { createLogger } from './log.js';
@@ -104,6 +105,21 @@ export async function createRuntime(config: Readonly<Config>, opts: RuntimeOptio
 
 
 /**
+ * LLM_METADATA with a model configured: the model proposes what the rules left unknown, grounded on
+ * the page (server/llm/metadata-proposer.ts). Only a reason code and counts are logged, at debug level.
+ */
+async function metadataProposer(config: Readonly<Config>): Promise<NonNullable<PipelineContext['proposeMetadata']>> {
+  const { LlmMetadataProposer } = await import('./llm/metadata-proposer.js');
+  const proposer = LlmMetadataProposer.fromConfig(config.llm);
+  const log = createLogger(config.logLevel);
+  return async (pages, values) => {
+    const out = await proposer.propose(pages, values);
+    if (out.asked) log.debug('llm_metadata', { failure: out.failure, kept: out.values.length, rejected: out.rejected });
+    return out.values;
+  };
+}
+
+/**
  * The ingest side. With REDIS_URL the queue is BullMQ, independent of the search backend (several
  * worker processes may share one SQLite archive); `consume` (default false) says whether this
  * process also runs the jobs — in scaled-out mode only `kwerenda worker` does; `ingest` and `serve` enqueue.
@@ -138,6 +154,7 @@ export async function createIngestRuntime(
       embedder: base.embedder,
       pageWindow: size + 1,
       ...(base.elasticsearch ? { afterReady: indexBeforeDone(base.elasticsearch) } : {}),
+      ...(config.llm.baseUrl && config.llm.metadata ? { proposeMetadata: await metadataProposer(config) } : {}),
       ocr: {
         timeoutMs: config.ingest.pageTimeoutMs,
         maxPixels: config.ingest.maxImagePixels,
