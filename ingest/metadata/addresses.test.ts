@@ -95,3 +95,55 @@ describe('findAddresses', () => {
     expect(findAddresses(text)).toEqual([]);
   });
 });
+
+describe('findAddresses: an organ’s own address is not the case’s', () => {
+  it.each([
+    ['a letterhead', 'STAROSTWO POWIATOWE W TRZEBNICY\nul. Leśna 2\n55-100 Trzebnica\n\nDECYZJA NR 12/2021'],
+    ['a letterhead with the postcode first', 'Powiatowy Inspektorat Nadzoru Budowlanego w Miliczu\n\n56-300 Milicz\n\nul. Trzebnicka 1'],
+    ['"w siedzibie"', 'Projekt planu jest wyłożony w siedzibie Urzędu Gminy Kąty, ul. Rynek 2, 55-080 Kąty Wrocławskie.'],
+    ['"z siedzibą przy"', 'na wniosek Spółki Wodnej Odra z siedzibą przy ul. Portowej 3 w Opolu'],
+    ['"na adres"', 'Uwagi można składać na piśmie na adres: Biuro Planowania, ul. Rynek 9, 58-100 Świdnica.'],
+    ['a room after it', 'Dokumentacja jest dostępna przy ul. Mickiewicza 10, pok. 12, w godzinach pracy.'],
+    ['a phone after it', 'Informacji udziela referat przy pl. Wolności 1, tel. 71 123 45 67.'],
+    ['a municipality as the addressee of mail', 'decyzja wydana na wniosek Gminy Sobótka, ul. Rynek 1, 55-050 Sobótka.'],
+  ])('%s', (_name, text) => {
+    expect(findAddresses(text)).toEqual([]);
+  });
+
+  it('keeps the subject’s address in a sentence that names an office elsewhere', () => {
+    const text = 'Urząd Gminy Kąty informuje o wydaniu decyzji dla przedsięwzięcia położonego przy ul. Polnej 5 w Kątach Wrocławskich.';
+    expect(addresses(text).map((a) => a.value)).toEqual(['ul. Polnej 5']);
+  });
+});
+
+describe('findAddresses: plan areas and real-text damage', () => {
+  it('reads a plan area of several streets as one address spanning the list', () => {
+    const text = 'projekt planu w rejonie ulic Lotniczej, Kosmonautów i Gagarina we Wrocławiu, a także od strony wschodniej ulicą Kosmonautów.';
+    expect(addresses(text)).toEqual([
+      {
+        value: 'rejon ulic Lotniczej, Kosmonautów i Gagarina',
+        raw: 'rejonie ulic Lotniczej, Kosmonautów i Gagarina we Wrocławiu',
+        street: 'Lotniczej, Kosmonautów, Gagarina',
+        city: 'Wrocław',
+      },
+    ]);
+  });
+
+  it('a plan area whose streets are of different kinds, one with a spaced dash', () => {
+    const text = 'w rejonie alei Józefa Hallera – Wschodniej i ulicy Jana Kilińskiego w Opolu';
+    expect(addresses(text).map((a) => a.value)).toEqual(['rejon alei Józefa Hallera – Wschodniej i ulicy Jana Kilińskiego']);
+  });
+
+  it('an initial before the surname belongs to the street; an initial alone is an anonymised street', () => {
+    expect(addresses('w rejonie ulicy W. Reymonta w Kaliszu').map((a) => a.value)).toEqual(['ul. W. Reymonta']);
+    expect(findAddresses('działka położona w W. przy ul. K., wywłaszczona pod drogę')).toEqual([]);
+  });
+
+  it('a street without a number ends before a court’s name run on from the next line', () => {
+    expect(addresses('dla terenów komunikacji w zakresie ulicy Polnej Wojewódzki Sąd Administracyjny we Wrocławiu').map((a) => a.value)).toEqual(['ul. Polnej']);
+  });
+
+  it('a town is one or two words, not the word opening the next sentence', () => {
+    expect(addresses('w rejonie ulicy Lipowej we Wrocławiu Na podstawie art. 18')[0]).toMatchObject({ city: 'Wrocław', raw: 'ulicy Lipowej we Wrocławiu' });
+  });
+});
