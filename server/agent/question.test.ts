@@ -205,6 +205,7 @@ describe('rulings, supervisory acts, resolutions and notices', () => {
     ['wyrok Wojewódzkiego Sądu Administracyjnego w sprawie ogrodzenia', ['wyrok WSA']],
     ['orzeczenia NSA dotyczące farm wiatrowych', ['wyrok NSA']],
     ['wyroki NSA i WSA o stacjach bazowych', ['wyrok WSA', 'wyrok NSA']],
+    ['wyroki NSA uchylające wyroki WSA w sprawach ogrodzeń', ['wyrok NSA']],
     ['orzeczenia w sprawie płotów', ['wyrok']],
     ['postanowienia WSA o odrzuceniu skargi', ['postanowienie']],
     ['rozstrzygnięcie nadzorcze w sprawie uchwały o planie miejscowym', ['rozstrzygnięcie nadzorcze']],
@@ -245,6 +246,7 @@ describe('the court or organ named', () => {
   });
 
   it('an organ named as a party is not the author of what is asked for, nor an investor', () => {
+    expect(readQuestion('wyroki NSA uchylające wyroki WSA w Krakowie').issuers).toEqual(['Naczelny Sąd Administracyjny']);
     const complaint = readQuestion('skargi Wojewody Opolskiego na uchwały rady gminy');
     expect(complaint.issuers).toEqual([]);
     expect(complaint.investors).toEqual([]);

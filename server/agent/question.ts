@@ -213,7 +213,7 @@ function docTypesOf(folded: string[]): string[] {
     return ['decyzja o odmowie'];
   }
   // The head word decides: "wniosek o pozwolenie na budowę" asks for the application, not the permit.
-  let types = typed.flatMap((m) => courtTypes(m, ids));
+  let types = typed.flatMap((m) => courtTypes(m, matches, folded));
   if (ids.has('pnb') && !types.includes('decyzja o pozwoleniu na budowę')) types.push('decyzja o pozwoleniu na budowę');
   if (head?.docType && !head.docType.startsWith('decyzja') && head.id !== 'sprzeciw') {
     types = types.filter((t) => !t.startsWith('decyzja'));
@@ -225,12 +225,32 @@ function docTypesOf(folded: string[]): string[] {
   return [...new Set(types)].slice(0, 3);
 }
 
+const isCourt = (m: ConceptMatch): boolean => m.concept.id === 'wsa' || m.concept.id === 'nsa';
+
+/**
+ * The courts named right after a ruling's type word, with those joined to them ("wyroki NSA i WSA"),
+ * or null when no court follows it: in "wyroki NSA uchylające wyroki WSA" the rulings are the NSA's.
+ */
+function courtsAfter(m: ConceptMatch, matches: ConceptMatch[], folded: string[]): ConceptMatch[] | null {
+  const out: ConceptMatch[] = [];
+  let end = m.end;
+  for (const c of matches) {
+    if (c.start < end) continue;
+    const between = folded.slice(end, c.start).filter(Boolean);
+    const joined = out.length === 0 ? between.length === 0 : between.length > 0 && between.every((w) => COORDINATORS.has(w));
+    if (!isCourt(c) || !joined) break;
+    out.push(c);
+    end = c.end;
+  }
+  return out.length > 0 ? out : null;
+}
+
 /** "wyroki WSA" → "wyrok WSA", "orzeczenia NSA" → "wyrok NSA"; "wyroki" alone stays "wyrok" (a prefix of both). */
-function courtTypes(m: ConceptMatch, ids: Set<string>): string[] {
+function courtTypes(m: ConceptMatch, matches: ConceptMatch[], folded: string[]): string[] {
   const type = m.concept.docType as string;
   if (m.concept.id !== 'wyrok') return [type];
-  const courts = [...(ids.has('wsa') ? ['wyrok WSA'] : []), ...(ids.has('nsa') ? ['wyrok NSA'] : [])];
-  return courts.length > 0 ? courts : [type];
+  const courts = courtsAfter(m, matches, folded) ?? matches.filter(isCourt);
+  return courts.length > 0 ? [...new Set(courts.map((c) => `wyrok ${c.concept.id.toUpperCase()}`))].sort().reverse() : [type];
 }
 
 // ---------------------------------------------------------------- issuers and outcomes
@@ -311,6 +331,9 @@ function readIssuers(r: Reading): void {
     const before = r.words.slice(0, i).filter(Boolean).slice(-3);
     return before.some((w) => PARTY_CUE.test(w));
   };
+  // A court right after the ruling asked for is its author; another court named is the one reviewed.
+  const ruling = matches.find((m) => m.concept.id === 'wyrok' || m.concept.id === 'postanowienie');
+  const authors = ruling ? courtsAfter(ruling, matches, r.words) : null;
   const covered = new Set<number>();
   const add = (name: string, from: number, to: number, author: boolean): void => {
     const first = r.tokens[from];
@@ -321,6 +344,7 @@ function readIssuers(r: Reading): void {
   for (const m of matches) {
     for (let i = m.start; i < m.end; i++) covered.add(i);
     if (!m.concept.issuer || !m.official || (!COURTS.has(m.concept.id) && party(m.start))) continue;
+    if (COURTS.has(m.concept.id) && authors && !authors.includes(m)) continue;
     const seat = seatAfter(r, nextWord(r, m.end), m.concept.seats);
     add(seat ? `${m.concept.issuer} ${seat}` : m.concept.issuer, m.start, m.end, true);
   }
@@ -413,8 +437,8 @@ const OUTCOME_RULES: OutcomeRule[] = [
   { verb: /^nakaz(?:|u|y|ow|uje|uj\p{L}*|al\p{L}*|ano|ani\p{L}*)$/u, objects: [[[/^(?:rozbiork|rozbiorce|rozebrani|zburzeni|wyburzeni)/], 'nakazuje rozbiórkę']] },
   { verb: /^wstrzym\p{L}*$/u, objects: phrased('wstrzymuje', [[[/^wykonani/], 'wykonanie'], [[/^(?:robot|budow|prowadzeni)/], 'roboty budowlane']]) },
 ];
-/** Participles ("oddalające", "stwierdzających"): question words only, documents use the finite verb. */
-const PARTICIPLE = /(?:ajac|ujac)\p{L}*$/u;
+/** Participles ("oddalające", "stwierdzających", folded): question words only, documents use the finite verb. */
+const isParticiple = (w: string): boolean => w.includes('ajac') || w.includes('ujac');
 
 /** The objects in `words` (content words after the verb) in order: each pattern matches a later word than the one before. */
 function objectsFollow(words: string[], patterns: RegExp[]): boolean {
@@ -442,7 +466,7 @@ function readOutcomes(r: Reading): Set<number> {
     const outcome = hit ? hit[1].trim() : rule.bare;
     if (!outcome) continue;
     pushUnique(r.facts.outcomes, outcome);
-    if (PARTICIPLE.test(w)) consumed.add(i);
+    if (isParticiple(w)) consumed.add(i);
   }
   return consumed;
 }
