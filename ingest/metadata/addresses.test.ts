@@ -147,3 +147,10 @@ describe('findAddresses: plan areas and real-text damage', () => {
     expect(addresses('w rejonie ulicy Lipowej we Wrocławiu Na podstawie art. 18')[0]).toMatchObject({ city: 'Wrocław', raw: 'ulicy Lipowej we Wrocławiu' });
   });
 });
+
+describe('findAddresses: a subject address opening a wrapped line', () => {
+  it('is kept although the lines above name the organ', () => {
+    const text = 'Prezydent Wrocławia, działając na podstawie art. 104 Kodeksu postępowania administracyjnego,\nzatwierdza projekt budowlany i udziela pozwolenia na budowę budynku mieszkalnego przy\nul. Kwiatowej 12 we Wrocławiu, na działce nr 45/7.';
+    expect(addresses(text).map((a) => a.value)).toEqual(['ul. Kwiatowej 12']);
+  });
+});

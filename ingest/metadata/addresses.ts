@@ -87,7 +87,7 @@ const OFFICE_CUE =
 const MUNICIPALITY_POSTAL = /(?<![a-z])gmin[a-z]*\s+\S+(?:\s+\S+){0,2},\s*$/;
 /** Words of the subject between an office word and the address: the address is the subject's. */
 const SUBJECT_CUE =
-  /(?<![a-z])(?:polozon|zlokalizowan|inwestycj|budow|rozbudow|przebudow|przedsiewzi|dzialk|dzialce|nieruchomos|teren|obszar|rejon|obiekt|lokalizacj|realizacj|zamierzeni)/;
+  /(?<![a-z])(?:polozon|zlokalizowan|inwestycj|budow(?!lan|nictw)|rozbudow|przebudow|przedsiewzi|dzialk|dzialce|nieruchomos|teren|obszar|rejon|obiekt|lokalizacj|realizacj|zamierzeni)/;
 /** What follows an office's address: a room, a phone, office hours. */
 const CONTACT_AFTER =
   /^[^\n]{0,40}?(?:(?<![a-z])pok\.|(?<![a-z])pokoj|(?<![a-z])pokoi|(?<![a-z])tel(?![a-z])|(?<![a-z])fax(?![a-z])|e-?mail|(?<![a-z])sal[ia](?![a-z])|(?<![a-z])pietr|(?<![a-z])parter|w\s+godzinach)/;
@@ -119,9 +119,12 @@ function isOfficeAddress(text: string, folded: string, start: number, end: numbe
   if (last >= 0 && !SUBJECT_CUE.test(clause.slice(last))) return true;
   if (MUNICIPALITY_POSTAL.test(clause)) return true;
   if (CONTACT_AFTER.test(folded.slice(end, end + 60))) return true;
-  // A letterhead: the address opens its line under the organ's name.
+  // A letterhead: the address stands alone on its line under the organ's name (an address that
+  // merely opens a wrapped line of a paragraph goes on after it).
   const lineStart = text.lastIndexOf('\n', start - 1) + 1;
   if (text.slice(lineStart, start).trim() !== '') return false;
+  const lineEnd = text.indexOf('\n', end);
+  if (!/^[\s,.:;]*$/.test(text.slice(end, lineEnd < 0 ? text.length : lineEnd))) return false;
   let pos = lineStart - 1;
   for (let n = 0; n < LETTERHEAD_LINES && pos > 0; ) {
     const prev = text.lastIndexOf('\n', pos - 1) + 1;
@@ -129,7 +132,7 @@ function isOfficeAddress(text: string, folded: string, start: number, end: numbe
     pos = prev - 1;
     if (line === '') continue;
     n++;
-    if (line.length > 90) return false;
+    if (line.length > 90 || SUBJECT_CUE.test(line)) return false;
     OFFICE_CUE.lastIndex = 0;
     if (OFFICE_CUE.test(line) || /(?<![a-z])(?:prezydent|burmistrz|wojt|starosta|wojewoda|regionaln[a-z]*\s+dyrek)/.test(line)) return true;
   }
