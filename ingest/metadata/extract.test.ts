@@ -96,6 +96,19 @@ describe('extractMetadata: a building-permit decision', () => {
     expect(of(values, 'investor').map((i) => i.value)).toEqual(['Jana Kowalskiego', 'Jan Kowalski']);
   });
 
+  it('names the issuer from the letterhead and the outcome from the operative words', () => {
+    expect(of(values, 'issuer')).toEqual([
+      expect.objectContaining({ value: 'Prezydent Wrocławia', raw: 'PREZYDENT WROCŁAWIA', page: 1, extra: { basis: 'letterhead' } }),
+    ]);
+    expect(of(values, 'outcome')).toEqual([
+      expect.objectContaining({
+        value: 'udziela pozwolenia na budowę',
+        raw: 'zatwierdzam projekt budowlany i udzielam pozwolenia na budowę',
+        page: 1,
+      }),
+    ]);
+  });
+
   it('does not take amounts, phones or PESEL for anything', () => {
     const raws = values.map((v) => v.raw).join('|');
     expect(raws).not.toContain('47,00');
@@ -212,6 +225,26 @@ describe('extractMetadata: other documents', () => {
       postcode: '01-204',
       city: 'Warszawa',
     });
+  });
+
+  it('a court judgment: the court that ruled, never the organ or the court it reviewed', () => {
+    const text =
+      'Wyrok\nWojewódzkiego Sądu Administracyjnego w Krakowie\nz dnia 12 marca 2020 r.\nII SA/Kr 100/20\n\nSentencja\n' +
+      'Wojewódzki Sąd Administracyjny w Krakowie po rozpoznaniu na rozprawie w dniu 12 marca 2020 r. sprawy ze skargi A. B. ' +
+      'na decyzję Małopolskiego Wojewódzkiego Inspektora Nadzoru Budowlanego w Krakowie z dnia [...] w przedmiocie nakazu rozbiórki ' +
+      'oddala skargę.\n\nUzasadnienie\nPowiatowy Inspektor Nadzoru Budowlanego uchylił … Wojewoda Małopolski stwierdza …';
+    const pages = [{ page: 1, text }];
+    const values = extractMetadata(pages);
+    checkProvenance(pages, values);
+    expect(of(values, 'issuer').map((v) => v.value)).toEqual(['Wojewódzki Sąd Administracyjny w Krakowie']);
+    expect(of(values, 'outcome').map((v) => [v.value, v.raw])).toEqual([['oddala skargę', 'oddala skargę']]);
+  });
+
+  it('a notice has an issuer and no outcome', () => {
+    const text = 'OBWIESZCZENIE\nWÓJTA GMINY KOBIERZYCE\nz dnia 2 lutego 2021 r.\nZawiadamiam, że wydana została decyzja udzielająca pozwolenia na budowę.';
+    const values = extractMetadata([{ page: 1, text }]);
+    expect(of(values, 'issuer').map((v) => v.value)).toEqual(['Wójt Gminy Kobierzyce']);
+    expect(of(values, 'outcome')).toEqual([]);
   });
 
   it('takes the document date from a later page when the first has none', () => {

@@ -3,8 +3,10 @@
  *
  * `extractMetadata` returns, in this order: case numbers (command-line override, then folder
  * names, then page text with the document's own signature first), the document type (one, from
- * the heading), dates (the document date first), parcels, addresses, investors. Every value from
- * page text has `raw === pageText.slice(start, end)`. Nothing here throws.
+ * the heading), dates (the document date first), parcels, addresses, investors, the issuer (one:
+ * the court or organ) and the outcome (one: the operative words of a ruling, decision or
+ * supervisory act). Every value from page text has `raw === pageText.slice(start, end)`. Nothing
+ * here throws.
  */
 import type { MetaKind, MetaValue } from '../types.js';
 import { safely, overlapsAny, type Found } from './common.js';
@@ -13,6 +15,8 @@ import { documentDateIndex, findDates } from './dates.js';
 import { documentType, openingTypeStart } from './heading-inline.js';
 import { excludedDate, NO_OWN_DATE, ownDateIndex } from './own-date.js';
 import { findInvestors } from './investor.js';
+import { findIssuer } from './issuer.js';
+import { findOutcome } from './outcome.js';
 import { findParcels } from './parcels.js';
 import { signatureRoles } from './own-signature.js';
 import { findFolderSignatures, findSignatures, normaliseSignature } from './signature.js';
@@ -21,6 +25,8 @@ export { findAddresses, type AddressFound } from './addresses.js';
 export { findDates, monthFromWord, isoDate } from './dates.js';
 export { findDocType, type DocTypeFound } from './doctype.js';
 export { findInvestors } from './investor.js';
+export { findIssuer, type IssuerFound } from './issuer.js';
+export { findOutcome, type OutcomeFound } from './outcome.js';
 export { findParcels, type ParcelFound } from './parcels.js';
 export { findFolderSignatures, findSignatures, normaliseSignature, type FindSignatureOptions } from './signature.js';
 export { fold, type Found } from './common.js';
@@ -195,8 +201,37 @@ function investors(pages: PageText[]): MetaValue[] {
   return dedupe(out, (v) => v.value);
 }
 
+/** The type of the document from its first page with text, as the docType step reads it (null when unknown). */
+function firstPageType(pages: PageText[]): string | null {
+  const first = pages.find((p) => p.text.trim() !== '');
+  return first ? (documentType(first.text)?.value ?? null) : null;
+}
+
+/** The court or organ that issued the document: the first page that names it. */
+function issuer(pages: PageText[]): MetaValue[] {
+  const docType = firstPageType(pages);
+  const perPage = pages.map((p) => ({ page: p, hits: safely(() => findSignatures(p.text)) }));
+  const own = signatureRoles(perPage.map((p) => ({ text: p.page.text, hits: p.hits }))).own;
+  for (const { page, hits } of perPage) {
+    const ownSignature = own && hits.includes(own) ? own : null;
+    const found = findIssuer(page.text, { docType, ownSignature });
+    if (found) return [fromText('issuer', page, found, { basis: found.basis })];
+  }
+  return [];
+}
+
+/** The operative result of a ruling, decision or supervisory act: the first page that states it. */
+function outcome(pages: PageText[]): MetaValue[] {
+  const docType = firstPageType(pages);
+  for (const page of pages) {
+    const found = findOutcome(page.text, docType);
+    if (found) return [fromText('outcome', page, found, { basis: found.basis })];
+  }
+  return [];
+}
+
 /** The kinds of metadata in the order `extractMetadata` returns them; each is read by one step. */
-export const METADATA_KINDS: readonly MetaKind[] = ['caseNumber', 'docType', 'date', 'parcel', 'address', 'investor'];
+export const METADATA_KINDS: readonly MetaKind[] = ['caseNumber', 'docType', 'date', 'parcel', 'address', 'investor', 'issuer', 'outcome'];
 
 /** Signature spans per page: dates and parcels inside a signature are not read as such. */
 export type SignatureSpans = Map<number, Found[]>;
@@ -225,8 +260,9 @@ export function extractMetadataKind(kind: MetaKind, pages: PageText[], ctx: Extr
       case 'investor':
         return safely(() => investors(list));
       case 'issuer':
+        return safely(() => issuer(list));
       case 'outcome':
-        return [];
+        return safely(() => outcome(list));
     }
   } catch {
     return [];

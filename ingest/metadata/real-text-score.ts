@@ -1,8 +1,13 @@
 /**
- * Scores the rule-based extraction of the document type, the document's own date and its own
- * signature against labelled real texts (records of `real-text/texts.jsonl`): per-field precision
- * and recall, values compared with case, diacritics and whitespace folded, and whether each
- * extracted value's span overlaps the labelled span.
+ * Scores the rule-based extraction of the document type, the document's own date, its own
+ * signature, its issuer and its outcome against labelled real texts (records of
+ * `real-text/texts.jsonl`): per-field precision and recall, values compared with case, diacritics
+ * and whitespace folded, and whether each extracted value's span overlaps the labelled span.
+ *
+ * An outcome is also right when it is the label's beginning, cut at a word boundary: "uchyla
+ * zaskarżoną decyzję" for "uchyla zaskarżoną decyzję oraz poprzedzającą ją decyzję", "stwierdza
+ * nieważność uchwały" for "stwierdza nieważność uchwały w części" — a shorter statement of the
+ * same result, which the rules give when the text (or the excerpt) shows no more.
  */
 import type { MetaValue } from '../types.js';
 import { fold } from './common.js';
@@ -11,12 +16,19 @@ import { extractMetadata } from './index.js';
 export interface LabelledText {
   id: string;
   pages: string[];
-  labels: { docType: string | null; date: string | null; signature: string | null; otherSignatures?: string[] };
-  spans: { docType: string | null; date: string | null; signature: string | null };
+  labels: {
+    docType: string | null;
+    date: string | null;
+    signature: string | null;
+    otherSignatures?: string[];
+    issuer?: string | null;
+    outcome?: string | null;
+  };
+  spans: { docType: string | null; date: string | null; signature: string | null; issuer?: string | null; outcome?: string | null };
 }
 
-export type ScoredField = 'docType' | 'date' | 'signature';
-export const SCORED_FIELDS: readonly ScoredField[] = ['docType', 'date', 'signature'];
+export type ScoredField = 'docType' | 'date' | 'signature' | 'issuer' | 'outcome';
+export const SCORED_FIELDS: readonly ScoredField[] = ['docType', 'date', 'signature', 'issuer', 'outcome'];
 
 export interface FieldScore {
   /** Labelled values. */
@@ -42,7 +54,20 @@ export function normalised(s: string): string {
 export function claimed(values: MetaValue[], field: ScoredField): MetaValue | null {
   if (field === 'docType') return values.find((v) => v.kind === 'docType') ?? null;
   if (field === 'date') return values.find((v) => v.kind === 'date' && v.extra?.role === 'document') ?? null;
+  if (field === 'issuer' || field === 'outcome') return values.find((v) => v.kind === field) ?? null;
   return values.find((v) => v.kind === 'caseNumber' && v.origin === 'text') ?? null;
+}
+
+/** Words of an outcome, folded, for comparing with a label. */
+function outcomeWords(s: string): string {
+  return fold(s).replace(/\s+/g, ' ').trim();
+}
+
+/** The outcome given is the label or the label's beginning, ending at a word boundary. */
+export function outcomeMatches(given: string, label: string): boolean {
+  const g = outcomeWords(given);
+  const l = outcomeWords(label);
+  return g !== '' && (g === l || l.startsWith(`${g} `));
 }
 
 function spanOverlaps(page: string, v: MetaValue, span: string | null): boolean {
@@ -62,15 +87,20 @@ export function scoreRecords(records: LabelledText[]): Record<ScoredField, Field
     const values = extractMetadata([{ page: 1, text: page }]);
     for (const f of SCORED_FIELDS) {
       const s = out[f];
-      const label = r.labels[f];
+      const label = r.labels[f] ?? null;
       const got = claimed(values, f);
       const gotValue = got ? (f === 'signature' ? got.raw : got.value) : null;
       if (label !== null) s.labelled++;
       if (got) s.given++;
-      const ok = got !== null && label !== null && (normalised(gotValue ?? '') === normalised(label) || normalised(got.value) === normalised(label));
+      const ok =
+        got !== null &&
+        label !== null &&
+        (f === 'outcome'
+          ? outcomeMatches(got.value, label)
+          : normalised(gotValue ?? '') === normalised(label) || normalised(got.value) === normalised(label));
       if (ok) {
         s.correct++;
-        if (spanOverlaps(page, got, r.spans[f])) s.spanOk++;
+        if (spanOverlaps(page, got, r.spans[f] ?? null)) s.spanOk++;
       } else if (got !== null || label !== null) {
         s.misses.push({ id: r.id, label, got: gotValue });
       }

@@ -105,7 +105,7 @@ describe('MetadataRunner', () => {
     const runner = new MetadataRunner({ stepTimeoutMs: 30_000, workerFile: broken });
     try {
       const out = await runner.extract(PAGES, CTX);
-      expect(out.unread).toEqual(['caseNumber', 'docType', 'date', 'parcel', 'address', 'investor']);
+      expect(out.unread).toEqual(['caseNumber', 'docType', 'date', 'parcel', 'address', 'investor', 'issuer', 'outcome']);
       expect(out.values).toEqual([expect.objectContaining({ kind: 'caseNumber', value: 'WUA-ZRB.6740.1.999.2019', origin: 'cli' })]);
       expect(out.reason).toContain('błąd analizy');
     } finally {
