@@ -220,6 +220,8 @@ describe('rulings, supervisory acts, resolutions and notices', () => {
     ['decyzja lokalizacyjna dla gazociągu', ['decyzja o ustaleniu lokalizacji inwestycji celu publicznego']],
     ['ZRID dla obwodnicy', ['decyzja o zezwoleniu na realizację inwestycji drogowej']],
     ['sąd uchylił to rozstrzygnięcie', []],
+    ['skarga na uchwałę rady gminy', []],
+    ['zażalenie na postanowienie o zawieszeniu', []],
   ])('%s', (q, types) => {
     expect(readQuestion(q).docTypes).toEqual(types);
   });
@@ -285,8 +287,13 @@ describe('the outcome asked for', () => {
     ['odmowy z 2019', ['odmawia']],
     ['decyzje udzielające pozwolenia na budowę', ['udziela pozwolenia na budowę']],
     ['umorzenie postępowania w sprawie samowoli', ['umarza postępowanie']],
-    ['nakaz rozbiórki wiaty', ['nakazuje rozbiórkę']],
+    ['decyzje PINB nakazujące rozbiórkę wiaty', ['nakazuje rozbiórkę']],
+    ['nakaz rozbiórki wiaty', []],
     ['budynek oddalony od granicy działki o 3 m', []],
+    ['wyroki WSA w sprawie odmowy pozwolenia na budowę', []],
+    ['wyroki NSA o nakazie rozbiórki altany', []],
+    ['wyroki NSA uchylające nakaz rozbiórki', ['uchyla']],
+    ['wyroki WSA dotyczące stwierdzenia nieważności decyzji', []],
     ['wyroki WSA we Wrocławiu z 2012 r.', []],
   ])('%s', (q, outcomes) => {
     expect(readQuestion(q).outcomes).toEqual(outcomes);

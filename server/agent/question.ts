@@ -186,6 +186,8 @@ const PERMIT_FOR = /(?:^| )(?:zgod|pozwolen)\p{L}* na (?:roz|nad|prze|do)?bud|(?
 
 /** Words that join two document types the question asks for ("decyzje i postanowienia"). */
 const COORDINATORS = new Set(['i', 'oraz', 'lub', 'albo', 'czy', 'ani']);
+/** A preposition after which a type word names the act a letter is against. */
+const AGAINST = new Set(['na']);
 /** A head type after which other type words name what the document is about ("wyrok … nieważność uchwały"). */
 const KEEPS_OTHER_TYPES = new Set(['sprzeciw', 'brak-sprzeciwu']);
 
@@ -193,7 +195,8 @@ function docTypesOf(folded: string[]): string[] {
   const matches = findConcepts(folded);
   const ids = new Set(matches.map((m) => m.concept.id));
   if (PERMIT_FOR.test(folded.join(' '))) ids.add('pnb');
-  let typed = matches.filter((m) => m.concept.docType !== undefined);
+  // "skarga na uchwałę", "zażalenie na postanowienie": a type after "na" is what the letter is against.
+  let typed = matches.filter((m) => m.concept.docType !== undefined && !AGAINST.has(folded.slice(0, m.start).filter(Boolean).at(-1) ?? ''));
   const head = typed[0]?.concept;
   // A type word heading the question that is not a decision: later type words are its subject
   // ("obwieszczenie o wydaniu decyzji", "wyroki stwierdzające nieważność uchwały") unless joined by "i"/"lub".
@@ -434,7 +437,8 @@ const OUTCOME_RULES: OutcomeRule[] = [
       [[/^ustaleni/, /^lokalizacj/], 'ustalenia lokalizacji inwestycji celu publicznego'], [[/^wszczeci/], 'wszczęcia postępowania']]) },
   { verb: /^udziel(?:a|aj\p{L}*|il\p{L}*|ono|on\p{L}*|eni\p{L}*)$/u, objects: phrased('udziela', [
     [[/^pozwolen/, /^rozbiork/], 'pozwolenia na rozbiórkę'], [[/^pozwolen/, /^uzytkowani/], 'pozwolenia na użytkowanie'], [[/^pozwolen/, /^budow/], 'pozwolenia na budowę']]) },
-  { verb: /^nakaz(?:|u|y|ow|uje|uj\p{L}*|al\p{L}*|ano|ani\p{L}*)$/u, objects: [[[/^(?:rozbiork|rozbiorce|rozebrani|zburzeni|wyburzeni)/], 'nakazuje rozbiórkę']] },
+  // Verbs only: "nakaz rozbiórki" names an order whose fate the question does not say.
+  { verb: /^nakaz(?:uje|uj\p{L}*|al\p{L}*|ano)$/u, objects: [[[/^(?:rozbiork|rozbiorce|rozebrani|zburzeni|wyburzeni)/], 'nakazuje rozbiórkę']] },
   { verb: /^wstrzym\p{L}*$/u, objects: phrased('wstrzymuje', [[[/^wykonani/], 'wykonanie'], [[/^(?:robot|budow|prowadzeni)/], 'roboty budowlane']]) },
 ];
 /** Participles ("oddalające", "stwierdzających", folded): question words only, documents use the finite verb. */
@@ -451,15 +455,25 @@ function objectsFollow(words: string[], patterns: RegExp[]): boolean {
   return true;
 }
 
-/** Outcomes the question asks for; the token indexes of participles read as outcomes are returned (not searched as words). */
+const VERBAL_NOUN_ENDINGS = ['enie', 'enia', 'eniu', 'eniem', 'eniach', 'eniami'];
+const NOUNS = new Set(['odmowa', 'odmowy', 'odmowe', 'odmowie', 'odmowami', 'odmowach']);
+/** "odmowa", "umorzenie", "stwierdzenie": nouns naming an act, not a verb saying what a ruling did. */
+const isNoun = (w: string): boolean => NOUNS.has(w) || VERBAL_NOUN_ENDINGS.some((e) => w.endsWith(e));
+
+/**
+ * Outcomes the question asks for; the token indexes of participles read as outcomes are returned
+ * (not searched as words). In a question for court rulings a noun names the case the court heard
+ * ("wyroki w sprawie odmowy pozwolenia"), not what the court did: only verbs count there.
+ */
 function readOutcomes(r: Reading): Set<number> {
+  const rulings = findConcepts(r.words).some((m) => m.concept.id === 'wyrok' || COURTS.has(m.concept.id));
   const consumed = new Set<number>();
   const at = r.words.flatMap((w, i) => (w ? [i] : []));
   for (let k = 0; k < at.length; k++) {
     const i = at[k] as number;
     const w = r.words[i] ?? '';
     const rule = OUTCOME_RULES.find((o) => o.verb.test(w));
-    if (!rule) continue;
+    if (!rule || (rulings && isNoun(w))) continue;
     const after = at.slice(k + 1).map((j) => r.words[j] ?? '').filter((x) => !STOP_WORDS.has(x) || x === 'w').slice(0, OBJECT_WINDOW + 1)
       .filter((x) => x !== 'w');
     const hit = rule.objects.find(([patterns]) => objectsFollow(after.slice(0, OBJECT_WINDOW), patterns));
