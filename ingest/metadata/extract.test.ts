@@ -85,9 +85,9 @@ describe('extractMetadata: a building-permit decision', () => {
     ]);
   });
 
-  it('finds addresses, deduped per page', () => {
+  it('finds addresses, deduped per page, not the office address of the letterhead', () => {
     const addresses = of(values, 'address').map((a) => a.value);
-    expect(addresses).toEqual(['pl. Nowy Targ 1-8', 'ul. Legnicka 55a/3', 'ul. Kwiatowej 12']);
+    expect(addresses).toEqual(['ul. Legnicka 55a/3', 'ul. Kwiatowej 12']);
     const legnicka = of(values, 'address').find((a) => a.value === 'ul. Legnicka 55a/3');
     expect(legnicka?.extra).toEqual({ street: 'Legnicka', number: '55a/3', postcode: '54-123', city: 'Wrocław' });
   });
