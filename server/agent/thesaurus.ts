@@ -250,7 +250,8 @@ const PRECINCT_VARIANTS = PRECINCTS.flatMap((p) => [p.name, ...(p.forms ?? [])].
 
 /**
  * The vocabulary as Solr-format synonym lines for Elasticsearch's `synonym_graph` filter:
- * equivalent names on one line, colloquial names as one-way rules ("zgoda na budowę => …").
+ * equivalent names on one line, colloquial names as one-way rules ("płot => ogrodzenie, …, płot": the
+ * official names are added to what was typed, never the other way round).
  * Place the filter after `lowercase` and, with `fold: true`, after `asciifolding` (ł→l included).
  */
 export function synonymLines(opts: { fold?: boolean } = {}): string[] {
@@ -261,7 +262,8 @@ export function synonymLines(opts: { fold?: boolean } = {}): string[] {
     const broader = [...new Set((c.broader ?? []).flatMap(expandVariants).map(norm))];
     const colloquial = [...new Set((c.colloquial ?? []).flatMap(expandVariants).map(norm))].filter((t) => !terms.includes(t));
     if (terms.length > 1) lines.push(terms.join(', '));
-    if (colloquial.length > 0) lines.push(`${colloquial.join(', ')} => ${[...terms, ...broader].join(', ')}`);
+    // "a => b" replaces a: the colloquial words stay on the right, as the expander keeps the words typed.
+    if (colloquial.length > 0) lines.push(`${colloquial.join(', ')} => ${[...terms, ...broader, ...colloquial].join(', ')}`);
     if (broader.length > 0) lines.push(`${terms.join(', ')} => ${[...terms, ...broader].join(', ')}`);
   }
   return lines;

@@ -8,7 +8,8 @@ import { Command } from 'commander';
 
 const SYNONYMS_HELP = `
 Reguły synonimów (--synonyms) są w formacie Solr: nazwy równoważne w jednym wierszu
-(„wsa, wojewodzki sad administracyjny, …”), słowa potoczne jednokierunkowo („plot, parkan => ogrodzenie, …”).
+(„wsa, wojewodzki sad administracyjny, …”), słowa potoczne jednokierunkowo
+(„plot, parkan => ogrodzenie, …, plot, parkan”: wpisane słowo zostaje, dochodzą nazwy urzędowe).
 Domyślnie bez polskich znaków (ł→l): filtr synonym_graph stawia się wtedy po lowercase i asciifolding, np.
 
   kwerenda thesaurus --synonyms > synonyms.txt
