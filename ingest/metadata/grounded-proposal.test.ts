@@ -96,6 +96,25 @@ describe('groundProposals: dates', () => {
     expect(r.rejected).toMatchObject({ unsupported: 1, quote: 1, cited: 1, page: 1 });
   });
 
+  it('takes a date after "z dnia" only in a heading, and after a place only with no sentence before it', () => {
+    const text = [
+      'WOJEWODA DOLNOŚLĄSKI IF-II.4131.5.2019 Wrocław, 3 kwietnia 2019 r.',
+      'UCHWAŁA NR XII/101/19',
+      'RADY MIEJSKIEJ W OŁAWIE',
+      'z dnia 28 marca 2019 r.',
+      'Decyzja nr 186/2024 z dnia 12.07.2024 r.',
+      'Decyzja została wydana na podstawie art. 28 ustawy z dnia 7 lipca 1994 r. - Prawo budowlane.',
+      'Skarga wpłynęła do Organu Nadzoru dnia 5 października 2017 r.',
+    ].join('\n');
+    const keeps = (value: string, quote: string) =>
+      groundProposals([{ page: 1, text }], none, [{ kind: 'date', value, quote, page: 1 }]).values[0]?.value ?? null;
+    expect(keeps('2019-04-03', 'Wrocław, 3 kwietnia 2019 r.')).toBe('2019-04-03');
+    expect(keeps('2019-03-28', 'z dnia 28 marca 2019 r.')).toBe('2019-03-28');
+    expect(keeps('2024-07-12', 'z dnia 12.07.2024 r.')).toBe('2024-07-12');
+    expect(keeps('1994-07-07', 'ustawy z dnia 7 lipca 1994 r.')).toBeNull();
+    expect(keeps('2017-10-05', 'dnia 5 października 2017 r.')).toBeNull();
+  });
+
   it('ignores a proposal for a kind the rules already found', () => {
     const r = ground(
       [{ kind: 'date', value: '2019-03-14', quote: 'Wrocław, 14 marca 2019 r.', page: 1 }],
@@ -161,6 +180,15 @@ describe('groundProposals: document types', () => {
     expect(at('decyzja o pozwoleniu na budowę', 'DECYZJA NR 15/2020 o odmowie pozwolenia na budowę')).toBeUndefined();
     expect(at('decyzja o pozwoleniu na budowę', 'DECYZJA NR 15/2020')).toBeUndefined();
     expect(at('decyzja', 'DECYZJA NR 15/2020')).toBe('decyzja');
+  });
+
+  it('reads a heading in capitals run into the header line near the top, and court rulings by their court', () => {
+    const text = 'WOJEWODA MAZOWIECKI Warszawa, 4 stycznia 2016 r. ROZSTRZYGNIĘCIE NADZORCZE Działając na podstawie art. 91\nWyrok\nWojewódzkiego Sądu Administracyjnego w Lublinie';
+    const keeps = (value: string, quote: string) =>
+      groundProposals([{ page: 1, text }], none, [{ kind: 'docType', value, quote, page: 1 }]).values[0]?.value ?? null;
+    expect(keeps('rozstrzygnięcie nadzorcze', 'ROZSTRZYGNIĘCIE NADZORCZE')).toBe('rozstrzygnięcie nadzorcze');
+    expect(keeps('wyrok wsa', 'Wyrok Wojewódzkiego Sądu Administracyjnego')).toBe('wyrok WSA');
+    expect(keeps('wyrok NSA', 'Wyrok Wojewódzkiego Sądu Administracyjnego')).toBeNull();
   });
 
   it('accepts an OCR-damaged heading without diacritics as the rules do', () => {

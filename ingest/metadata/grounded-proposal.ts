@@ -56,10 +56,11 @@ const MIN_QUOTE_CHARS = 3;
 
 /**
  * Document types a model may propose: the values the heading rules (doctype.ts) produce. A value
- * outside this list is rejected. `head` is the word a heading opens with for that type; `rest`, the
- * words the quote must hold besides it (default: the value's other words).
+ * outside this list is rejected (compared without case). `head` is the word a heading opens with
+ * for that type; `rest`, the words the quote must hold besides it (default: the value's other words;
+ * a list: any one of them).
  */
-export const DOC_TYPE_VALUES: readonly { value: string; head: string; rest?: string }[] = [
+export const DOC_TYPE_VALUES: readonly { value: string; head: string; rest?: string | string[] }[] = [
   ...[
     'decyzja', 'postanowienie', 'wniosek', 'zawiadomienie', 'zgłoszenie', 'sprzeciw', 'protokół',
     'odwołanie', 'pełnomocnictwo', 'upoważnienie', 'skarga', 'wezwanie', 'informacja',
@@ -84,6 +85,9 @@ export const DOC_TYPE_VALUES: readonly { value: string; head: string; rest?: str
   { value: 'decyzja o ustaleniu lokalizacji inwestycji celu publicznego', head: 'decyzja' },
   { value: 'decyzja o zezwoleniu na realizację inwestycji drogowej', head: 'decyzja' },
   { value: 'decyzja o umorzeniu postępowania', head: 'decyzja' },
+  // Court rulings, as ingest/metadata/court-heading.ts names them.
+  { value: 'wyrok NSA', head: 'wyrok', rest: ['NSA', 'Naczelny Sąd Administracyjny'] },
+  { value: 'wyrok WSA', head: 'wyrok', rest: ['WSA', 'Wojewódzki Sąd Administracyjny'] },
 ];
 
 /** The proposable kinds `values` leave unknown, in PROPOSABLE_KINDS order. */
@@ -201,10 +205,11 @@ type Support = { value: string; start: number; end: number } | { reason: 'unsupp
 /**
  * Whether the quote found at `at` carries the proposed value:
  * - date: a date the rules' parser (findDates, run on the whole page) finds inside the quote equals
- *   the value; not preceded by a preposition or a filing label that makes it a mentioned date;
+ *   the value, and it stands where a document's own date does (`ownDateShape`);
  * - caseNumber: a signature the rules' parser finds inside the quote has the value's canonical form;
- *   it opens its line or follows an own label ("Znak:", "Sygn."), with no act named before it on
- *   its line ("decyzji nr …") and no "Wasz znak";
+ *   it opens its line (or follows the heading's type word, or an own label such as "Znak:"), with no
+ *   other act named before it on its line ("decyzji nr …"), no "Wasz znak", and is not a related case
+ *   listed below the first line ("<sig> - Wyrok WSA …");
  * - docType: a taxonomy value; the quote opens its line with the type's head word (an inflected
  *   form such as "Decyzją" is a sentence, not a heading), and the value's other words are in it;
  * - issuer, outcome: see `wordsSupported`.
@@ -225,21 +230,100 @@ function supports(p: Proposal, text: string, at: Span): Support {
   }
 }
 
-/** Words right before a date that make it a mentioned one: "z dnia", "od", "do dnia", "data wpływu". */
-const MENTIONED_DATE_BEFORE = /(?:(?:^|[^a-z])(?:z|ze|od|do|po|przed|w|we|na|dniem)\s+(?:dnia\s+|dn\.\s*)?|data\s+wplywu[\s:]*|wplynel[a-z]*\s+(?:dnia\s+)?)$/;
+/**
+ * "Wrocław, dnia ", "Wrocław, ", "Nowa Sól dnia " right before the date, with nothing in lower case
+ * before the place on its line (an organ in capitals or a znak may stand there: "WOJEWODA
+ * DOLNOŚLĄSKI NK-N.4131.141.9.2017.RJ1 Wrocław, 2 listopada 2017 r.").
+ */
+const PLACE_BEFORE = /^[^\p{Ll}]*?(?<![\p{L}\p{N}])\p{Lu}\p{Ll}+(?:[ \-]\p{Lu}\p{Ll}+){0,2}(?:[ \t]*,[ \t]*(?:dnia[ \t]*|dn\.[ \t]*)?|[ \t]+(?:dnia|dn\.)[ \t]*)$/u;
+/**
+ * A heading up to its "z dnia": the type word, maybe a number ("nr 186/2024", "Nr XII/101/15"), then
+ * at most twelve capitalised words, numbers or signature parts (its organ, "Sygn. akt II SA/Wr
+ * 461/12") with "w", "we", "i" between them. A sentence ("Decyzja
+ * została wydana na podstawie … ustawy z dnia") does not fit.
+ */
+const HEADING_BEFORE_DATE = /^\p{L}+(?: (?:nr|Nr|NR|numer)\.? ?[\p{L}\p{N}/.\-]+)?(?: (?:\p{Lu}[\p{L}\p{N}/.\-]*|\p{N}[\p{N}/.\-]*|w|we|i|akt)){0,12},? z (?:dnia|dn\.)$/u;
+/** "z dnia " right before the date: the date of the act named just before. */
+const OF_DATE_BEFORE = /(?:^|\s)z\s+(?:dnia|dn\.)\s*$/;
+
+/**
+ * Where a date stands says whose it is. A date is taken as the document's own only in the shapes
+ * that carry one, read on its line (`lead` before it, `rest` after it):
+ * - after a place (PLACE_BEFORE): "Wrocław, dnia 14 marca 2019 r." (not on a page of an official
+ *   journal, whose header has the journal's own place and date);
+ * - alone on its line, or after "dnia", with at most "r." after it, and no label ("Data:") on the
+ *   line above;
+ * - after "z dnia" in a heading: the date's line is a heading up to it (HEADING_BEFORE_DATE:
+ *   "Decyzja nr 186/2024 z dnia …"), or "z dnia" opens the date's line and one of
+ *   the two lines above opens with a type, with no sentence and no other act between them
+ *   ("UCHWAŁA NR XII/101/15 / RADY MIEJSKIEJ W … / z dnia …").
+ * A date written as 2019-03-14 only after a place: elsewhere it is a database's field (CBOSA, a
+ * publisher's "Data: …"). Everything else — "z dnia" in a sentence, "w dniu", "od dnia" — is a
+ * mentioned date.
+ */
+function ownDateShape(text: string, d: { start: number; end: number }): boolean {
+  const lineStart = text.lastIndexOf('\n', d.start - 1) + 1;
+  const nl = text.indexOf('\n', d.end);
+  const leadRaw = text.slice(lineStart, d.start);
+  const lead = fold(leadRaw).replace(/\s+/g, ' ').trim();
+  const rest = fold(text.slice(d.end, nl < 0 ? text.length : nl)).trim();
+  const journal = /dziennik\s+urzedowy/.test(fold(text.slice(0, 400)));
+  if (PLACE_BEFORE.test(leadRaw)) return !journal;
+  if (/^\d{4}-/.test(text.slice(d.start, d.end))) return false;
+  if ((lead === '' || lead === 'dnia' || lead === 'dn.') && (rest === '' || rest === 'r.' || rest === 'r' || rest === 'roku')) {
+    const prevEnd = lineStart - 1;
+    const prev = prevEnd > 0 ? text.slice(text.lastIndexOf('\n', prevEnd - 1) + 1, prevEnd).trim() : '';
+    return !prev.endsWith(':');
+  }
+  if (!OF_DATE_BEFORE.test(lead)) return false;
+  // The heading on the date's own line: "Decyzja nr 186/2024 z dnia …", "Wyrok WSA w Rzeszowie z dnia …".
+  if (opensWithType(leadRaw)) return HEADING_BEFORE_DATE.test(leadRaw.replace(/\s+/g, ' ').trim());
+  // The heading above: "z dnia" opens the date's line, the lines between name no other act and hold no sentence.
+  if (!/^z\s+(?:dnia|dn\.)$/.test(lead)) return false;
+  let from = lineStart;
+  for (let k = 0; k < 2 && from > 0; k++) {
+    from = text.lastIndexOf('\n', from - 2) + 1;
+    const block = text.slice(from, lineStart);
+    if (block.length > 240 || /[.;:]\s+\p{L}/u.test(block) || citedByAct(block.replace(/\s+/g, ' '))) return false;
+    if (opensWithType(block)) return true;
+  }
+  return false;
+}
+
+/** Whether `s` opens (after blanks) with a document type's heading word (`headWord`). */
+function opensWithType(s: string): boolean {
+  const m = /^[ \t]*(\p{L}+)[ \t]*(\p{L}*)/u.exec(s);
+  if (!m || !/^\p{Lu}/u.test(m[1]!)) return false;
+  return DOC_TYPE_VALUES.some((t) => headWord(m[1]!, m[2] ?? '', t.head, t.value));
+}
 
 function dateSupport(value: string, text: string, at: Span): Support {
   const hit = findDates(text).find((d) => d.start >= at.start && d.end <= at.end && d.value === value);
   if (!hit) return { reason: 'unsupported' };
-  const before = fold(text.slice(Math.max(0, hit.start - 24), hit.start));
-  if (MENTIONED_DATE_BEFORE.test(before)) return { reason: 'cited' };
+  if (!ownDateShape(text, hit)) return { reason: 'cited' };
   return { value: hit.value, start: hit.start, end: hit.end };
 }
 
 /** Act nouns that, before a signature on its line, make it that act's ("decyzji nr", "pismo znak"). */
-const ACT_BEFORE = /(?:^|[^a-z])(?:decyzj|postanowieni|uchwal|wyrok|pism|wnios|zawiadomieni|obwieszczeni|zgloszeni|skarg|orzeczeni|odwolani|zazaleni)[a-z]*(?![a-z])/;
-/** A related case listed after the signature: "<sig> - Wyrok WSA …". */
+const ACT_BEFORE = /(?:^|[^a-z])(?:decyzj|postanowieni|uchwal|wyrok|pism|wnios|zawiadomieni|obwieszczeni|zgloszeni|skarg|orzeczeni|odwolani|zazaleni)[a-z]*(?![a-z])/g;
+/** A related case listed after the signature: "<sig> - Wyrok WSA …" (below the page's first line). */
 const RELATED_AFTER = /^[ \t]{0,2}[-–][ \t]{0,2}(?:wyrok|postanowienie|uchwala)/;
+
+/**
+ * An act named before the signature on its line makes the signature that act's, except the heading's
+ * own noun: the line opens with it ("UCHWAŁA Nr XXXV/1168/09", "Obwieszczenie WPN.6320…", "Wyrok nr
+ * Sygn. akt …"), in the nominative, and no other act is named after it.
+ */
+function citedByAct(lineBefore: string): boolean {
+  const folded = fold(lineBefore);
+  ACT_BEFORE.lastIndex = 0;
+  const acts = [...folded.matchAll(ACT_BEFORE)];
+  if (acts.length === 0) return false;
+  if (acts.length > 1) return true;
+  const a = acts[0]!;
+  const at = a.index + (a[0].length - a[0].replace(/^[^a-z]/, '').length);
+  return folded.slice(0, at).trim() !== '' || !opensWithType(lineBefore);
+}
 
 function signatureSupport(value: string, text: string, at: Span): Support {
   const want = normaliseSignature(value);
@@ -249,30 +333,40 @@ function signatureSupport(value: string, text: string, at: Span): Support {
   const lineStart = text.lastIndexOf('\n', hit.start - 1) + 1;
   const lineBefore = text.slice(lineStart, hit.start);
   const label = signatureLabel(text, hit.start);
-  if (label === 'other' || ACT_BEFORE.test(fold(lineBefore))) return { reason: 'cited' };
-  if (RELATED_AFTER.test(fold(text.slice(hit.end, hit.end + 40)))) return { reason: 'cited' };
-  const opensLine = lineBefore.trim() === '';
+  if (label === 'other' || citedByAct(lineBefore)) return { reason: 'cited' };
+  const firstLine = text.slice(0, hit.start).trim().indexOf('\n') < 0;
+  if (!firstLine && RELATED_AFTER.test(fold(text.slice(hit.end, hit.end + 40)))) return { reason: 'cited' };
+  const opensLine = lineBefore.trim() === '' || opensWithType(lineBefore);
   if (!opensLine && label !== 'own') return { reason: 'cited' };
   return { value: hit.value, start: hit.start, end: hit.end };
 }
 
 function docTypeSupport(value: string, text: string, at: Span): Support {
-  const entries = DOC_TYPE_VALUES.filter((t) => t.value === value);
+  const entries = DOC_TYPE_VALUES.filter((t) => t.value.toLowerCase() === value.toLowerCase());
   if (entries.length === 0) return { reason: 'unsupported' };
-  if (text.slice(text.lastIndexOf('\n', at.start - 1) + 1, at.start).trim() !== '') return { reason: 'unsupported' };
   const quote = text.slice(at.start, at.end);
   const m = /^(\p{L}+)[ \t]*(\p{L}*)/u.exec(quote);
   if (!m) return { reason: 'unsupported' };
   const first = m[1]!;
   const next = m[2] ?? '';
+  // A heading opens its line; a transcript may run it into the line of the page's header, where it
+  // is written in capitals near the top ("… Wrocław, 2 listopada 2017 r. ROZSTRZYGNIĘCIE NADZORCZE").
+  const opensLine = text.slice(text.lastIndexOf('\n', at.start - 1) + 1, at.start).trim() === '';
+  const capsAtTop = at.start < CAPS_HEADING_CHARS && first.length >= 5 && first === first.toUpperCase();
+  if (!opensLine && !capsAtTop) return { reason: 'unsupported' };
   const entry = entries.find((t) => headWord(first, next, t.head, t.value));
   if (!entry) return { reason: 'unsupported' };
   // The value's words other than its head must be in the quote too ("… o pozwoleniu na budowę").
-  const rest = entry.rest ?? value.split(' ').filter((w) => w !== entry.head).join(' ');
-  if (rest !== '' && !wordsSupported(rest, quote.slice(first.length))) return { reason: 'unsupported' };
-  if (rest === '' && polarityIn(quote).size > 0) return { reason: 'unsupported' };
-  return { value, start: at.start, end: at.end };
+  const after = quote.slice(first.length);
+  const rests = entry.rest === undefined ? [entry.value.split(' ').filter((w) => w !== entry.head).join(' ')] : [entry.rest].flat();
+  if (rests[0] === '') {
+    if (polarityIn(quote).size > 0) return { reason: 'unsupported' };
+  } else if (!rests.some((r) => wordsSupported(r, after))) return { reason: 'unsupported' };
+  return { value: entry.value, start: at.start, end: at.end };
 }
+
+/** How far into the page a type word in capitals inside a line may stand (as the rules' caps heading). */
+const CAPS_HEADING_CHARS = 400;
 
 /**
  * Whether `word` (the quote's first) is the heading word `head`. Written with diacritics it must be
