@@ -280,7 +280,7 @@ const COUNCIL_ADJECTIVE = new Map([['miejska', 'Miejska'], ['miejskiej', 'Miejsk
 /** An adjectival county name in any case: "Wrocławskiego" → "Wrocławski", "Pyrzyckiemu" → "Pyrzycki". */
 const COUNTY_ADJECTIVE = /^(\p{Lu}[\p{L}-]{1,30}?k)(?:i|iego|iemu|im)$/u;
 
-/** Capitalised words from token `i` on (at most `max`), as written; "i" may join them ("Miasta i Gminy"). */
+/** Capitalised words from token `i` on (at most `max`), as written: "Dobrej", "Kamieniec Wrocławski". */
 function properName(r: Reading, i: number, max: number): { text: string; end: number } | null {
   const parts: string[] = [];
   let j = i;
@@ -294,7 +294,10 @@ function properName(r: Reading, i: number, max: number): { text: string; end: nu
   return parts.length > 0 ? { text: parts.join(' '), end: j } : null;
 }
 
-/** A seat after an organ: "we Wrocławiu" from the listed seats, or any capitalised place when the organ lists none. */
+/**
+ * A seat after an organ: "we Wrocławiu" if it is one of `seats`; when the organ has no list
+ * (`undefined`), any capitalised place after "w"/"we"; an empty list admits none.
+ */
 function seatAfter(r: Reading, at: number, seats: string[] | undefined): string | null {
   const prep = wordAt(r, at);
   if (prep !== 'w' && prep !== 'we') return null;
