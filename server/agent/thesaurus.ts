@@ -2,9 +2,11 @@
  * The department's vocabulary in one place, kept as data in thesaurus.json and checked when this
  * module loads: abbreviations (PnB, WZ, MPZP, WSA, NSA, SKO), the official names of decisions,
  * rulings and organs and what clerks call them ("zgoda na budowę", "wuzetka", "płot", "nadajnik"),
- * the heads of organs questions name ("Wojewody Mazowieckiego"), and the precincts (obręby). Used for query expansion by the rules planner (a matched
- * phrase becomes one term with every way of saying it), for reading document types out of a
- * question, and exported as Elasticsearch/Solr synonym lines.
+ * the heads of organs questions name ("Wojewody Mazowieckiego"), and the precincts (obręby). Every
+ * entry carries its `usage`: where the words are used that way. Used for query expansion by the
+ * rules planner (a matched phrase becomes one term with every way of saying it), for reading
+ * document types and issuers out of a question, and exported as Elasticsearch/Solr synonym lines
+ * (`kwerenda thesaurus --synonyms`).
  *
  * Variants are written out, not generated: "pozwoleni{e,a,u} na budowę" expands the braces;
  * "a|b" lists whole alternatives where words decline together. Words in capitals are
