@@ -224,6 +224,14 @@ describe('groundProposals: issuer and outcome', () => {
     );
   });
 
+  it("rejects an outcome told in the past tense (an earlier ruling in the case's history)", () => {
+    const text = 'Wojewódzki Sąd Administracyjny oddalił skargę.\nNaczelny Sąd Administracyjny oddala skargę kasacyjną.';
+    const keeps = (quote: string) =>
+      groundProposals([{ page: 1, text }], none, [{ kind: 'outcome', value: 'oddala skargę', quote, page: 1 }]).values[0]?.raw ?? null;
+    expect(keeps('oddalił skargę')).toBeNull();
+    expect(keeps('oddala skargę kasacyjną')).toBe('oddala skargę kasacyjną');
+  });
+
   it('keeps one value per kind: the first that passes', () => {
     const r = ground([
       { kind: 'issuer', value: 'Wojewoda', quote: 'Prezydent Wrocławia', page: 1 },

@@ -212,7 +212,8 @@ type Support = { value: string; start: number; end: number } | { reason: 'unsupp
  *   listed below the first line ("<sig> - Wyrok WSA …");
  * - docType: a taxonomy value; the quote opens its line with the type's head word (an inflected
  *   form such as "Decyzją" is a sentence, not a heading), and the value's other words are in it;
- * - issuer, outcome: see `wordsSupported`.
+ * - issuer, outcome: see `wordsSupported`; an outcome told in the past tense (`pastTense`) is another
+ *   ruling's.
  */
 function supports(p: Proposal, text: string, at: Span): Support {
   const value = typeof p.value === 'string' ? squash(p.value) : '';
@@ -225,8 +226,11 @@ function supports(p: Proposal, text: string, at: Span): Support {
     case 'docType':
       return docTypeSupport(value, text, at);
     case 'issuer':
-    case 'outcome':
-      return wordsSupported(value, text.slice(at.start, at.end), p.kind === 'outcome') ? { value, ...at } : { reason: 'unsupported' };
+    case 'outcome': {
+      const quote = text.slice(at.start, at.end);
+      if (!wordsSupported(value, quote, p.kind === 'outcome')) return { reason: 'unsupported' };
+      return p.kind === 'outcome' && pastTense(value, quote) ? { reason: 'cited' } : { value, ...at };
+    }
   }
 }
 
@@ -441,7 +445,15 @@ export function wordsSupported(value: string, quote: string, sense = true): bool
   return true;
 }
 
-/** For callers that name kinds from outside: the proposable ones only. */
-export function isProposableKind(kind: string): kind is ProposableKind {
-  return (PROPOSABLE_KINDS as readonly string[]).includes(kind);
+/**
+ * The quote tells a ruling in the past tense: the word that carries the value's first content word
+ * ends like a Polish past form ("oddalił", "uchyliła", "stwierdziło": a lower court's or an earlier
+ * organ's ruling, told in the history of the case), not the document's own "oddala", "stwierdzam",
+ * "Oddalono".
+ */
+function pastTense(value: string, quote: string): boolean {
+  const head = tokens(value).find((t) => !STOP.has(t));
+  if (head === undefined) return false;
+  const words = quote.toLowerCase().match(/[\p{L}\p{N}]+/gu) ?? [];
+  return words.some((w) => fold(w).startsWith(stem(head)) && /ł(?:a|o|y|em|am|aś|eś)?$/u.test(w));
 }
