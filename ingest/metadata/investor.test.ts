@@ -70,3 +70,43 @@ describe('findInvestors: rejects', () => {
     expect(investors(text)).toEqual(['Jan Kowalski']);
   });
 });
+
+describe('findInvestors: named parties in the nominative', () => {
+  function parties(text: string): { value: string; raw: string }[] {
+    return findInvestors(text).map((h) => ({ value: h.value, raw: text.slice(h.start, h.end) }));
+  }
+
+  it('gives a commune applying in the nominative, with its span as written', () => {
+    expect(parties('Decyzja została wydana na wniosek Gminy Kobierzyce, ul. Dębowa 1.')).toEqual([
+      { value: 'Gmina Kobierzyce', raw: 'Gminy Kobierzyce' },
+    ]);
+  });
+
+  it('drops a generic "Spółki" before a company name', () => {
+    expect(parties('Postępowanie wszczęto na wniosek:\nSpółki Solar Park Sp. z o.o., ul. Polna 1')).toEqual([
+      { value: 'Solar Park Sp. z o.o.', raw: 'Solar Park Sp. z o.o.' },
+    ]);
+  });
+
+  it('takes an organ complaining, applying or receiving a permit', () => {
+    expect(parties('po rozpoznaniu sprawy ze skargi Wojewody Opolskiego na uchwałę Rady Gminy Popielów')).toEqual([
+      { value: 'Wojewoda Opolski', raw: 'Wojewody Opolskiego' },
+    ]);
+    expect(parties('skargi kasacyjnej Rady Miejskiej w Oleśnicy od wyroku')).toEqual([
+      { value: 'Rada Miejska w Oleśnicy', raw: 'Rady Miejskiej w Oleśnicy' },
+    ]);
+    expect(parties('udzielam\nStaroście Trzebnickiemu, z siedzibą w Trzebnicy,\nzezwolenia na realizację inwestycji drogowej')).toEqual([
+      { value: 'Starosta Trzebnicki', raw: 'Staroście Trzebnickiemu' },
+    ]);
+    expect(parties('zawiadamiam, że wniosek Generalnego Dyrektora Dróg Krajowych i Autostrad nie będzie rozpatrzony')).toEqual([
+      { value: 'Generalny Dyrektor Dróg Krajowych i Autostrad', raw: 'Generalnego Dyrektora Dróg Krajowych i Autostrad' },
+    ]);
+  });
+
+  it('does not take the authority whose decision the court reviews, even when it appeals', () => {
+    const text =
+      'po rozpoznaniu skargi kasacyjnej Głównego Inspektora Nadzoru Budowlanego od wyroku WSA w Warszawie w sprawie ze skargi ' +
+      'A. B. na decyzję Głównego Inspektora Nadzoru Budowlanego z dnia [...]';
+    expect(parties(text)).toEqual([]);
+  });
+});

@@ -498,6 +498,16 @@ export function findOrgans(text: string): OrganMention[] {
   return out;
 }
 
+/** The organ whose name starts at `at` (after blanks), or null. */
+export function organAt(text: string, at: number): OrganMention | null {
+  const window = text.slice(at, at + 300);
+  const lead = window.length - window.trimStart().length;
+  const chunk = window.slice(lead);
+  const toks = tokenize(chunk, fold(chunk));
+  const m = new Parser(chunk, toks).parse(0);
+  return m ? { ...m, start: at + lead + m.start, end: at + lead + m.end } : null;
+}
+
 // ---------------------------------------------------------------- where the organ stands
 
 /** How far into the page a heading may name its organ. */

@@ -8,6 +8,9 @@
  * zaskarżoną decyzję" for "uchyla zaskarżoną decyzję oraz poprzedzającą ją decyzję", "stwierdza
  * nieważność uchwały" for "stwierdza nieważność uchwały w części" — a shorter statement of the
  * same result, which the rules give when the text (or the excerpt) shows no more.
+ *
+ * Parties (named investors, applicants, complainants) are a list: every investor value given for
+ * page 1 is right when it equals a labelled party not matched yet.
  */
 import type { MetaValue } from '../types.js';
 import { fold } from './common.js';
@@ -23,8 +26,16 @@ export interface LabelledText {
     otherSignatures?: string[];
     issuer?: string | null;
     outcome?: string | null;
+    parties?: string[];
   };
-  spans: { docType: string | null; date: string | null; signature: string | null; issuer?: string | null; outcome?: string | null };
+  spans: {
+    docType: string | null;
+    date: string | null;
+    signature: string | null;
+    issuer?: string | null;
+    outcome?: string | null;
+    parties?: string[];
+  };
 }
 
 export type ScoredField = 'docType' | 'date' | 'signature' | 'issuer' | 'outcome';
@@ -112,4 +123,32 @@ export function scoreRecords(records: LabelledText[]): Record<ScoredField, Field
     s.recall = s.labelled === 0 ? 1 : s.correct / s.labelled;
   }
   return out;
+}
+
+/** Precision and recall of the named parties (investor values) over all records. */
+export function scoreParties(records: LabelledText[]): FieldScore {
+  const s: FieldScore = { labelled: 0, given: 0, correct: 0, spanOk: 0, precision: 1, recall: 1, misses: [] };
+  for (const r of records) {
+    const page = r.pages[0] ?? '';
+    const given = extractMetadata([{ page: 1, text: page }]).filter((v) => v.kind === 'investor');
+    const labels = r.labels.parties ?? [];
+    const spans = r.spans.parties ?? [];
+    s.labelled += labels.length;
+    s.given += given.length;
+    const open = labels.map((l, i) => ({ key: normalised(l), span: spans[i] ?? null, used: false }));
+    for (const v of given) {
+      const hit = open.find((o) => !o.used && o.key === normalised(v.value));
+      if (hit) {
+        hit.used = true;
+        s.correct++;
+        if (spanOverlaps(page, v, hit.span)) s.spanOk++;
+      } else {
+        s.misses.push({ id: r.id, label: null, got: v.value });
+      }
+    }
+    for (const o of open) if (!o.used) s.misses.push({ id: r.id, label: labels[open.indexOf(o)] ?? null, got: null });
+  }
+  s.precision = s.given === 0 ? 1 : s.correct / s.given;
+  s.recall = s.labelled === 0 ? 1 : s.correct / s.labelled;
+  return s;
 }
