@@ -12,6 +12,7 @@
  */
 import { fold, type Found } from './common.js';
 import { isCourtSignature } from './court.js';
+import { documentType } from './heading-inline.js';
 import { signatureLabel } from './signature.js';
 
 /** The heading of a page: its first characters. Past it only a labelled signature can be the own one. */
@@ -78,10 +79,37 @@ function mayBeOwn(text: string, hit: Found, head: boolean): boolean {
   return label === 'own' && !court;
 }
 
+/** How far into a notice the znak of the decision it announces is looked for. */
+const NOTICE_CHARS = 1500;
+/** Kinds of notice issued in the proceeding whose decision they announce. */
+const PROCEEDING_NOTICES = new Set(['obwieszczenie', 'zawiadomienie']);
+/** The act a notice announces, named just before its "znak": a decision or an order. */
+const ANNOUNCED_ACT = /(?<![a-z])(?:decyzj|postanowieni)[a-z]*(?![a-z])/;
+
+/**
+ * A notice without a znak of its own ("OBWIESZCZENIE … podaję do publicznej wiadomości o wydanej
+ * … decyzji Burmistrza Brus znak: SR.6220.7.2020"): a notice is issued in the proceeding of the
+ * decision it announces, so that decision's znak, labelled "znak", is the notice's case. A decision
+ * only cited by its number ("decyzję nr 746.2016") stays a reference.
+ */
+function announcedZnak(text: string, hits: Found[]): Found | null {
+  const type = documentType(text);
+  if (!type || !PROCEEDING_NOTICES.has(type.value)) return null;
+  for (const h of hits) {
+    if (h.start > NOTICE_CHARS) break;
+    if (isCourtSignature(h.value) || !/\.\d{3,5}\./.test(h.value)) continue;
+    if (signatureLabel(text, h.start) !== 'own') continue;
+    const { words } = lineBefore(text, h.start);
+    if (ANNOUNCED_ACT.test(words)) return h;
+  }
+  return null;
+}
+
 /**
  * Own signature and references of a document, from the signatures found on each page (pages in
  * order, the first one holding text first). A court signature in the heading wins over office znaki,
- * which a judgment only cites.
+ * which a judgment only cites. A notice with none of its own takes the znak of the decision it
+ * announces.
  */
 export function signatureRoles(pages: { text: string; hits: Found[] }[]): SignatureRoles {
   const firstWithText = pages.findIndex((p) => p.text.trim() !== '');
@@ -96,6 +124,8 @@ export function signatureRoles(pages: { text: string; hits: Found[] }[]): Signat
       candidates[0] ??
       null;
   }
+  const first = pages[firstWithText];
+  if (!own && first) own = announcedZnak(first.text, [...first.hits].sort((a, b) => a.start - b.start));
   const references = pages.flatMap((p) => p.hits).filter((h) => h !== own && h.value !== own?.value);
   return { own, references };
 }

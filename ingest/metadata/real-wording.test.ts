@@ -195,3 +195,25 @@ describe('pages without a heading of an act', () => {
     expect(read('Na podstawie art. 61 § 4 Kodeksu postępowania administracyjnego\nzawiadamiam,\nże w dniu 5 maja 2021 r. zostało wszczęte postępowanie.').type).toBeUndefined();
   });
 });
+
+describe('own signatures of notices and supervisory acts', () => {
+  it('a notice with no znak of its own is filed under the znak of the decision it announces', () => {
+    const r = read('OBWIESZCZENIE\n\nNa podstawie art. 85 ust. 3 ustawy ooś podaję do publicznej wiadomości informację o wydanej w dniu 3 marca 2021 r. decyzji Wójta Gminy Kobierzyce znak: OŚ.6220.12.2020 o środowiskowych uwarunkowaniach.');
+    expect(r).toMatchObject({ type: 'obwieszczenie', own: 'OŚ.6220.12.2020' });
+    const report = read('Informacja o decyzji\n\nUprzejmie informujemy, że decyzja Starosty znak: AB.6740.5.2021 stała się ostateczna.');
+    expect(report.own).toBeUndefined();
+    expect(report.refs).toEqual(['AB.6740.5.2021']);
+  });
+
+  it('a supervisory act is numbered in its heading; a decision’s number is no case signature', () => {
+    const r = read('DZIENNIK URZĘDOWY WOJEWÓDZTWA OPOLSKIEGO\nOpole, dnia 9 maja 2019 r.\nPoz. 1402\nROZSTRZYGNIĘCIE NADZORCZE Nr 41/2019\nWOJEWODY OPOLSKIEGO\nz dnia 7 maja 2019 r.\nstwierdzam nieważność uchwały Nr V/33/19 Rady Gminy Łubniany');
+    expect(r).toMatchObject({ type: 'rozstrzygnięcie nadzorcze', own: '41/2019' });
+    expect(read('DECYZJA NR 41/2019\n\nNa podstawie art. 28 ustawy Prawo budowlane udzielam pozwolenia na budowę').own).toBeUndefined();
+  });
+
+  it('a znak cut short by a transcript, where a letterhead or a heading keeps the znak', () => {
+    expect(read('WOJEWODA ŚLĄSKI NPII-II AB Katowice, dnia 3 maja 2018 r. ROZSTRZYGNIĘCIE NADZORCZE Na podstawie art. 91').ownRaw).toBe('NPII-II AB');
+    expect(read('ROZSTRZYGNIĘCIE NADZORCZE NR NPII-II CD WOJEWODY ŚLĄSKIEGO z dnia 3 maja 2018 r.').ownRaw).toBe('NPII-II CD');
+    expect(read('WOJEWODA ŚLĄSKI ogłasza konkurs NPII-II na stanowisko').own).toBeUndefined();
+  });
+});

@@ -180,8 +180,48 @@ export function findSignatures(text: string, opts: FindSignatureOptions = {}): F
       else re.lastIndex = m.index + 1; // a rejected prefix may hide a valid later start
     }
   }
-  for (const c of [...findCourtSignatures(view.text), ...findActNumbers(view.text)]) hits.push({ value: c.value, start: view.start(c.start), end: view.end(c.end) });
+  const courts = findCourtSignatures(view.text);
+  const znaki = hits.length;
+  for (const c of [...courts, ...findActNumbers(view.text)]) hits.push({ value: c.value, start: view.start(c.start), end: view.end(c.end) });
+  if (znaki === 0 && courts.length === 0) {
+    const n = headingNumber(view.text);
+    if (n) hits.push({ value: n.value, start: view.start(n.start), end: view.end(n.end) });
+  }
   return dropOverlaps(hits);
+}
+
+/**
+ * Where a page shows no office znak or court signature, its own number from the places a letter and
+ * an act keep for it:
+ * - the number of an act numbered in a register, in its heading in capitals: "ROZSTRZYGNIĘCIE
+ *   NADZORCZE Nr 55/2014", "ZARZĄDZENIE NR 123/2020" (as a resolution's number is its signature). A
+ *   decision's number ("DECYZJA NR 100/25") is not: the decision is filed under its case's znak;
+ * - a znak cut short by a transcript ("LEX-I AK", "IF-II": the office prefix and the clerk's
+ *   initials, the numbers lost) where a znak stands: after "NR" in the heading before the organ's
+ *   name ("ROZSTRZYGNIĘCIE NADZORCZE NR LEX-I BŁ WOJEWODY MAZOWIECKIEGO"), or between the organ's
+ *   name and the place and date of the letterhead ("WOJEWODA LUBELSKI IF-II Lublin, dnia …").
+ */
+const CAPS = 'A-ZĄĆĘŁŃÓŚŹŻ';
+/** An office prefix without its numbers: dashed segments in capitals, perhaps the clerk's initials. */
+const BARE_PREFIX = `[${CAPS}]{1,6}(?:-[${CAPS}]{1,6}){1,3}(?:[ \\t][${CAPS}]{2,3}(?![\\p{L}\\d]))?`;
+const HEADING_NUMBER = new RegExp(
+  `(?<![\\p{L}])(?:ROZSTRZYGNIĘCIE[ \\t]{1,3}NADZORCZE|ZARZĄDZENIE)[ \\t]{1,3}(?:NR|Nr|nr)\\.?[ \\t]{0,2}` +
+    `(?:(\\d{1,5}\\/(?:\\d{4}|\\d{2}))(?![\\d\\/\\p{L}])|(${BARE_PREFIX})(?=[ \\t\\n]{1,3}(?:WOJEWODY|PREZYDENTA|STAROSTY|BURMISTRZA|WÓJTA|MARSZAŁKA|DYREKTORA)(?![\\p{L}])))`,
+  'ud',
+);
+const LETTERHEAD_ZNAK = new RegExp(
+  `^[ \\t\\n]{0,4}(?:WOJEWODA|PREZYDENT|STAROSTA|BURMISTRZ|WÓJT|MARSZAŁEK|DYREKTOR)(?:[ \\t\\n]{1,3}[${CAPS}]{2,20}){1,4}[ \\t\\n]{1,3}(${BARE_PREFIX})[ \\t\\n]{1,3}\\p{Lu}\\p{Ll}{2,20}(?:[ \\-]\\p{Lu}\\p{Ll}{2,20})?,[ \\t]{1,2}(?:dnia[ \\t]{1,2})?\\d{1,2}[ .]`,
+  'ud',
+);
+/** How far into a page the heading of an act is looked for (a journal's header may come first). */
+const HEADING_NUMBER_CHARS = 1000;
+
+function headingNumber(text: string): Found | null {
+  const head = text.slice(0, HEADING_NUMBER_CHARS);
+  const m = HEADING_NUMBER.exec(head) ?? LETTERHEAD_ZNAK.exec(head);
+  const at = m?.indices?.[1] ?? m?.indices?.[2];
+  if (!m || !at) return null;
+  return { value: head.slice(at[0], at[1]), start: at[0], end: at[1] };
 }
 
 /** Parse a folder name that spells a signature with `_`, spaces, dots or slashes. */
