@@ -197,8 +197,8 @@ async function indexDocument(
  * (so a value of the rules always comes first). Each is checked once more here: origin 'llm', a kind
  * still missing, and its raw exactly at its span of the stored page text; anything else is dropped.
  */
-async function proposedMetadata(
-  ctx: PipelineContext,
+export async function proposedMetadata(
+  ctx: Pick<PipelineContext, 'proposeMetadata'>,
   pages: { page: number; text: string }[],
   metadata: MetaValue[],
 ): Promise<MetaValue[]> {

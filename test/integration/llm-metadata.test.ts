@@ -12,6 +12,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { layoutRealText } from '../../fixtures/real-text.js';
 import { addTextPage, FontSet, newPdf, savePdf } from '../../fixtures/render-pdf.js';
+import { proposedMetadata } from '../../ingest/pipeline.js';
 import type { MetaValue } from '../../ingest/types.js';
 import type { IngestRuntime } from '../../server/runtime.js';
 import { blockNetwork, reply, startOpenAiStub, type OpenAiStub } from '../helpers/openai-stub.js';
@@ -167,4 +168,39 @@ describe('model-proposed metadata at ingest (LLM_METADATA)', () => {
       fs.rmSync(failing, { recursive: true, force: true });
     }
   }, 300_000);
+});
+
+describe('the ingest hook keeps only what it can check against the stored page', () => {
+  const pages = [{ page: 1, text: 'Opinia w sprawie stanu technicznego budynku\nStan techniczny pozwala na rozbudowę.' }];
+  const llm = (kind: MetaValue['kind'], value: string, start: number, end: number): MetaValue => ({
+    kind,
+    value,
+    raw: pages[0]!.text.slice(start, end),
+    page: 1,
+    start,
+    end,
+    origin: 'llm',
+  });
+  const docType = llm('docType', 'opinia', 0, 6);
+
+  it('drops a value whose raw is not at its span, one not from the model, one of a known kind, and a second of a kind', async () => {
+    const proposeMetadata = async (): Promise<MetaValue[]> => [
+      { ...llm('issuer', 'Prezydent Wrocławia', 0, 6), raw: 'Prezydent Wrocławia' },
+      { ...llm('outcome', 'pozwala na rozbudowę', 61, 81), origin: 'text' },
+      llm('date', '2020-05-12', 0, 6),
+      docType,
+      llm('docType', 'opinia', 0, 6),
+    ];
+    const known: MetaValue = { kind: 'date', value: '2020-05-12', raw: 'x', page: null, start: null, end: null, origin: 'dms', extra: { role: 'document' } };
+    expect(await proposedMetadata({ proposeMetadata }, pages, [known])).toEqual([docType]);
+  });
+
+  it('never fails the document when the hook throws, and is not called when nothing is missing', async () => {
+    expect(await proposedMetadata({ proposeMetadata: () => Promise.reject(new Error('model down')) }, pages, [])).toEqual([]);
+    let called = false;
+    const all: MetaValue[] = (['docType', 'caseNumber', 'issuer', 'outcome'] as const).map((kind) => ({ ...docType, kind, origin: 'text' }));
+    all.push({ ...docType, kind: 'date', origin: 'text', extra: { role: 'document' } });
+    await proposedMetadata({ proposeMetadata: async () => ((called = true), []) }, pages, all);
+    expect(called).toBe(false);
+  });
 });
