@@ -56,7 +56,10 @@ describe('LlmMetadataProposer', () => {
       ['docType', 'obwieszczenie', 'Obwieszczenie o wydaniu decyzji', 2, 'llm'],
       ['issuer', 'Prezydent Wrocławia', 'Prezydent Wrocławia', 2, 'llm'],
     ]);
-    for (const v of out.values) expect(PAGE.slice(v.start!, v.end!)).toBe(v.raw);
+    for (const v of out.values) {
+      expect(PAGE.slice(v.start!, v.end!)).toBe(v.raw);
+      expect(v.extra?.model).toBe('bielik-11b');
+    }
     const body = stub.requests[0]?.body;
     expect(body.response_format.json_schema.name).toBe('document_metadata');
     expect(body.response_format.json_schema.schema).toEqual(metadataJsonSchema(['docType', 'caseNumber', 'issuer', 'outcome']));

@@ -33,7 +33,7 @@ export interface MetadataProposerOptions {
 export const DEFAULT_METADATA_CHARS = 3000;
 
 export interface ProposalOutcome {
-  /** Grounded values (origin 'llm'), at most one per kind; empty on any failure. */
+  /** Grounded values (origin 'llm', `extra.model` naming the model), at most one per kind; empty on any failure. */
   values: MetaValue[];
   /** Proposals dropped by grounding, by reason. */
   rejected: Record<RejectReason, number>;
@@ -122,7 +122,9 @@ export class LlmMetadataProposer {
     const proposals = parseMetadataReply(raw, first.page);
     if (!proposals) return { values: [], rejected: NO_REJECTIONS(), failure: 'invalid_output', asked: true };
     const grounded = groundProposals([{ page: first.page, text: first.text, shownChars }], values, proposals);
-    return { ...grounded, failure: null, asked: true };
+    // Which model proposed it stays with the value, beside its span.
+    const model = this.client.model;
+    return { ...grounded, values: grounded.values.map((v) => ({ ...v, extra: { ...v.extra, model } })), failure: null, asked: true };
   }
 }
 
