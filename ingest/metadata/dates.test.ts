@@ -132,3 +132,13 @@ describe('documentDateIndex', () => {
     expect(idx('Na podstawie ustawy z dnia 7 lipca 1994 r. po rozpatrzeniu wniosku z dnia 3 lutego 2019 r.')).toBeNull();
   });
 });
+
+describe('findDates: "dnia 15.04 2016", a space typed for the second dot', () => {
+  it('is a date after "dnia"', () => {
+    const text = 'Oława, dnia 15.04 2016 roku';
+    expect(findDates(text).map((d) => [d.value, text.slice(d.start, d.end)])).toEqual([['2016-04-15', '15.04 2016']]);
+  });
+  it('is no date elsewhere (a number and a year)', () => {
+    expect(findDates('wartość 15.04 2016 zł, poz. 3.12 2019')).toEqual([]);
+  });
+});

@@ -1,5 +1,5 @@
 /**
- * Dates: 14.03.2019 (r.), 2019-03-14, 14/03/2019, 14-03-2019, 14.III.2019, and written-out
+ * Dates: 14.03.2019 (r.), 2019-03-14, 14/03/2019, 14-03-2019, 14.III.2019, "dnia 14.03 2019", and written-out
  * "14 marca 2019 r." with genitive month names, tolerating missing diacritics and OCR damage
  * ("pazdziernika", "pazdziemika", "Iipca"). Values are ISO YYYY-MM-DD, calendar-checked.
  */
@@ -59,6 +59,14 @@ const NUMERIC_RE = new RegExp(
   String.raw`${NOT_AFTER_NUM}(\d{1,2})([.\/\-])[ \t]?(\d{1,2})\2[ \t]?(\d{4})${NOT_BEFORE_NUM}${R_SUFFIX}`,
   'gu',
 );
+/**
+ * "dnia 15.04 2016": a dotted day and month and the year after a space, a typing slip real letters
+ * show. Read only after "dnia"/"dn.", where it can be nothing but a date.
+ */
+const DOT_SPACE_RE = new RegExp(
+  String.raw`(?<=(?:^|[^\p{L}])(?:[dD]nia|DNIA|[dD]n\.)[ \t]{1,2})(\d{1,2})\.(\d{1,2})[ \t](\d{4})${NOT_BEFORE_NUM}${R_SUFFIX}`,
+  'gu',
+);
 const ISO_RE = new RegExp(String.raw`${NOT_AFTER_NUM}(\d{4})([\-.])(\d{2})\2(\d{2})${NOT_BEFORE_NUM}`, 'gu');
 const ROMAN_RE = new RegExp(
   String.raw`${NOT_AFTER_NUM}(\d{1,2})(?:\.[ \t]?|[ \t])(XII|XI|X|IX|VIII|VII|VI|V|IV|III|II|I)(?:\.[ \t]?|[ \t])(\d{4})${NOT_BEFORE_NUM}${R_SUFFIX}`,
@@ -84,6 +92,10 @@ export function findDates(text: string): Found[] {
   NUMERIC_RE.lastIndex = 0;
   while ((m = NUMERIC_RE.exec(text)) !== null) {
     push(isoDate(Number(m[4]), Number(m[3]), Number(m[1])), m.index, m.index + m[0].length);
+  }
+  DOT_SPACE_RE.lastIndex = 0;
+  while ((m = DOT_SPACE_RE.exec(text)) !== null) {
+    push(isoDate(Number(m[3]), Number(m[2]), Number(m[1])), m.index, m.index + m[0].length);
   }
   ISO_RE.lastIndex = 0;
   while ((m = ISO_RE.exec(text)) !== null) {

@@ -12,6 +12,7 @@
  *   the court's name, then the sentence "po rozpoznaniu … w dniu <date>" / "na rozprawie w dniu".
  */
 import { fold, type Found } from './common.js';
+import { documentDateIndex } from './dates.js';
 
 export interface Heading {
   /** Where the type word of the heading starts. */
@@ -68,6 +69,25 @@ export function excludedDate(text: string, d: Found, heading: Heading | null): b
   return false;
 }
 
+/** Notices, which take effect by being made public. */
+const PUBLIC_NOTICES = new Set(['obwieszczenie', 'ogłoszenie']);
+/** "… zostaje podane do publicznej wiadomości od dnia <date>": the notice's day of publication. */
+const MADE_PUBLIC = /do\s{1,3}publicznej\s{1,3}wiadomosci\s{1,3}(?:od\s{1,3}dnia|w\s{1,3}dniu|dnia)\s{1,3}$/;
+
+/**
+ * A notice signed with no place and date ("Obwieszczenie … zostaje podane do publicznej wiadomości
+ * od dnia 16 sierpnia 2023 roku do dnia 31 sierpnia 2023 roku") is dated by the day it is made
+ * public; -1 when it is signed with a date or states no such day.
+ */
+function publicationDate(text: string, dates: Found[], heading: Heading | null): number {
+  if (!heading || !PUBLIC_NOTICES.has(heading.value) || documentDateIndex(text, dates, true) >= 0) return -1;
+  for (let i = 0; i < dates.length; i++) {
+    const d = dates[i];
+    if (d && MADE_PUBLIC.test(fold(text.slice(Math.max(0, d.start - 60), d.start)))) return i;
+  }
+  return -1;
+}
+
 /** What `ownDateIndex` says of a court ruling whose own date the page does not show. */
 export const NO_OWN_DATE = -2;
 
@@ -94,7 +114,7 @@ export function ownDateIndex(text: string, dates: Found[], heading: Heading | nu
       return i;
     }
   }
-  if (!isCourtRuling(heading, text)) return -1;
+  if (!isCourtRuling(heading, text)) return publicationDate(text, dates, heading);
   for (let i = 0; i < dates.length; i++) {
     const d = dates[i];
     if (!d || !ok(d)) continue;

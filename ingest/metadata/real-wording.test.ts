@@ -217,3 +217,14 @@ describe('own signatures of notices and supervisory acts', () => {
     expect(read('WOJEWODA ŚLĄSKI ogłasza konkurs NPII-II na stanowisko').own).toBeUndefined();
   });
 });
+
+describe('a notice signed with no place and date', () => {
+  it('is dated by the day it is made public', () => {
+    const r = read('Obwieszczenie informujące o wydaniu decyzji o ustaleniu lokalizacji inwestycji celu publicznego dla budowy sieci wodociągowej. Obwieszczenie zostaje podane do publicznej wiadomości od dnia 2 marca 2022 roku do dnia 16 marca 2022 roku.');
+    expect(r).toMatchObject({ type: 'obwieszczenie', date: '2022-03-02' });
+  });
+  it('a signed notice keeps its place-and-date line', () => {
+    const r = read('Sobótka, dnia 28 lutego 2022 r.\n\nOBWIESZCZENIE\n\nObwieszczenie podaje się do publicznej wiadomości w dniu 2 marca 2022 r.');
+    expect(r.date).toBe('2022-02-28');
+  });
+});
