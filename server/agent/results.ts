@@ -3,7 +3,6 @@
  * and score it by what the question asked for (server/domain/score.ts). Drafts carry citation
  * candidates only; verification happens last, in the service, against freshly read pages.
  */
-import { foldForCompare } from '../../ingest/text/fold.js';
 import { findTerms, selectPassage } from '../domain/passages.js';
 import { maxRrfScore, rrf } from '../domain/rrf.js';
 import { confidenceOf, documentScore, type Coverage, type ScoreInput } from '../domain/score.js';
@@ -11,6 +10,7 @@ import type { CitationCandidate, Confidence, DocumentId, DocumentRecord, PageRec
 import type { SearchBackend } from '../search/backend.js';
 import { termFor } from '../search/polish.js';
 import { maskIdentifiers } from '../security/masking.js';
+import { conditionsOf, tally, type Condition } from './conditions.js';
 import { identifierKey, type Evidence } from './executor.js';
 import type { QuestionFacts } from './plan.js';
 
@@ -22,6 +22,8 @@ export interface Draft {
   fused: number;
   score: number;
   confidence: Confidence;
+  /** The question's conditions judged against this document (conditions.ts). */
+  conditions: Condition[];
   candidates: CitationCandidate[];
   /** Text of the best passage, for the optional model rerank (data only, never shown). */
   rerankText: string;
@@ -115,9 +117,10 @@ export async function buildDrafts(args: {
 
     const evidence = [...chunks, ...candidates.map((c) => ({ ...c, text: c.quote }))];
     const evidenceText = (await Promise.all(evidence.map((span) => matchable(f.id, span)))).join('\n');
+    const conditions = conditionsOf(doc, facts);
     const input: ScoreInput = {
       identifiers: identifierCoverage(f.id, args.identifierKeys, ev),
-      constraints: constraintCoverage(doc, facts),
+      conditions: tally(conditions),
       words: wordCoverage(evidenceText, wordTerms),
       fusion: f.score / best,
     };
@@ -128,6 +131,7 @@ export async function buildDrafts(args: {
       fused: f.score,
       score,
       confidence: confidenceOf(score, input),
+      conditions,
       candidates,
       rerankText: candidates[0]?.quote ?? chunks[0]?.text ?? '',
       bestChunkId: chunkIds[0] ?? chunks[0]?.chunkId ?? null,
@@ -138,27 +142,6 @@ export async function buildDrafts(args: {
 
 function identifierCoverage(doc: DocumentId, keys: string[], ev: Evidence): Coverage {
   return { matched: keys.filter((k) => ev.identifierDocs.get(k)?.has(doc)).length, total: keys.length };
-}
-
-function constraintCoverage(doc: DocumentRecord, facts: QuestionFacts): Coverage {
-  let total = 0;
-  let matched = 0;
-  if (facts.docTypes.length > 0) {
-    total++;
-    const t = foldForCompare(doc.docType ?? '');
-    if (t && facts.docTypes.some((d) => t.startsWith(foldForCompare(d)))) matched++;
-  }
-  if (facts.dateFrom || facts.dateTo) {
-    total++;
-    if (doc.date && (!facts.dateFrom || doc.date >= facts.dateFrom) && (!facts.dateTo || doc.date <= facts.dateTo)) matched++;
-  }
-  if (facts.precincts.length > 0) {
-    total++;
-    const obreby = doc.metadata.filter((m) => m.kind === 'parcel').map((m) => foldForCompare(m.extra?.obreb ?? ''));
-    const text = doc.metadata.map((m) => foldForCompare(m.raw)).join(' ');
-    if (facts.precincts.some((p) => obreby.includes(foldForCompare(p)) || text.includes(foldForCompare(p)))) matched++;
-  }
-  return { matched, total };
 }
 
 function wordCoverage(text: string, terms: QueryTerm[]): Coverage {

@@ -2,9 +2,10 @@ import { describe, expect, it } from 'vitest';
 import { confidenceOf, documentScore, type ScoreInput } from './score.js';
 
 const none = { matched: 0, total: 0 };
+const noConditions = { yes: 0, no: 0, unknown: 0 };
 const input = (over: Partial<ScoreInput>): ScoreInput => ({
   identifiers: none,
-  constraints: none,
+  conditions: noConditions,
   words: none,
   fusion: 0,
   ...over,
@@ -39,10 +40,19 @@ describe('documentScore', () => {
   it('is monotonic in each coverage', () => {
     let prev = -1;
     for (let m = 0; m <= 4; m++) {
-      const s = documentScore(input({ constraints: { matched: m, total: 4 }, words: { matched: 1, total: 2 }, fusion: 0.5 }));
+      const s = documentScore(input({ conditions: { yes: m, no: 4 - m, unknown: 0 }, words: { matched: 1, total: 2 }, fusion: 0.5 }));
       expect(s).toBeGreaterThan(prev);
       prev = s;
     }
+  });
+
+  it('puts a document that does not show a condition between one that meets it and one that contradicts it', () => {
+    const of = (conditions: ScoreInput['conditions']) => documentScore(input({ conditions, words: { matched: 1, total: 1 }, fusion: 0.5 }));
+    const met = of({ yes: 2, no: 0, unknown: 0 });
+    const silent = of({ yes: 1, no: 0, unknown: 1 });
+    const contradicted = of({ yes: 1, no: 1, unknown: 0 });
+    expect(met).toBeGreaterThan(silent);
+    expect(silent).toBeGreaterThan(contradicted);
   });
 });
 
@@ -57,5 +67,12 @@ describe('confidenceOf', () => {
   it('is low when the question names identifiers and the document names none of them', () => {
     expect(confidenceOf(0.99, input({ identifiers: { matched: 0, total: 2 } }))).toBe('low');
     expect(confidenceOf(0.99, input({ identifiers: { matched: 1, total: 2 } }))).toBe('high');
+  });
+  it('is low when the document contradicts a condition (another year, another type), whatever its score', () => {
+    expect(confidenceOf(0.99, input({ conditions: { yes: 2, no: 1, unknown: 0 } }))).toBe('low');
+  });
+  it('is high only when every condition is shown to be met', () => {
+    expect(confidenceOf(0.9, input({ conditions: { yes: 2, no: 0, unknown: 0 } }))).toBe('high');
+    expect(confidenceOf(0.9, input({ conditions: { yes: 1, no: 0, unknown: 1 } }))).toBe('medium');
   });
 });

@@ -1,10 +1,10 @@
 /**
  * A result's score in [0, 1], comparable across questions. RRF values are not (they depend on how
  * many searches a plan ran), so the score is built from what the clerk asked for and the document
- * shows: the identifiers it names (signature, parcel, address, investor), the constraints it set
- * (type, period, precinct), the share of the question's words found in the cited passages, and —
- * with a small weight — the fused rank. A document that answers every identifier and constraint
- * scores near 1 whatever the question.
+ * shows: the identifiers it names (signature, parcel, address, investor), the conditions the question
+ * set (type, period, place, issuer, outcome: met, contradicted, or not shown by the document), the
+ * share of the question's words found in the cited passages, and — with a small weight — the fused
+ * rank. A document that answers every identifier and condition scores near 1 whatever the question.
  */
 import type { Confidence } from './types.js';
 
@@ -14,21 +14,35 @@ export interface Coverage {
   total: number;
 }
 
+/** How many of the question's conditions a document meets, contradicts, or does not show. */
+export interface ConditionCount {
+  yes: number;
+  no: number;
+  unknown: number;
+}
+
 export interface ScoreInput {
   identifiers: Coverage;
-  constraints: Coverage;
+  conditions: ConditionCount;
   words: Coverage;
   /** Fused RRF score divided by the best possible for the plan, in [0, 1]. */
   fusion: number;
 }
 
 const WEIGHTS = { identifiers: 0.5, constraints: 0.25, words: 0.25, fusion: 0.1 } as const;
+/** A condition the document does not show counts half: between met and contradicted. */
+const UNKNOWN_SHARE = 0.5;
+
+function conditionCoverage(c: ConditionCount): Coverage {
+  return { matched: c.yes + UNKNOWN_SHARE * c.unknown, total: c.yes + c.no + c.unknown };
+}
 
 export function documentScore(s: ScoreInput): number {
   let sum = 0;
   let weight = 0;
+  const parts = { identifiers: s.identifiers, constraints: conditionCoverage(s.conditions), words: s.words };
   for (const key of ['identifiers', 'constraints', 'words'] as const) {
-    const c = s[key];
+    const c = parts[key];
     if (c.total > 0) {
       sum += WEIGHTS[key] * clamp01(c.matched / c.total);
       weight += WEIGHTS[key];
@@ -45,6 +59,10 @@ export function documentScore(s: ScoreInput): number {
 export function confidenceOf(score: number, s: ScoreInput): Confidence {
   // A question naming an identifier is answered with high confidence only by documents naming it.
   if (s.identifiers.total > 0 && s.identifiers.matched === 0) return 'low';
+  // Another year, another type, another court: whatever else matches, it is not what was asked.
+  if (s.conditions.no > 0) return 'low';
+  // High only when every condition is shown to be met.
+  if (score >= 0.75 && s.conditions.unknown > 0) return 'medium';
   if (score >= 0.75) return 'high';
   if (score >= 0.45) return 'medium';
   return 'low';
