@@ -22,6 +22,16 @@ export function lookupContract(ctx: ContractContext): void {
       }
     });
 
+    it('finds a signature among the ones documents cite, marked as a reference', async () => {
+      const hits = await meta({ kind: 'caseNumber', value: '456/2016' });
+      expect(ctx.docsOf(hits)).toEqual([SEED.refusal]);
+      expect(hits[0]!.kind).toBe('references');
+      const page = await ctx.backend().page(hits[0]!.documentId, hits[0]!.page!, ALL);
+      expect(page!.text.slice(hits[0]!.start!, hits[0]!.end!)).toBe('456/2016');
+      // Other kinds are not widened: a parcel is not found among references.
+      expect(await meta({ kind: 'parcel', value: '456/2016' })).toEqual([]);
+    });
+
     it('finds a parcel, in the precinct asked for when one is given', async () => {
       expect(await metaDocs({ kind: 'parcel', value: '45/7' })).toEqual([SEED.permit, SEED.refusal, SEED.application].sort());
       expect(await metaDocs({ kind: 'parcel', value: '45/7', precinct: 'oporow' })).toEqual([SEED.permit, SEED.application].sort());

@@ -129,6 +129,7 @@ export const SEED_DOCUMENTS: SeedDocument[] = [
     ],
     meta: [
       ['caseNumber', 'WUA-ZRB.6740.1.2043.2016', 'WUA-ZRB.6740.1.2043.2016', 1],
+      ['references', '456/2016', '456/2016', 1, { role: 'reference' }],
       ['docType', 'decyzja o odmowie pozwolenia na budowę', 'DECYZJA', 1],
       ['date', '2016-05-20', '20 maja 2016 r.', 1, { role: 'document' }],
       ['investor', 'Anny Nowak', 'Anny Nowak', 1],

@@ -100,7 +100,7 @@ export class ElasticsearchBackend implements SearchBackend {
     if (limit === 0 || raw === '' || !META_KINDS.has(query.kind)) return [];
     // A signature is looked up among the ones documents cite too: a judgment is found by the case it reviewed.
     const kinds = query.kind === 'caseNumber' ? ['caseNumber', 'references'] : [query.kind];
-    const filter = [{ terms: { kind: kinds } }, ...baseFilter(opts?.viewer, opts?.filters)];
+    const filter = [kinds.length === 1 ? { term: { kind: query.kind } } : { terms: { kind: kinds } }, ...baseFilter(opts?.viewer, opts?.filters)];
     const signature = query.kind === 'caseNumber' ? normaliseCase(raw) : null;
     if (signature?.canonical || query.kind === 'parcel' || query.kind === 'date') {
       // Stored in canonical form by the extractors: an exact term.

@@ -171,7 +171,7 @@ export class SqliteSearchBackend implements SearchBackend {
       params.push(signature?.value ?? (query.kind === 'parcel' ? normaliseParcel(raw) : raw));
     } else {
       sql += 'm.value IN (SELECT value FROM json_each(?))';
-      params.push(JSON.stringify(this.values.matching('metadata', raw, { kind: query.kind })));
+      params.push(JSON.stringify([...new Set(kinds.flatMap((kind) => this.values.matching('metadata', raw, { kind })))]));
     }
     const precinct = typeof query.precinct === 'string' ? query.precinct.trim() : '';
     if (query.kind === 'parcel' && precinct !== '') {
