@@ -183,7 +183,12 @@ export type Confidence = 'high' | 'medium' | 'low';
 export type ResultDocument = Pick<
   DocumentRecord,
   'id' | 'title' | 'caseNumber' | 'docType' | 'date' | 'source' | 'pageCount' | 'externalId' | 'externalUrl'
->;
+> & {
+  /** The court or organ that issued the document (its first 'issuer' value in page order), when read. */
+  issuer?: string;
+  /** The result of the ruling or decision (its first 'outcome' value in page order), when read. */
+  outcome?: string;
+};
 
 export interface SearchResult {
   rank: number;

@@ -47,6 +47,8 @@ export const zResultDocument = z.object({
   pageCount: z.number().int(),
   externalId: z.string().optional().meta({ description: "Id in the city's document management system (EZD import)" }),
   externalUrl: z.string().optional().meta({ description: 'http(s) link to the case in that system' }),
+  issuer: z.string().optional().meta({ description: 'The court or organ that issued the document, when read from it (search results)' }),
+  outcome: z.string().optional().meta({ description: 'The result of the ruling or decision, when read from it (search results)' }),
 });
 
 export const zSearchResult = z

@@ -11,7 +11,7 @@ import { PlanExecutor, identifierKey, type ExecutedStep } from '../agent/executo
 import { PlannerError, plainText, type Plan, type Planner, type PlanStep, MAX_STEPS } from '../agent/plan.js';
 import { buildDrafts, identifierKeysOf, questionIdentifiers, type Draft } from '../agent/results.js';
 import { verifyCitations } from '../domain/citations.js';
-import { zSearchFilters, type NotFound, type SearchFilters, type SearchResult, type Viewer } from '../domain/types.js';
+import { zSearchFilters, type MetadataHit, type NotFound, type SearchFilters, type SearchResult, type Viewer } from '../domain/types.js';
 import { DomainError } from '../errors.js';
 import type { Logger } from '../log.js';
 import type { SearchBackend } from '../search/backend.js';
@@ -280,12 +280,22 @@ export class AgentService {
           pageCount: doc.pageCount,
           ...(doc.externalId ? { externalId: doc.externalId } : {}),
           ...(doc.externalUrl ? { externalUrl: doc.externalUrl } : {}),
+          ...firstValue(doc.metadata, 'issuer'),
+          ...firstValue(doc.metadata, 'outcome'),
         },
         citations,
       });
     }
     return results;
   }
+}
+
+/** `{ [kind]: value }` of the kind's first value in page order, or nothing: the result line shows one issuer and one outcome. */
+function firstValue(metadata: MetadataHit[], kind: 'issuer' | 'outcome'): { issuer?: string; outcome?: string } {
+  const first = metadata
+    .filter((m) => m.kind === kind && m.value.trim() !== '')
+    .sort((a, b) => (a.page ?? Infinity) - (b.page ?? Infinity) || (a.start ?? 0) - (b.start ?? 0))[0];
+  return first ? { [kind]: first.value } : {};
 }
 
 function normaliseValue(kind: string, value: string): string {
