@@ -124,3 +124,34 @@ describe('findOrgans: the organ-title grammar', () => {
     expect(first('pod zwierzchnictwem wojewody mazowieckiego')).toBeUndefined();
   });
 });
+
+describe('findIssuer: more headings', () => {
+  it('reads an appeal board named in the heading, in capitals and inline', () => {
+    expect(issuer('POSTANOWIENIE SAMORZĄDOWEGO KOLEGIUM ODWOŁAWCZEGO W LEGNICY z dnia 3 marca 2020 r.')?.value).toBe(
+      'Samorządowe Kolegium Odwoławcze w Legnicy',
+    );
+    expect(issuer('ZARZĄDZENIE ZASTĘPCZE WOJEWODY LUBUSKIEGO z dnia 1 czerwca 2019 r.')?.value).toBe('Wojewoda Lubuski');
+    expect(issuer('ROZSTRZYGNIĘCIE NADZORCZE WOJEWODY ŚWIĘTOKRZYSKIEGO z dnia 2 maja 2018 r.')).toMatchObject({
+      value: 'Wojewoda Świętokrzyski',
+      raw: 'WOJEWODY ŚWIĘTOKRZYSKIEGO',
+    });
+  });
+});
+
+describe('findIssuer: letters of parties', () => {
+  it('does not take the addressee of an application or an appeal for its issuer', () => {
+    const text = 'Jan Kowalski\nul. Polna 3\n55-080 Kąty Wrocławskie\n                              Starosta Wrocławski\n\nWNIOSEK\no pozwolenie na budowę';
+    expect(issuer(text, { docType: 'wniosek' })).toBeNull();
+    expect(issuer('Jan Kowalski\n                              Starosta Wrocławski\n\nPISMO w sprawie …')).toBeNull();
+  });
+});
+
+describe('findIssuer: a planning notice', () => {
+  it('takes the organ that receives the remarks for the one announcing the procedure', () => {
+    const text =
+      'OGŁOSZENIE\no wyłożeniu do publicznego wglądu projektu miejscowego planu\nZawiadamiam o wyłożeniu projektu planu w dniach od 1 do 22 marca 2021 r.\n' +
+      'Uwagi należy składać na piśmie do Burmistrza Oleśnicy na adres Urzędu Miasta, w terminie do dnia 5 kwietnia 2021 r.';
+    expect(issuer(text, { docType: 'ogłoszenie' })).toMatchObject({ value: 'Burmistrz Oleśnicy', raw: 'Burmistrza Oleśnicy', basis: 'notice' });
+    expect(issuer(text, { docType: 'informacja' })).toBeNull();
+  });
+});

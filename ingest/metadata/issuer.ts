@@ -210,6 +210,14 @@ function isAdjective(f: string): boolean {
   return f.length >= 4 && ADJ_END.test(f.replace(/^.*-/, ''));
 }
 
+/** The adjective's ending can agree with a noun of this gender ("Regionalnego Dyrektora", not "Nadzorcze Wojewody"). */
+function fitsGender(f: string, gender: Gender): boolean {
+  const end = ADJ_END.exec(f.replace(/^.*-/, ''))?.[2] ?? '';
+  if (gender === 'f') return end === 'a' || end === 'ej' || end === 'iej';
+  if (gender === 'm') return !(end === 'a' || end === 'e' || end === 'ej' || end === 'iej');
+  return !(end === 'a' || end === 'y' || end === 'i' || end === 'ej' || end === 'iej');
+}
+
 function isOblique(f: string): boolean {
   return OBLIQUE.has(ADJ_END.exec(f.replace(/^.*-/, ''))?.[2] ?? '');
 }
@@ -268,7 +276,7 @@ const STOP = new Set([
   'uzasadnienie', 'informuje', 'zawiadamia', 'obwieszczenie', 'wyrok', 'decyzja', 'postanowienie', 'uchwala',
   'sentencja', 'dz', 'ul', 'al', 'pl', 'tel', 'mgr', 'inz', 'dr', 'w', 'we', 'o', 'i', 'do', 'od', 'po', 'przy',
   'organ', 'sad', 'pismem', 'jednoczesnie', 'ogloszenie', 'zawiadomienie', 'rozstrzygniecie', 'zarzadzenie',
-  'projekt', 'wydzial', 'referat', 'biuro', 'dane', 'lex', 'lex-i',
+  'projekt', 'wydzial', 'referat', 'biuro', 'dane', 'lex', 'lex-i', 'nadzorcze', 'zastepcze',
 ]);
 /** Words that open what names an organ on the next line ("Z up. Regionalnego Dyrektora\nOchrony Środowiska"). */
 const CONTINUES = new Set(['ochrony', 'nadzoru', 'gminy', 'miasta', 'wojewodztwa', 'powiatu', 'drog', 'zabytkow', 'urzad', 'wojewodzki']);
@@ -357,6 +365,7 @@ class Parser {
     if (!h || !isCap(h.s) || (prefix.length > 0 && !this.joins(j, true))) return null;
     const entry = HEAD_BY_FORM.get(h.f);
     if (!entry) return null;
+    if (prefix.some((p) => !fitsGender(p.f, entry.head.gender))) return null;
     if (upper !== (isUpper(h.s) && h.s.length > 1)) return null;
     const hd = entry.head;
     const parts: string[] = [...prefix.map((p) => nominativeAdjective(p.s, hd.gender)), hd.nom];
@@ -474,7 +483,9 @@ class Parser {
       }
     }
     const last = this.toks[k - 1]!;
-    const form = entry.form === 'nomgen' ? 'nom' : entry.form;
+    // A head with one form for both cases ("Kolegium") shows its case in its adjectives.
+    const oblique = [...prefix, this.toks[j + 1]].some((t) => t !== undefined && isAdjective(t.f) && isOblique(t.f));
+    const form = entry.form === 'nomgen' ? (oblique ? 'gen' : 'nom') : entry.form;
     return { value: titleCase(parts.join(' ')), start: first.start, end: last.end, form, head: hd, seated };
   }
 }
@@ -518,7 +529,7 @@ const TYPE_WORDS = [
 ];
 /** A type word, written spaced out in capitals too ("O B W I E S Z C Z E N I E"). */
 const TYPE_RE = new RegExp(
-  `(?<![a-z])(?:${TYPE_WORDS.map((w) => `${w}|${w.split('').join(' ')}`).join('|')})(?:[ \\t]+nadzorcze)?` +
+  `(?<![a-z])(?:${TYPE_WORDS.map((w) => `${w}|${w.split('').join(' ')}`).join('|')})(?:[ \\t]+(?:nadzorcze|zastepcze))?` +
     String.raw`((?:[ \t]+(?:nr|numer)\.?[ \t]*[^\s]{1,24}(?:[ \t]+[^\s]{1,12}){0,3})?)[ \t\u00a0\r\n]+$`,
 );
 
@@ -578,6 +589,13 @@ const NOTICES = new Set(['obwieszczenie', 'zawiadomienie', 'ogłoszenie']);
 /** The end of the part before the reasons. */
 const REASONS = /(?:^|\n|[.;:])[ \t]*(?:Uzasadnienie|UZASADNIENIE)(?:[ \t]+(?:faktyczne|prawne))?(?:[ \t]*:)?[ \t]*(?:\n|(?<=[ \t])\p{Lu})/u;
 
+/** Organs that conduct a procedure and announce it themselves. */
+const CONDUCTS = new Set(['Wójt', 'Burmistrz', 'Prezydent', 'Starosta', 'Wojewoda', 'Marszałek', 'Dyrektor']);
+const REMARKS_TO = /(?:^|[^a-z])(?:uwagi|wnioski)(?:[ \t]+i[ \t]+(?:uwagi|wnioski))?[^.;\n]{0,60}?(?:skladac|wnosic|kierowac|zglaszac)[^.;\n]{0,50}?[ \t]do[ \t]+$/;
+
+/** Types of letters a party writes: the organ they name is the addressee. */
+const PARTY_DOCS = new Set(['wniosek', 'zgłoszenie', 'odwołanie', 'pełnomocnictwo', 'skarga', 'zażalenie', 'oświadczenie', 'projekt budowlany', 'opis techniczny']);
+
 export interface IssuerOptions {
   /** The document's type as read from its heading ("obwieszczenie", "wyrok WSA", …), when known. */
   docType?: string | null;
@@ -603,6 +621,8 @@ export function findIssuer(text: string, opts: IssuerOptions = {}): IssuerFound 
     const value = c ? courtValue(c.court, c.seat) : null;
     if (value) return { value, start: sig.start, end: sig.end, basis: 'signature' };
   }
+  // A letter of a party (an application, an appeal) names the organ it is addressed to.
+  if (opts.docType && PARTY_DOCS.has(opts.docType)) return null;
   const folded = fold(text);
   const organs = findOrgans(text);
   const reasons = REASONS.exec(text);
@@ -612,7 +632,12 @@ export function findIssuer(text: string, opts: IssuerOptions = {}): IssuerFound 
 
   const heading = organs.find((m) => m.start < HEAD_CHARS && m.form === 'gen' && headingBefore(text, folded, m.start));
   if (heading) return pick(heading, 'heading');
-  const letterhead = organs.find((m) => m.form === 'nom' && m.start < HEAD_CHARS && lineIndex(text, m.start) <= 2 && text.slice(text.lastIndexOf('\n', m.start - 1) + 1, m.start).trim() === '');
+  // A letterhead stands at the left margin of the first lines (an addressee block is indented).
+  const letterhead = organs.find((m) => {
+    if (m.form !== 'nom' || m.start >= HEAD_CHARS || lineIndex(text, m.start) > 2) return false;
+    const indent = text.slice(text.lastIndexOf('\n', m.start - 1) + 1, m.start);
+    return indent.trim() === '' && indent.length <= 8;
+  });
   if (letterhead) return pick(letterhead, 'letterhead');
   const signoff = organs.find(
     (m) =>
@@ -635,6 +660,12 @@ export function findIssuer(text: string, opts: IssuerOptions = {}): IssuerFound 
             /wydan/.test(folded.slice(Math.max(0, m.start - 120), m.start)))),
     );
     if (issued) return pick(issued, 'notice');
+    // A planning notice sends remarks to the organ conducting the procedure, which announces it
+    // ("Uwagi należy składać na piśmie do Prezydenta Wrocławia").
+    const remarks = organs.find(
+      (m) => m.form === 'gen' && CONDUCTS.has(m.head.nom) && REMARKS_TO.test(folded.slice(Math.max(0, m.start - 120), m.start)),
+    );
+    if (remarks) return pick(remarks, 'notice');
   }
   return null;
 }
