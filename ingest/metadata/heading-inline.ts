@@ -82,6 +82,11 @@ const CARD_GENERAL = ['opłaty', 'podstawa prawna'].map(fold);
 /** Section titles are short lines. */
 const MAX_SECTION_LINE = 70;
 
+/** True when a line of `text` opens with a section title specific to service cards. */
+function hasCardSection(text: string): boolean {
+  return text.split('\n').some((l) => l.length <= MAX_SECTION_LINE && CARD_SECTIONS.some((c) => fold(l).trim().startsWith(c)));
+}
+
 export function findServiceCard(text: string): DocTypeFound | null {
   let first: { start: number; end: number } | null = null;
   const seen = new Set<string>();
@@ -161,11 +166,12 @@ export function findPublicNotice(text: string): DocTypeFound | null {
 
 /**
  * Words of acts, rulings and formal announcements: a page showing any of them is not told to be a
- * mere information page (an act whose heading was lost, a court's reasons, an organ's
- * "podaję do publicznej wiadomości", which obwieszczenia and informacje share).
+ * mere information page (an act whose heading was lost, with its operative verb in the first
+ * person; a court's reasons; an organ's "podaję do publicznej wiadomości", which obwieszczenia and
+ * informacje share).
  */
 const FORMAL =
-  /(?<![\p{L}])(?:orzekam|orzeka|postanawiam|postanawia|stwierdzam|zawiadamiam|zawiadamia\s+się|obwieszczam|nakazuję|udzielam|odmawiam|umarzam|uchwala\s+się|uzasadnienie|pouczenie|sentencja|sąd\p{L}*\s+administracyjn\p{L}*|skarg\p{L}*\s+kasacyjn\p{L}*|sygn\.\s*akt|podaj[eę](?:\s+się)?\s+do\s+publicznej\s+wiadomości)(?![\p{L}])/iu;
+  /(?<![\p{L}])(?:orzekam|orzeka|postanawiam|postanawia|stwierdzam|zawiadamiam|zawiadamia\s+się|obwieszczam|nakazuję|nakładam|udzielam|odmawiam|umarzam|uchylam|utrzymuję\s+w\s+mocy|ustalam|zatwierdzam|wzywam|wnoszę|uchwala(?:\s+się)?|uzasadnienie|pouczenie|sentencja|sąd\p{L}*\s+administracyjn\p{L}*|skarg\p{L}*\s+kasacyjn\p{L}*|sygn\.\s*akt|podaj[eę](?:\s+się)?\s+do\s+publicznej\s+wiadomości)(?![\p{L}])/iu;
 
 /**
  * How a page published for the public says that it informs, each a reason that holds of Polish
@@ -188,7 +194,8 @@ const INFORMS: RegExp[] = [
 
 export function findInformationPage(text: string): DocTypeFound | null {
   const body = text.slice(0, BODY_CHARS);
-  if (FORMAL.test(body)) return null;
+  // A service card with too few of its sections to be told one is still no information page.
+  if (FORMAL.test(body) || hasCardSection(body)) return null;
   let best: { start: number; end: number } | null = null;
   for (const re of INFORMS) {
     re.lastIndex = 0;

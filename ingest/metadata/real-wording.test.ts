@@ -180,6 +180,10 @@ describe('pages without a heading of an act', () => {
     expect(reasons.type).toBeUndefined();
     const announced = read('Na podstawie art. 85 ust. 3 ustawy ooś podaję do publicznej wiadomości informację o wydaniu decyzji. Z treścią decyzji można zapoznać się w urzędzie.');
     expect(announced.type).toBeUndefined();
+    const decision = read('na wniosek spółki z dnia 3 marca 2021 r.\nustalam warunki zabudowy dla inwestycji. W dniu 5 marca 2021 r. Zarząd Dróg wydał opinię. Z aktami można zapoznać się w urzędzie.');
+    expect(decision.type).not.toBe('informacja');
+    const card = read('Pozwolenie na budowę\n\nWymagane dokumenty:\n • wniosek\n\nWnioski można składać w kancelarii.');
+    expect(card.type).toBeUndefined();
   });
 
   it('a voivode voiding a council’s resolution in the first person: a supervisory act', () => {
