@@ -22,11 +22,8 @@ export interface Condition {
   evidence?: MetadataHit;
 }
 
-/** Cues of a question that are conditions (the issuer and outcome cues are optional in older facts). */
-export type ConditionCues = Pick<QuestionFacts, 'docTypes' | 'dateFrom' | 'dateTo' | 'precincts'> & {
-  issuers?: readonly string[];
-  outcomes?: readonly string[];
-};
+/** Cues of a question that are conditions. */
+export type ConditionCues = Pick<QuestionFacts, 'docTypes' | 'dateFrom' | 'dateTo' | 'precincts' | 'issuers' | 'outcomes'>;
 
 const ABBREVIATIONS: Record<string, string> = {
   wsa: 'wojewodzki sad administracyjny',
@@ -96,9 +93,12 @@ function storedCondition(kind: 'issuer' | 'outcome', doc: DocumentRecord, asked:
   return hit ? { kind, value, met: 'yes', evidence: hit } : { kind, value, met: 'no', evidence: stored[0]! };
 }
 
+/** "zaskarżoną decyzję" and "decyzję" are the same object in a ruling's operative part. */
+const OUTCOME_FILLER = /\bzaskarz\p{L}*/gu;
+
 /** An outcome agrees when its verb and every word of its object do ("oddala skargę kasacyjną" is not "oddala skargę"). */
-function outcomesAgree(asked: string, stored: string): boolean {
-  return namesAgree(asked, stored);
+export function outcomesAgree(asked: string, stored: string): boolean {
+  return namesAgree(foldForCompare(asked).replace(OUTCOME_FILLER, ' '), foldForCompare(stored).replace(OUTCOME_FILLER, ' '));
 }
 
 /** The question's conditions judged against one document, in a fixed order. */
@@ -107,8 +107,8 @@ export function conditionsOf(doc: DocumentRecord, cues: ConditionCues): Conditio
   if (cues.docTypes.length > 0) out.push(typeCondition(doc, cues.docTypes));
   if (cues.dateFrom || cues.dateTo) out.push(periodCondition(doc, cues.dateFrom, cues.dateTo));
   if (cues.precincts.length > 0) out.push(precinctCondition(doc, cues.precincts));
-  if (cues.issuers && cues.issuers.length > 0) out.push(storedCondition('issuer', doc, cues.issuers, namesAgree));
-  if (cues.outcomes && cues.outcomes.length > 0) out.push(storedCondition('outcome', doc, cues.outcomes, outcomesAgree));
+  if (cues.issuers.length > 0) out.push(storedCondition('issuer', doc, cues.issuers, namesAgree));
+  if (cues.outcomes.length > 0) out.push(storedCondition('outcome', doc, cues.outcomes, outcomesAgree));
   return out;
 }
 
