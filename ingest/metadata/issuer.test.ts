@@ -155,3 +155,12 @@ describe('findIssuer: a planning notice', () => {
     expect(issuer(text, { docType: 'informacja' })).toBeNull();
   });
 });
+
+describe('findIssuer: a judgment in the official layout', () => {
+  it('reads the court under "W IMIENIU RZECZYPOSPOLITEJ POLSKIEJ"', () => {
+    const text =
+      'Sygn. akt II SA/Bd 123/20\nWYROK\nW IMIENIU RZECZYPOSPOLITEJ POLSKIEJ\nDnia 5 marca 2020 r.\n' +
+      'Wojewódzki Sąd Administracyjny w Bydgoszczy – II Wydział Ogólnoadministracyjny w składzie następującym:\nPrzewodniczący …';
+    expect(issuer(text)).toMatchObject({ value: 'Wojewódzki Sąd Administracyjny w Bydgoszczy', raw: 'Wojewódzki Sąd Administracyjny w Bydgoszczy' });
+  });
+});

@@ -59,7 +59,8 @@ const COURT_FULL = new RegExp(
 );
 const COURT_ABBR = new RegExp(String.raw`(?<![\p{L}])(NSA|WSA)(?![\p{L}])(?:[ \t]+(?:w|we)[ \t]+(\p{Lu}\p{Ll}+(?:[ \t]+\p{Lu}\p{Ll}+)?))?`, 'gu');
 /** What follows the court's name opening a sentencja. */
-const OPENING_AFTER = /^[ \t\n,]*(?:[-–][ \t]*)?(?:wydzia\w*[ \t]+[ivx]+[ \t\n,]*)?(?:w[ \t\n]+skladzie|po[ \t\n]+rozpoznaniu|na[ \t\n]+(?:posiedzeniu|rozprawie))/;
+const OPENING_AFTER =
+  /^[ \t\n,]*(?:[-–][ \t]*)?(?:(?:wydzia\w*[ \t]+[ivx]+|[ivx]+[ \t]+wydzia\w*)(?:[ \t]+\p{L}+){0,3}?[ \t\n,]*)?(?:w[ \t\n]+skladzie|po[ \t\n]+rozpoznaniu|na[ \t\n]+(?:posiedzeniu|rozprawie))/u;
 
 interface CourtMention {
   court: 'NSA' | 'WSA';
