@@ -26,6 +26,9 @@ describe('findOutcome: court rulings', () => {
       'uchyla zaskarżony wyrok i przekazuje sprawę do ponownego rozpoznania',
     );
     expect(outcome(`${nsa}uchyla zaskarżony wyrok i oddala skargę.`)?.value).toBe('uchyla zaskarżony wyrok i oddala skargę');
+    expect(outcome(`${COURT}I. uchyla zaskarżoną decyzję w części dotyczącej pkt 2; II. w pozostałym zakresie oddala skargę`)?.value).toBe(
+      'uchyla zaskarżoną decyzję w części',
+    );
     expect(outcome(`Naczelny Sąd Administracyjny po rozpoznaniu wniosku o wstrzymanie postanawia: odmówić wstrzymania wykonania zaskarżonej decyzji.`)?.value).toBe(
       'odmawia wstrzymania wykonania zaskarżonej decyzji',
     );
@@ -62,6 +65,8 @@ describe('findOutcome: decisions of organs', () => {
     expect(outcome(refusal, 'decyzja')?.value).toBe('odmawia zatwierdzenia projektu budowlanego i udzielenia pozwolenia na budowę');
     const appeal = 'DECYZJA\nNa podstawie art. 138 § 2 Kpa po rozpatrzeniu odwołania orzekam:\n- uchylić zaskarżoną decyzję w całości oraz\n- przekazać sprawę do ponownego rozpatrzenia przez organ I instancji.';
     expect(outcome(appeal, 'decyzja')?.value).toBe('uchyla zaskarżoną decyzję i przekazuje sprawę do ponownego rozpatrzenia');
+    const dropped = 'DECYZJA\nNa podstawie art. 138 § 1 pkt 2 Kpa orzekam:\n1. uchylić zaskarżoną decyzję w całości i umorzyć postępowanie pierwszej instancji.';
+    expect(outcome(dropped, 'decyzja')?.value).toBe('uchyla zaskarżoną decyzję i umarza postępowanie');
     const kept = 'Samorządowe Kolegium Odwoławcze po rozpatrzeniu odwołania orzeka: utrzymać w mocy zaskarżoną decyzję.';
     expect(outcome(kept)?.value).toBe('utrzymuje w mocy zaskarżoną decyzję');
   });

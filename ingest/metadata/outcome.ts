@@ -9,7 +9,8 @@
  * nieważność uchwały w części", "udziela pozwolenia na budowę"). Only the sentencja counts: it
  * starts at its heading ("Sentencja") or the page's top and ends at the reasons ("Uzasadnienie");
  * the history the reasons tell ("Sąd I instancji oddalił skargę") is in the past tense or a
- * participle, which is never read. Notices and resolutions have no outcome.
+ * participle, which is never read. Notices, resolutions and the letters of parties (an application,
+ * an appeal, whose "wnoszę o uchylenie" is a request) have no outcome.
  */
 import { clauseEnd, fold, type Found } from './common.js';
 
@@ -21,7 +22,8 @@ export interface OutcomeFound extends Found {
 /** Document types that state no outcome. */
 const NO_OUTCOME = new Set([
   'obwieszczenie', 'zawiadomienie', 'ogłoszenie', 'informacja', 'karta usługi', 'uchwała', 'projekt uchwały',
-  'prognoza oddziaływania na środowisko',
+  'prognoza oddziaływania na środowisko', 'wniosek', 'zgłoszenie', 'odwołanie', 'pełnomocnictwo', 'skarga', 'zażalenie',
+  'oświadczenie', 'protokół', 'notatka służbowa', 'wezwanie', 'projekt budowlany', 'opis techniczny', 'dziennik budowy',
 ]);
 
 type Lemma =
@@ -108,7 +110,12 @@ function parseUchyla(text: string, f: string, at: number): Parsed | null {
     end += inst[0].length;
   } else {
     value = `uchyla ${m[1] ? `${ZASKARZONY[noun.kind]} ` : ''}${noun.noun}`;
-    const pre = PRECEDING_RE.exec(f.slice(end, end + 80));
+    const part = new RegExp(`^${S}w${S}czesci(?![a-z])`).exec(f.slice(end, end + 30));
+    if (part) {
+      value += ' w części';
+      end += part[0].length;
+    }
+    const pre = part ? null : PRECEDING_RE.exec(f.slice(end, end + 80));
     if (pre && m[1]) {
       const second = actNoun(pre[2] ?? '');
       if (second) {
@@ -136,7 +143,7 @@ function parseUchyla(text: string, f: string, at: number): Parsed | null {
   return { value, end };
 }
 
-const THEN_RE = /^[ \t\u00a0\r\n,]*(?:oraz|i)[ \t\u00a0\r\n]+([a-z]+)(?![a-z])/;
+const THEN_RE = /^[ \t\u00a0\r\n,]*(?:w[ \t\u00a0\r\n]+calosci[ \t\u00a0\r\n,]*)?(?:oraz|i)[ \t\u00a0\r\n]+([a-z]+)(?![a-z])/;
 
 /** What makes a declared nullity partial: a part of the act named, "w części …", "w zakresie …". */
 const PART_BEFORE = /(?:§|(?<![a-z])(?:pkt|ust|par|paragraf\w*|zalacznik\w*|rozdzial\w*|\d+)(?![a-z]))/;
