@@ -131,19 +131,23 @@ function found(text: string, value: string, start: number, end: number, basis: D
   return { value, start, end, heading: headingLine(text, start, end), basis };
 }
 
+/*
+ * The rules below read folded text (lower case, no diacritics, one code unit for one), so that a
+ * scan's OCR that lost a diacritic ("Przystapiono", "wiadomosci") reads the same; spans carry over.
+ */
+
 /**
  * "stwierdzam nieważność [w całości|w części] uchwały …": a voivode declaring a council's resolution
  * (or a mayor's order) void in the first person. By art. 91 of the act on municipal self-government
  * that act is a supervisory decision ("rozstrzygnięcie nadzorcze"), whatever the page calls it; a
  * court rules in the third person ("stwierdza"), and an organ voiding a decision names a "decyzji".
  */
-const VOIDS_RESOLUTION = /(?<![\p{L}])stwierdzam\s{1,3}nieważność(?:\s{1,3}w\s{1,3}(?:całości|części))?[\s,]{1,4}(?:(?:zaskarżonej|przedmiotowej)\s{1,3})?(?:uchwał|zarządzeni)/iu;
+const VOIDS_RESOLUTION =
+  /(?<![a-z])stwierdzam\s{1,3}niewaznosc(?:\s{1,3}w\s{1,3}(?:calosci|czesci))?(?=[\s,]{1,4}(?:(?:zaskarzonej|przedmiotowej)\s{1,3})?(?:uchwal|zarzadzeni))/;
 
 export function findSupervisoryAct(text: string): DocTypeFound | null {
-  const m = VOIDS_RESOLUTION.exec(text.slice(0, BODY_CHARS));
-  if (!m) return null;
-  const end = m.index + m[0].search(/[\s,]+(?:(?:zaskarżonej|przedmiotowej)\s+)?(?:uchwał|zarządzeni)[^\s,]*$/iu);
-  return found(text, 'rozstrzygnięcie nadzorcze', m.index, end > m.index ? end : m.index + m[0].length, 'operative');
+  const m = VOIDS_RESOLUTION.exec(fold(text.slice(0, BODY_CHARS)));
+  return m ? found(text, 'rozstrzygnięcie nadzorcze', m.index, m.index + m[0].length, 'operative') : null;
 }
 
 /**
@@ -151,12 +155,12 @@ export function findSupervisoryAct(text: string): DocTypeFound | null {
  * of the Code of Administrative Procedure, which is notification by public announcement: the
  * notice is an "obwieszczenie" even when the page lost its heading.
  */
-const NOTIFIES = /(?<![\p{L}])zawiadamia(?:m|\s{1,3}się)(?![\p{L}])/iu;
+const NOTIFIES = /(?<![a-z])zawiadamia(?:m|\s{1,3}sie)(?![a-z])/;
 const ART_49_KPA =
-  /(?<![\p{L}\d])art\.\s{0,2}49(?![\d\p{L}])(?:\s{0,2}§\s{0,2}\d)?\s{1,3}(?:ustawy\s{1,3}z\s{1,3}dnia\s{1,3}14\s{1,3}czerwca\s{1,3}1960\s{0,2}r\.?\s{0,3}[-–]?\s{0,3})?(?:Kodeks[u]?\s{1,3}postępowania\s{1,3}administracyjnego|k\.?\s?p\.?\s?a\.?(?![\p{L}]))/iu;
+  /(?<![a-z\d])art\.\s{0,2}49(?![\da-z])(?:\s{0,2}§\s{0,2}\d)?\s{1,3}(?:ustawy\s{1,3}z\s{1,3}dnia\s{1,3}14\s{1,3}czerwca\s{1,3}1960\s{0,2}r\.?\s{0,3}[-–]?\s{0,3})?(?:kodeks[u]?\s{1,3}postepowania\s{1,3}administracyjnego|k\.?\s?p\.?\s?a(?![a-z]))/;
 
 export function findPublicNotice(text: string): DocTypeFound | null {
-  const body = text.slice(0, BODY_CHARS);
+  const body = fold(text.slice(0, BODY_CHARS));
   const m = NOTIFIES.exec(body);
   if (!m) return null;
   const basis = ART_49_KPA.exec(body);
@@ -167,33 +171,37 @@ export function findPublicNotice(text: string): DocTypeFound | null {
 /**
  * Words of acts, rulings and formal announcements: a page showing any of them is not told to be a
  * mere information page (an act whose heading was lost, with its operative verb in the first
- * person; a court's reasons; an organ's "podaję do publicznej wiadomości", which obwieszczenia and
- * informacje share).
+ * person or a council's "uchwala, co następuje"; a court's reasons; an organ's "podaję do
+ * publicznej wiadomości", which obwieszczenia and informacje share).
  */
 const FORMAL =
-  /(?<![\p{L}])(?:orzekam|orzeka|postanawiam|postanawia|stwierdzam|zawiadamiam|zawiadamia\s+się|obwieszczam|nakazuję|nakładam|udzielam|odmawiam|umarzam|uchylam|utrzymuję\s+w\s+mocy|ustalam|zatwierdzam|wzywam|wnoszę|uchwala(?:\s+się)?|uzasadnienie|pouczenie|sentencja|sąd\p{L}*\s+administracyjn\p{L}*|skarg\p{L}*\s+kasacyjn\p{L}*|sygn\.\s*akt|podaj[eę](?:\s+się)?\s+do\s+publicznej\s+wiadomości)(?![\p{L}])/iu;
+  /(?<![a-z])(?:orzekam|orzeka|postanawiam|postanawia|stwierdzam|zawiadamiam|zawiadamia\s+sie|obwieszczam|nakazuje|nakladam|udzielam|odmawiam|umarzam|uchylam|utrzymuje\s+w\s+mocy|ustalam|zatwierdzam|wzywam|wnosze|uchwala(?=\s*(?:,|:|sie|co\s+nastepuje))|uzasadnienie|pouczenie|sentencja|sad[a-z]*\s+administracyjn[a-z]*|skarg[a-z]*\s+kasacyjn[a-z]*|sygn\.\s*akt|podaj[e](?:\s+sie)?\s+do\s+publicznej\s+wiadomosci)(?![a-z])/;
 
 /**
  * How a page published for the public says that it informs, each a reason that holds of Polish
  * administrative pages in general:
  * - a section titled "Informacje ogólne", "Informacje podstawowe" …;
  * - an informing verb: "… informuje o …", "Informujemy, że …", "Przypominam …";
- * - a report of an act in the past tense: "W dniu … RDOŚ wydał decyzję", "W dniu … otrzymano
- *   postanowienie", "Przystąpiono do sporządzania planu …" (an act states its ruling, a page about
- *   it reports that it was issued);
+ * - a report of an act in the past tense opening a sentence: "W dniu … RDOŚ wydał decyzję", "W dniu
+ *   … otrzymano postanowienie", "Przystąpiono do sporządzania planu …" (an act states its ruling, a
+ *   page about it reports that it was issued);
  * - an invitation to the public: "zainteresowani mogą składać wnioski", "będzie można zapoznać
  *   się", "Uwagi należy składać", "termin składania wniosków".
  */
+const SENTENCE_START = String.raw`(?<=^|\n|[.!?:][ \t]{1,3})`;
 const INFORMS: RegExp[] = [
-  /(?<=^|\n)[ \t]{0,4}Informacje[ \t]{1,3}\p{Ll}{4,20}[ \t]{0,2}:?[ \t]*(?=\n|$)/gu,
-  /(?<![\p{L}])(?:(?:uprzejmie\s{1,3})?informuj(?:e|emy|ę)(?=\s{0,3},?\s{0,3}(?:o|że|iż|:)(?![\p{L}]))|przypominam(?:y)?(?![\p{L}]))/giu,
-  /(?<![\p{L}])W\s{1,3}dniu\s{1,3}[^.\n]{4,40}?\d{4}\s{0,2}(?:r\.|roku)?[^.\n]{0,120}?(?<![\p{L}])(?:wydał[aoy]?|wydano|otrzymano|otrzymał[aoy]?|podjął|podjęła|podjęto|został[aoy]?\s{1,3}wydan\p{L}*)(?:\s{1,3}\p{L}+)?/gu,
-  /(?<=^|\n|[.!?][ \t]{1,3})(?:Przystąpiono|Wszczęto|Wydano|Otrzymano|Podjęto|Uchwalono|Rozpoczęto|Zakończono)(?:[ \t]{1,3}do)?[ \t]{1,3}\p{L}+/gu,
-  /(?<![\p{L}])(?:zainteresowani(?:[ \t]{1,3}\p{L}+)?[ \t]{1,3}mogą[ \t]{1,3}(?:składać|zapoznać|wnosić)|(?:będzie[ \t]{1,3})?można[ \t]{1,3}(?:się[ \t]{1,3})?(?:zapoznać|składać|wnosić)|(?:wnioski|uwagi)(?:[ \t]{1,3}i[ \t]{1,3}(?:wnioski|uwagi))?[ \t]{1,3}(?:należy|można)[ \t]{1,3}składać|termin(?:ie)?[ \t]{1,3}składania[ \t]{1,3}(?:wniosków|uwag))(?![\p{L}])/giu,
+  /(?<=^|\n)[ \t]{0,4}informacje[ \t]{1,3}[a-z]{4,20}[ \t]{0,2}:?[ \t]*(?=\n|$)/g,
+  /(?<![a-z])(?:(?:uprzejmie\s{1,3})?informuj(?:e|emy)(?=\s{0,3},?\s{0,3}(?:o|ze|iz|:)(?![a-z]))|przypominam(?:y)?(?![a-z]))/g,
+  new RegExp(
+    String.raw`${SENTENCE_START}w\s{1,3}dniu\s{1,3}[^.\n]{4,40}?\d{4}\s{0,2}(?:r\.|roku)?[^.\n]{0,120}?(?<![a-z])(?:wydal[aoy]?|wydano|otrzymano|otrzymal[aoy]?|podjal|podjela|podjeto|zostal[aoy]?\s{1,3}wydan[a-z]*)(?:\s{1,3}[a-z]+)?`,
+    'g',
+  ),
+  new RegExp(String.raw`${SENTENCE_START}(?:przystapiono|wszczeto|wydano|otrzymano|podjeto|uchwalono|rozpoczeto|zakonczono)(?:[ \t]{1,3}do)?[ \t]{1,3}[a-z]+`, 'g'),
+  /(?<![a-z])(?:zainteresowani(?:[ \t]{1,3}[a-z]+)?[ \t]{1,3}moga[ \t]{1,3}(?:skladac|zapoznac|wnosic)|(?:bedzie[ \t]{1,3})?mozna[ \t]{1,3}(?:sie[ \t]{1,3})?(?:zapoznac|skladac|wnosic)|(?:wnioski|uwagi)(?:[ \t]{1,3}i[ \t]{1,3}(?:wnioski|uwagi))?[ \t]{1,3}(?:nalezy|mozna)[ \t]{1,3}skladac|termin(?:ie)?[ \t]{1,3}skladania[ \t]{1,3}(?:wnioskow|uwag))(?![a-z])/g,
 ];
 
 export function findInformationPage(text: string): DocTypeFound | null {
-  const body = text.slice(0, BODY_CHARS);
+  const body = fold(text.slice(0, BODY_CHARS));
   // A service card with too few of its sections to be told one is still no information page.
   if (FORMAL.test(body) || hasCardSection(body)) return null;
   let best: { start: number; end: number } | null = null;

@@ -173,6 +173,8 @@ describe('pages without a heading of an act', () => {
     expect(verb.values.find((v) => v.kind === 'docType')?.raw).toBe('informuje');
     expect(read('Przystąpiono do sporządzania zmiany miejscowego planu dla osiedla Sępolno. Zainteresowani mogą składać wnioski do 5 maja 2020 r.').type).toBe('informacja');
     expect(read('Program rewitalizacji na lata 2021-2027\n\nOd 4 do 25 października będzie można zapoznać się z projektem programu w siedzibie urzędu.').type).toBe('informacja');
+    // A scan read without its diacritics says the same.
+    expect(read('Przystapiono do sporzadzania zmiany miejscowego planu. Wnioski nalezy skladac do 5 maja 2020 r.').type).toBe('informacja');
   });
 
   it('a court’s reasons or an organ’s announcement without a heading get no type rather than "informacja"', () => {
