@@ -164,3 +164,22 @@ describe('findIssuer: a judgment in the official layout', () => {
     expect(issuer(text)).toMatchObject({ value: 'Wojewódzki Sąd Administracyjny w Bydgoszczy', raw: 'Wojewódzki Sąd Administracyjny w Bydgoszczy' });
   });
 });
+
+describe('findIssuer: offices and seats', () => {
+  it('prefers the organ that speaks to the office of the letterhead', () => {
+    const text = 'Urząd Miasta i Gminy Sobótka\nul. Rynek 1\nOBWIESZCZENIE\nBurmistrz Miasta i Gminy Sobótka zawiadamia, że wszczęto postępowanie.';
+    expect(issuer(text, { docType: 'obwieszczenie' })).toMatchObject({ value: 'Burmistrz Miasta i Gminy Sobótka', basis: 'opening' });
+    expect(issuer('Powiatowy Inspektorat Nadzoru Budowlanego w Oleśnicy\n\nOBOWIĄZKI WŁAŚCICIELA OBIEKTU')?.value).toBe(
+      'Powiatowy Inspektorat Nadzoru Budowlanego w Oleśnicy',
+    );
+  });
+
+  it('ends a seat with its locative words, not the next name', () => {
+    const text = 'Obwieszczenie Dyrektora Regionalnego Zarządu Gospodarki Wodnej w Gdańsku Państwowego Gospodarstwa Wodnego Wody Polskie z dnia';
+    expect(issuer(text)?.value).toBe('Dyrektor Regionalnego Zarządu Gospodarki Wodnej w Gdańsku');
+    expect(issuer('OBWIESZCZENIE\nStarosty Nowotarskiego\nz dnia 1 marca 2021 r.')?.value).toBe('Starosta Nowotarski');
+    expect(findOrgans('decyzją Powiatowego Inspektora Nadzoru Budowlanego w Gorzowie Wielkopolskim z dnia')[0]?.value).toBe(
+      'Powiatowy Inspektor Nadzoru Budowlanego w Gorzowie Wielkopolskim',
+    );
+  });
+});

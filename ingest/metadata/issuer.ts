@@ -328,7 +328,13 @@ class Parser {
   private place(i: number, upper: boolean): number {
     if (!this.word(i, upper)) return -1;
     let j = i + 1;
-    while (j < i + 3 && this.joins(j, false) && this.word(j, upper) && isAdjective(this.toks[j]?.f ?? '')) j++;
+    // "w Białej Podlaskiej", "w Gorzowie Wielkopolskim", "w Nowym Targu": words in the locative.
+    while (j < i + 3 && this.joins(j, false) && this.word(j, upper)) {
+      const prev = this.toks[j - 1]!.f;
+      const f = this.toks[j]!.f;
+      if (!(isAdjective(f) && /(?:im|ym|iej|ej)$/.test(f)) && !(isAdjective(prev) && /(?:im|ym)$/.test(prev) && agreeing(prev, f))) break;
+      j++;
+    }
     const next = this.text[this.toks[j - 1]!.end];
     if (next === '.' && this.toks[j - 1]!.s.length <= 2) return -1; // "w K." – anonymised
     return j;
@@ -384,7 +390,7 @@ class Parser {
       case 'gmina': {
         if (this.joins(k, true) && this.is(k, 'gminy') && isCap(this.toks[k]!.s) && upper === isUpper(this.toks[k]!.s)) {
           const end = this.town(k + 1, upper);
-          if (end > 0 && this.joins(k + 1, false)) {
+          if (end > 0 && this.joins(k + 1, true)) {
             take(end, false);
             named = true;
           }
@@ -403,7 +409,7 @@ class Parser {
           s += 4;
           capital = true;
         }
-        if (s === k || this.joins(s, false)) {
+        if (s === k || this.joins(s, true)) {
           const end = this.town(s, upper);
           if (end > 0 && this.joins(k, true)) {
             if (capital) {
@@ -590,6 +596,8 @@ const NOTICES = new Set(['obwieszczenie', 'zawiadomienie', 'ogłoszenie']);
 /** The end of the part before the reasons. */
 const REASONS = /(?:^|\n|[.;:])[ \t]*(?:Uzasadnienie|UZASADNIENIE)(?:[ \t]+(?:faktyczne|prawne))?(?:[ \t]*:)?[ \t]*(?:\n|(?<=[ \t])\p{Lu})/u;
 
+/** Offices: the apparatus of an organ, named in letterheads. */
+const OFFICES = new Set(['Urząd', 'Starostwo', 'Inspektorat', 'Dyrekcja']);
 /** Organs that conduct a procedure and announce it themselves. */
 const CONDUCTS = new Set(['Wójt', 'Burmistrz', 'Prezydent', 'Starosta', 'Wojewoda', 'Marszałek', 'Dyrektor']);
 const REMARKS_TO = /(?:^|[^a-z])(?:uwagi|wnioski)(?:[ \t]+i[ \t]+(?:uwagi|wnioski))?[^.;\n]{0,60}?(?:skladac|wnosic|kierowac|zglaszac)[^.;\n]{0,50}?[ \t]do[ \t]+$/;
@@ -639,14 +647,17 @@ export function findIssuer(text: string, opts: IssuerOptions = {}): IssuerFound 
     const indent = text.slice(text.lastIndexOf('\n', m.start - 1) + 1, m.start);
     return indent.trim() === '' && indent.length <= 8;
   });
-  if (letterhead) return pick(letterhead, 'letterhead');
   const signoff = organs.find(
     (m) =>
       (m.form === 'gen' && BY_AUTHORITY.test(text.slice(Math.max(0, m.start - 24), m.start))) ||
       (m.form === 'nom' && alone(text, m) && signedBelow(text, m.end)),
   );
-  if (signoff) return pick(signoff, 'signoff');
   const opening = organs.find((m) => m.form === 'nom' && m.start < beforeReasons && OPENING_VERB.test(folded.slice(m.end, m.end + 40)));
+  // An office's letterhead ("Urząd Miasta i Gminy Sobótka") gives way to the organ that signs or speaks.
+  if (letterhead && !(OFFICES.has(letterhead.head.nom) && ((signoff && !OFFICES.has(signoff.head.nom)) || (opening && !OFFICES.has(opening.head.nom))))) {
+    return pick(letterhead, 'letterhead');
+  }
+  if (signoff) return pick(signoff, 'signoff');
   if (opening) return pick(opening, 'opening');
   if (opts.docType === 'karta usługi') {
     const office = organs.find((m) => m.form === 'nom' && CARD_OFFICE.test(folded.slice(Math.max(0, m.start - 60), m.start)));
