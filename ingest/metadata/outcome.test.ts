@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { runBounded } from '../../test/helpers/bounded-run.js';
 import { findOutcome } from './outcome.js';
 
 function outcome(text: string, docType: string | null = null): { value: string; raw: string } | null {
@@ -74,5 +75,24 @@ describe('findOutcome: decisions of organs', () => {
   it('reads a road permit whose recipient stands between the verb and its object', () => {
     const road = 'Decyzja nr 5/24 o zezwoleniu na realizację inwestycji drogowej\nNa podstawie art. 11a ustawy\nudzielam\nZarządowi Dróg Powiatowych w Opolu,\nzezwolenia na realizację inwestycji drogowej, dla zadania pn. „Budowa drogi”';
     expect(outcome(road, 'decyzja o zezwoleniu na realizację inwestycji drogowej')?.value).toBe('udziela zezwolenia na realizację inwestycji drogowej');
+  });
+});
+
+describe('findOutcome and findIssuer on hostile page text finish', () => {
+  // Runs the compiled module in a worker with a limit of seconds: a pattern that ran away would
+  // fail here instead of hanging (what is asserted is that it finishes, not how fast).
+  const LIMIT_MS = 10_000;
+
+  it.each([
+    ['a sentencja of repeated verbs without objects', `Sentencja\npo rozpoznaniu ${'oddala uchyla '.repeat(20_000)}`],
+    ['a verb followed by a long run of blanks', `po rozpoznaniu uchyla${' \t'.repeat(30_000)}zaskarżoną decyzję`],
+    ['a nullity followed by words without an act', `na podstawie stwierdzam nieważność ${'planu '.repeat(20_000)}`],
+    ['repeated organ names on one line', `${'Wojewoda Mazowiecki Regionalnego Dyrektora '.repeat(5_000)}`],
+    ['a reasons heading after long blanks', `${'Uzasadnienie'}${' '.repeat(50_000)}x ${'Z up. '.repeat(10_000)}`],
+  ])('%s', async (_name, text) => {
+    const outcome = await runBounded('dist/ingest/metadata/outcome.js', 'findOutcome', [text, null], LIMIT_MS);
+    expect(outcome.finished, 'findOutcome did not finish').toBe(true);
+    const issuer = await runBounded('dist/ingest/metadata/issuer.js', 'findIssuer', [text, { docType: 'obwieszczenie' }], LIMIT_MS);
+    expect(issuer.finished, 'findIssuer did not finish').toBe(true);
   });
 });
