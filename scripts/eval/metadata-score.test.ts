@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { RealTextRecord } from '../../fixtures/real-text.js';
 import {
-  alignOffsets, mapSpan, occurrences, parcelValue, precision, recall, sameAddress, sameCompact, sameParcel, scoreField,
+  alignOffsets, mapSpan, occurrences, parcelValue, precision, recall, sameAddress, sameCompact, sameOutcome, sameParcel, scoreField,
 } from './metadata-score.js';
 import { type MetaRow, claimedRows, labelsOf, scoreMetadata } from './real-text-metadata.js';
 
@@ -80,7 +80,7 @@ describe('scoreMetadata on stored rows', () => {
   };
   const row = (kind: string, value: string, raw: string, extra: Record<string, string> | null = null): MetaRow => {
     const start = text.indexOf(raw);
-    return { kind, value, page: 1, start, end: start + raw.length, origin: 'text', extra };
+    return { kind, value, raw, page: 1, start, end: start + raw.length, origin: 'text', extra };
   };
 
   it('reads the own signature, the document date and cited signatures the way the product stores them', () => {
@@ -108,5 +108,15 @@ describe('scoreMetadata on stored rows', () => {
     ];
     expect(claimedRows('signature', rows).map((r) => r.value)).toEqual(['II SA/Bk 571/23']);
     expect(claimedRows('otherSignatures', rows).map((r) => r.value)).toEqual(['WOP.7721.12.2023']);
+  });
+});
+
+describe('sameOutcome', () => {
+  it('accepts the label itself or its opening words, nothing that says more or else', () => {
+    expect(sameOutcome('uchyla zaskarżoną decyzję', 'uchyla zaskarżoną decyzję oraz poprzedzającą ją decyzję')).toBe(true);
+    expect(sameOutcome('Oddala skargę', 'oddala skargę')).toBe(true);
+    expect(sameOutcome('oddala skargę kasacyjną', 'oddala skargę')).toBe(false);
+    expect(sameOutcome('uchyla zaskarżony wyrok', 'uchyla zaskarżoną decyzję')).toBe(false);
+    expect(sameOutcome('', 'oddala skargę')).toBe(false);
   });
 });

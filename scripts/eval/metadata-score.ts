@@ -98,6 +98,17 @@ export const sameAddress: Equal = (a, b) => {
   return [...addressStems(b)].some((w) => x.has(w));
 };
 
+/**
+ * Outcomes: equal folded, or the claim is the label's opening words — a right but less detailed
+ * outcome ("uchyla zaskarżoną decyzję" for "uchyla zaskarżoną decyzję oraz poprzedzającą ją decyzję")
+ * counts; a claim that says more than the label, or something else, does not.
+ */
+export const sameOutcome: Equal = (claim, label) => {
+  const x = compact(claim);
+  const y = compact(label);
+  return x.length > 0 && (x === y || y.startsWith(x));
+};
+
 /** Names: equal folded, or one contains the other ("Gmina Wrocław" / "Gmina Wrocław z siedzibą …"). */
 export const sameName: Equal = (a, b) => {
   const x = compact(a);

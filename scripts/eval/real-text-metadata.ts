@@ -7,7 +7,7 @@ import type Database from 'better-sqlite3';
 import type { RealTextFile, RealTextRecord } from '../../fixtures/real-text.js';
 import {
   type Claim, type Equal, type FieldTally, type Label, addTally, alignOffsets, emptyTally, mapSpan, occurrences,
-  parcelValue, precision, recall, sameAddress, sameCompact, sameName, sameParcel, scoreField,
+  parcelValue, precision, recall, sameAddress, sameCompact, sameName, sameOutcome, sameParcel, scoreField,
 } from './metadata-score.js';
 
 export const META_FIELDS = [
@@ -17,7 +17,7 @@ export type MetaField = (typeof META_FIELDS)[number];
 
 const EQUAL: Record<MetaField, Equal> = {
   docType: sameCompact, date: sameCompact, signature: sameCompact, otherSignatures: sameCompact, issuer: sameName,
-  parcels: sameParcel, addresses: sameAddress, parties: sameName, outcome: sameCompact,
+  parcels: sameParcel, addresses: sameAddress, parties: sameName, outcome: sameOutcome,
 };
 
 /** The metadata kinds a field is read from (kinds the product does not have yet simply never occur). */
@@ -29,6 +29,7 @@ const KINDS: Record<MetaField, readonly string[]> = {
 export interface MetaRow {
   kind: string;
   value: string;
+  raw: string;
   page: number | null;
   start: number | null;
   end: number | null;
@@ -85,8 +86,13 @@ export function labelsOf(field: MetaField, r: RealTextRecord): Label[] {
   });
 }
 
+/** The value a row claims; signatures as written on the page (the labels keep clerks' initials and spacing). */
 const rowValue = (field: MetaField, r: MetaRow): string =>
-  field === 'parcels' ? parcelValue(r.value, [r.extra?.obrebNr, r.extra?.obreb].filter(Boolean).join(' ') || null) : r.value;
+  field === 'parcels'
+    ? parcelValue(r.value, [r.extra?.obrebNr, r.extra?.obreb].filter(Boolean).join(' ') || null)
+    : (field === 'signature' || field === 'otherSignatures') && r.raw
+      ? r.raw
+      : r.value;
 
 export interface DocMeta {
   pageText: string;
@@ -99,7 +105,7 @@ export function readDocMeta(db: Database.Database): Map<string, DocMeta> {
   const docs = db.prepare(
     "SELECT d.id, d.sha256, p.text FROM documents d LEFT JOIN pages p ON p.document_id = d.id AND p.page = 1 WHERE d.status = 'ready'",
   ).all() as { id: number; sha256: string; text: string | null }[];
-  const meta = db.prepare('SELECT kind, value, page, start, "end", origin, extra FROM metadata WHERE document_id = ? ORDER BY id');
+  const meta = db.prepare('SELECT kind, value, raw, page, start, "end", origin, extra FROM metadata WHERE document_id = ? ORDER BY id');
   for (const d of docs) {
     const rows = (meta.all(d.id) as (Omit<MetaRow, 'extra'> & { extra: string | null })[])
       .map((r) => ({ ...r, extra: r.extra ? (JSON.parse(r.extra) as Record<string, string>) : null }));
