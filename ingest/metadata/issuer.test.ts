@@ -108,6 +108,9 @@ describe('findOrgans: the organ-title grammar', () => {
     );
     expect(first('Marszałkowi Województwa Opolskiego')).toBe('Marszałek Województwa Opolskiego');
     expect(first('decyzją Generalnego Dyrektora Dróg Krajowych i Autostrad')).toBe('Generalny Dyrektor Dróg Krajowych i Autostrad');
+    expect(first('Wojewódzki Inspektor Nadzoru Geodezyjnego I Kartograficznego\nOddalono')).toBe(
+      'Wojewódzki Inspektor Nadzoru Geodezyjnego i Kartograficznego',
+    );
   });
 
   it('keeps a genitive complement as written', () => {

@@ -446,7 +446,8 @@ class Parser {
         const words: { at: number; agree: boolean }[] = [];
         while (words.length < 7) {
           if (!this.joins(x, words.length === 0 && needMore)) break;
-          if (this.is(x, 'i') && (this.toks[x]!.s === 'i' || upper) && this.word(x + 1, upper) && this.joins(x + 1, false) && words.length > 0) {
+          // "i" joins two names ("Dróg Krajowych i Autostrad"; "I" in capitals, or as some pages write it).
+          if (this.is(x, 'i') && (this.toks[x]!.s === 'i' || upper || !isUpper(this.toks[x + 1]?.s ?? '')) && this.word(x + 1, upper) && this.joins(x + 1, false) && words.length > 0) {
             words.push({ at: x, agree: false });
             x++;
             agreeing = false;
