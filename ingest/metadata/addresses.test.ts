@@ -117,13 +117,13 @@ describe('findAddresses: an organ’s own address is not the case’s', () => {
 });
 
 describe('findAddresses: plan areas and real-text damage', () => {
-  it('reads a plan area of several streets as one address spanning the list', () => {
+  it('reads a plan area of several streets as one address, named by its first street, spanning the list', () => {
     const text = 'projekt planu w rejonie ulic Lotniczej, Kosmonautów i Gagarina we Wrocławiu, a także od strony wschodniej ulicą Kosmonautów.';
     expect(addresses(text)).toEqual([
       {
-        value: 'rejon ulic Lotniczej, Kosmonautów i Gagarina',
+        value: 'ul. Lotniczej',
         raw: 'rejonie ulic Lotniczej, Kosmonautów i Gagarina we Wrocławiu',
-        street: 'Lotniczej, Kosmonautów, Gagarina',
+        street: 'Lotniczej',
         city: 'Wrocław',
       },
     ]);
@@ -131,7 +131,8 @@ describe('findAddresses: plan areas and real-text damage', () => {
 
   it('a plan area whose streets are of different kinds, one with a spaced dash', () => {
     const text = 'w rejonie alei Józefa Hallera – Wschodniej i ulicy Jana Kilińskiego w Opolu';
-    expect(addresses(text).map((a) => a.value)).toEqual(['rejon alei Józefa Hallera – Wschodniej i ulicy Jana Kilińskiego']);
+    expect(addresses(text).map((a) => a.raw)).toEqual(['rejonie alei Józefa Hallera – Wschodniej i ulicy Jana Kilińskiego w Opolu']);
+    expect(addresses(text).map((a) => a.value)).toEqual(['al. Józefa Hallera – Wschodniej']);
   });
 
   it('an initial before the surname belongs to the street; an initial alone is an anonymised street', () => {

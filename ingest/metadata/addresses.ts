@@ -2,8 +2,9 @@
  * Street addresses of the subject of a document: "ul. Kwiatowa 12", "przy ul. Kwiatowej 12 we
  * Wrocławiu", "ul. Legnicka 55a/3, 54-123 Wrocław", "przy ulicy Jana Pawła II 7", "al. Karkonoska
  * 10", "pl. Grunwaldzki 2", "os. Kosmonautów 5", and plan areas of several streets "w rejonie ulic
- * Turniejowej, Wyścigowej i Stajennej" (one address naming every street of the area; a street of
- * the area named again elsewhere on the page is that area). The street name is kept
+ * Turniejowej, Wyścigowej i Stajennej": one address, named by the area's first street ("ul.
+ * Turniejowej", the form a clerk's question about the area is searched by) and spanning the whole
+ * list; a street of the area named again elsewhere on the page is that area. The street name is kept
  * as written (inflected forms included); the street-type word is normalised to ul./al./pl./os.
  *
  * An organ's own address is no address of the case: its letterhead, its seat ("w siedzibie
@@ -165,7 +166,6 @@ function findAreas(text: string, folded: string): Area[] {
     AREA_KEYWORD.lastIndex = pos;
     const kw = AREA_KEYWORD.exec(folded);
     if (!kw) continue;
-    const listStart = pos;
     pos += kw[0].length;
     const names: string[] = [];
     let listEnd = pos;
@@ -187,12 +187,12 @@ function findAreas(text: string, folded: string): Area[] {
     }
     // One street "w rejonie ulicy Polarnej" is read as that street's address.
     if (names.length < 2) continue;
-    const raw = squash(text.slice(listStart, listEnd));
+    const first = names[0] ?? '';
     const hit: Area = {
-      value: `rejon ${raw}`,
+      value: `${abbreviation(kw[0])} ${first}`,
       start: m.index,
       end: listEnd,
-      street: names.join(', '),
+      street: first,
       stems: names.map((n) => fold(n.split(/\s/).at(-1) ?? n).slice(0, 5)),
     };
     AREA_CITY.lastIndex = listEnd;
