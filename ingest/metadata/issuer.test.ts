@@ -186,3 +186,22 @@ describe('findIssuer: offices and seats', () => {
     );
   });
 });
+
+describe('findIssuer: abbreviated organs in a heading', () => {
+  it('expands RDOŚ, SKO and the building inspectors with their seat', () => {
+    expect(issuer('Obwieszczenie RDOŚ Wrocław\nNa podstawie art. 28 ust. 4 ustawy …')).toMatchObject({
+      value: 'Regionalny Dyrektor Ochrony Środowiska we Wrocławiu',
+      raw: 'RDOŚ Wrocław',
+    });
+    expect(issuer('Postanowienie SKO w Legnicy z dnia 3 marca 2020 r.')).toMatchObject({ value: 'Samorządowe Kolegium Odwoławcze w Legnicy', raw: 'SKO w Legnicy' });
+    expect(issuer('Decyzja PINB w Białej Podlaskiej z dnia 1 marca 2021 r.')?.value).toBe('Powiatowy Inspektor Nadzoru Budowlanego w Białej Podlaskiej');
+    expect(issuer('Informacja o pracy GDOŚ w 2020 roku')).toBeNull();
+  });
+});
+
+describe('findIssuer: an abbreviation without its seat', () => {
+  it('is no issuer: a page titled by the act it reports', () => {
+    const text = 'Postanowienie RDOŚ\n\nW dniu 3 marca 2021 r. otrzymano postanowienie Regionalnego Dyrektora Ochrony Środowiska w Olsztynie uzgadniające warunki.';
+    expect(issuer(text, { docType: 'informacja' })).toBeNull();
+  });
+});

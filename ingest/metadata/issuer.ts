@@ -557,6 +557,53 @@ function headingBefore(text: string, folded: string, start: number): boolean {
   return text.slice(lineStart, at).trim() === '' && isCap(written);
 }
 
+/** Abbreviated organs in a heading ("Obwieszczenie RDOŚ we Wrocławiu", "Decyzja SKO w Opolu"). */
+const ABBREVIATED: Record<string, string> = {
+  RDOŚ: 'Regionalny Dyrektor Ochrony Środowiska',
+  RDOS: 'Regionalny Dyrektor Ochrony Środowiska',
+  GDOŚ: 'Generalny Dyrektor Ochrony Środowiska',
+  GDOS: 'Generalny Dyrektor Ochrony Środowiska',
+  SKO: 'Samorządowe Kolegium Odwoławcze',
+  PINB: 'Powiatowy Inspektor Nadzoru Budowlanego',
+  WINB: 'Wojewódzki Inspektor Nadzoru Budowlanego',
+  GINB: 'Główny Inspektor Nadzoru Budowlanego',
+};
+/** Seats of regional offices written in the nominative after an abbreviation ("RDOŚ Wrocław"). */
+const SEAT_OF_CITY: Record<string, string> = {
+  wroclaw: 'we Wrocławiu', warszawa: 'w Warszawie', krakow: 'w Krakowie', lodz: 'w Łodzi', poznan: 'w Poznaniu',
+  gdansk: 'w Gdańsku', szczecin: 'w Szczecinie', bydgoszcz: 'w Bydgoszczy', lublin: 'w Lublinie', bialystok: 'w Białymstoku',
+  katowice: 'w Katowicach', kielce: 'w Kielcach', olsztyn: 'w Olsztynie', opole: 'w Opolu', rzeszow: 'w Rzeszowie',
+  torun: 'w Toruniu',
+};
+const ABBR_RE = new RegExp(
+  String.raw`(?<![\p{L}])(${Object.keys(ABBREVIATED).join('|')})(?![\p{L}])(?:[ \t]+(?:(w|we)[ \t]+(\p{Lu}\p{Ll}+(?:[ \t]+\p{Lu}\p{Ll}+)?)|(\p{Lu}\p{Ll}+)))?`,
+  'gu',
+);
+
+function abbreviatedHeading(text: string, folded: string): IssuerFound | null {
+  ABBR_RE.lastIndex = 0;
+  for (let m = ABBR_RE.exec(text); m !== null && m.index < HEAD_CHARS; m = ABBR_RE.exec(text)) {
+    if (!headingBefore(text, folded, m.index)) continue;
+    const name = ABBREVIATED[m[1] ?? ''];
+    if (!name) continue;
+    if (m[3]) {
+      // "RDOŚ w Opolu": the seat as written, two words only when the second is an adjective.
+      const words = m[3].split(/[ \t]+/);
+      const second = words[1] !== undefined && /(?:im|ym|iej|ej)$/.test(fold(words[1])) ? ` ${words[1]}` : '';
+      const seat = `${m[2]} ${words[0]}${second}`;
+      return { value: `${name} ${seat}`, start: m.index, end: m.index + m[0].length - (m[3].length - (words[0]!.length + second.length)), basis: 'heading' };
+    }
+    const city = m[4] ? SEAT_OF_CITY[fold(m[4])] : undefined;
+    if (city) return { value: `${name} ${city}`, start: m.index, end: m.index + m[0].length, basis: 'heading' };
+    // Without its seat a regional office's abbreviation names no particular organ ("Postanowienie RDOŚ").
+    if (NATIONAL.has(m[1] ?? '')) return { value: name, start: m.index, end: m.index + (m[1] ?? '').length, basis: 'heading' };
+  }
+  return null;
+}
+
+/** Abbreviations of organs with no seat. */
+const NATIONAL = new Set(['GDOŚ', 'GDOS', 'GINB']);
+
 /** A signatory's line under the organ's name: "/-/ Tadeusz Gebler", "mgr inż. Jan Nowak", "Artur Kłysz". */
 const SIGNATORY = /^[ \t]*(?:\/-\/|\(-\)|\(podpis\))?[ \t]*(?:(?:mgr|inż\.|dr|hab\.|prof\.)[ \t]*)*(?:\p{Lu}\p{Ll}+[ \t]+){1,2}\p{Lu}\p{Ll}+(?:-\p{Lu}\p{Ll}+)?[ \t]*$/u;
 const BY_AUTHORITY = /(?:^|[^\p{L}])(?:z[ \t]*up\.|z[ \t]+upoważnienia)[ \t\n]+$/iu;
@@ -642,6 +689,8 @@ export function findIssuer(text: string, opts: IssuerOptions = {}): IssuerFound 
 
   const heading = organs.find((m) => m.start < HEAD_CHARS && m.form === 'gen' && headingBefore(text, folded, m.start));
   if (heading) return pick(heading, 'heading');
+  const short = abbreviatedHeading(text, folded);
+  if (short) return short;
   // A letterhead stands at the left margin of the first lines (an addressee block is indented).
   const letterhead = organs.find((m) => {
     if (m.form !== 'nom' || m.start >= HEAD_CHARS || lineIndex(text, m.start) > 2) return false;
