@@ -12,18 +12,22 @@
  * Inspektorat, Kolegium, Starostwo, Urząd, …) in any case, and what names it ("Gminy Michałowice",
  * "Mazowieckiego", "Województwa Dolnośląskiego", "Ochrony Środowiska we Wrocławiu"). Where it
  * stands decides whether it issued the document, in this order: the heading after the type word
- * ("OBWIESZCZENIE WOJEWODY ŁÓDZKIEGO", "UCHWAŁA NR … RADY MIEJSKIEJ WROCŁAWIA"), the letterhead
- * (the first lines: "WOJEWODA OPOLSKI"), the sign-off ("Z up. Prezydenta Wrocławia", "Burmistrz
- * Dobrej" above a signatory's name), the opening subject ("Wójt Gminy Górno działając …",
- * "Marszałek Województwa Dolnośląskiego informuje"), and in a notice about a decision the organ
- * that issued it ("… Wójt Gminy X wydał decyzję", "o wydanej … decyzji Burmistrza Brus"). An
- * organ merely mentioned elsewhere (the one whose act a court reviewed, an office address) is none.
+ * ("OBWIESZCZENIE WOJEWODY ŁÓDZKIEGO", "UCHWAŁA NR … RADY MIEJSKIEJ WROCŁAWIA", also abbreviated
+ * with a seat: "Obwieszczenie RDOŚ we Wrocławiu"), the letterhead (the first lines, at the left
+ * margin: "WOJEWODA OPOLSKI"; an office there gives way to an organ that signs or speaks), the
+ * sign-off ("Z up. Prezydenta Wrocławia", "Burmistrz Dobrej" above a signatory's name), the
+ * opening subject ("Wójt Gminy Górno działając …", "Marszałek Województwa Dolnośląskiego
+ * informuje"), a service card's "Miejsce złożenia dokumentów", and in a notice the organ that
+ * issued the decision it announces ("… Wójt Gminy X wydał decyzję", "o wydanej … decyzji
+ * Burmistrza Brus") or that receives remarks ("Uwagi należy składać … do Prezydenta Wrocławia").
+ * An organ merely mentioned elsewhere (the one whose act a court reviewed, an office address, the
+ * addressee of a party's letter) is none.
  */
 import { fold, type Found } from './common.js';
 import { findCourtRulingType } from './court-heading.js';
 
 export interface IssuerFound extends Found {
-  /** Where the name was read: heading, letterhead, signoff, opening, notice, court, signature. */
+  /** Where the name was read: court, signature, heading, letterhead, signoff, opening, card, notice. */
   basis: string;
 }
 
