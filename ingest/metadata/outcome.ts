@@ -9,7 +9,9 @@
  * nieważność uchwały w części", "udziela pozwolenia na budowę"). Only the sentencja counts: it
  * starts at its heading ("Sentencja") or the page's top and ends at the reasons ("Uzasadnienie");
  * the history the reasons tell ("Sąd I instancji oddalił skargę") is in the past tense or a
- * participle, which is never read. Notices, resolutions and the letters of parties (an application,
+ * participle, which is never read. The operative words follow what leads to them ("po
+ * rozpoznaniu", "na podstawie", "w przedmiocie", "orzeka:"); a rule quoted in the present tense
+ * ("sąd oddala skargę, jeżeli …") is conditional and is not read either. Notices, resolutions and the letters of parties (an application,
  * an appeal, whose "wnoszę o uchylenie" is a request) have no outcome.
  */
 import { clauseEnd, fold, type Found } from './common.js';
