@@ -205,3 +205,10 @@ describe('findIssuer: an abbreviation without its seat', () => {
     expect(issuer(text, { docType: 'informacja' })).toBeNull();
   });
 });
+
+describe('findIssuer: an organ deciding in the third person', () => {
+  it('reads the organ that grants the permit', () => {
+    const text = 'DECYZJA Nr 45/2022\nNa podstawie art. 28 ustawy Prawo budowlane, po rozpatrzeniu wniosku inwestora, Wojewoda Podlaski\nzatwierdza projekt budowlany i udziela pozwolenia na budowę';
+    expect(issuer(text, { docType: 'decyzja' })).toMatchObject({ value: 'Wojewoda Podlaski', basis: 'opening' });
+  });
+});

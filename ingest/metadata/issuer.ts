@@ -640,7 +640,7 @@ function signedBelow(text: string, end: number): boolean {
 }
 
 const OPENING_VERB =
-  /^[ \t]*,?[ \t\n]*(?:informuje|zawiadamia|podaje[ \t]+do[ \t]+(?:publicznej[ \t]+)?wiadomosci|oglasza|obwieszcza|dzialajac|postanawia|orzeka|uchwala|zarzadza|wzywa|w[ \t]+skladzie|po[ \t]+rozpatrzeniu|po[ \t]+rozpoznaniu)(?![a-z])/;
+  /^[ \t]*,?[ \t\n]*(?:informuje|zawiadamia|podaje[ \t]+do[ \t]+(?:publicznej[ \t]+)?wiadomosci|oglasza|obwieszcza|dzialajac|postanawia|orzeka|uchwala|zarzadza|wzywa|w[ \t]+skladzie|po[ \t]+rozpatrzeniu|po[ \t]+rozpoznaniu|udziela|zatwierdza|odmawia|stwierdza|uchyla|umarza|ustala|nakazuje)(?![a-z])/;
 /** A service card's section naming the office that handles the matter. */
 const CARD_OFFICE = /(?:^|\n)[ \t]*(?:miejsce[ \t]+(?:zlozenia[ \t]+dokumentow|zalatwienia[ \t]+sprawy)|jednostka[ \t]+odpowiedzialna|komorka[ \t]+odpowiedzialna)[ \t]*:?[ \t]*\n(?:[ \t]*\n)?[ \t]*$/;
 const ISSUED = /^[ \t]*(?:wydal|wydala|wydalo)(?![a-z])/;
