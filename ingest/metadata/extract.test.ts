@@ -247,6 +247,16 @@ describe('extractMetadata: other documents', () => {
     expect(of(values, 'outcome')).toEqual([]);
   });
 
+  it('reads no outcome on the pages after the reasons begin', () => {
+    const pages = [
+      { page: 1, text: 'DECYZJA\nNa podstawie art. 35 ustawy Prawo budowlane\nUZASADNIENIE\nInwestor złożył wniosek.' },
+      { page: 2, text: 'Na podstawie art. 138 § 1 pkt 2 Kpa organ odwoławczy uchyla zaskarżoną decyzję.' },
+    ];
+    expect(of(extractMetadata(pages), 'outcome')).toEqual([]);
+    // The same page read alone states an outcome: it is the page order that rules it out.
+    expect(of(extractMetadata([pages[1]!]), 'outcome').map((v) => v.value)).toEqual(['uchyla zaskarżoną decyzję']);
+  });
+
   it('takes the document date from a later page when the first has none', () => {
     const pages = [
       { page: 1, text: 'WNIOSEK\no wydanie decyzji o pozwoleniu na budowę\nustawy z dnia 7 lipca 1994 r.' },

@@ -16,7 +16,7 @@ import { documentType, openingTypeStart } from './heading-inline.js';
 import { excludedDate, NO_OWN_DATE, ownDateIndex } from './own-date.js';
 import { findInvestors } from './investor.js';
 import { findIssuer } from './issuer.js';
-import { findOutcome } from './outcome.js';
+import { findOutcome, reachesReasons } from './outcome.js';
 import { findParcels } from './parcels.js';
 import { signatureRoles } from './own-signature.js';
 import { findFolderSignatures, findSignatures, normaliseSignature } from './signature.js';
@@ -226,6 +226,8 @@ function outcome(pages: PageText[]): MetaValue[] {
   for (const page of pages) {
     const found = findOutcome(page.text, docType);
     if (found) return [fromText('outcome', page, found, { basis: found.basis })];
+    // Past the reasons' heading, what follows retells the case: no outcome is read there.
+    if (reachesReasons(page.text)) break;
   }
   return [];
 }

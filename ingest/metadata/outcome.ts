@@ -326,6 +326,11 @@ function operative(text: string, f: string, from: number, to: number, moods: Moo
   return null;
 }
 
+/** True when the page holds the heading of the reasons: the operative part is behind it. */
+export function reachesReasons(text: string): boolean {
+  return typeof text === 'string' && REASONS.test(text);
+}
+
 /** The outcome of the page's document, or null (a notice, a resolution, no operative words). */
 export function findOutcome(text: string, docType: string | null = null): OutcomeFound | null {
   if (typeof text !== 'string' || text.trim() === '') return null;
