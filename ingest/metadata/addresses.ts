@@ -94,8 +94,9 @@ const CONTACT_AFTER =
   /^[^\n]{0,40}?(?:(?<![a-z])pok\.|(?<![a-z])pokoj|(?<![a-z])pokoi|(?<![a-z])tel(?![a-z])|(?<![a-z])fax(?![a-z])|e-?mail|(?<![a-z])sal[ia](?![a-z])|(?<![a-z])pietr|(?<![a-z])parter|w\s+godzinach)/;
 /** How far back the clause holding an address is read. */
 const CLAUSE_CHARS = 160;
-/** Lines of a letterhead above an address that opens its line. */
+/** Lines of a letterhead above an address that opens its line, and how far back they are read. */
 const LETTERHEAD_LINES = 3;
+const LETTERHEAD_CHARS = 400;
 
 /** The clause before `start`: back to a sentence end or an empty line, at most CLAUSE_CHARS. */
 function clauseBefore(text: string, folded: string, start: number): string {
@@ -122,13 +123,19 @@ function isOfficeAddress(text: string, folded: string, start: number, end: numbe
   if (CONTACT_AFTER.test(folded.slice(end, end + 60))) return true;
   // A letterhead: the address stands alone on its line under the organ's name (an address that
   // merely opens a wrapped line of a paragraph goes on after it).
-  const lineStart = text.lastIndexOf('\n', start - 1) + 1;
+  // Read within a window: a page may be one endless line.
+  const from = Math.max(0, start - LETTERHEAD_CHARS);
+  const back = text.slice(from, start);
+  const nlBack = back.lastIndexOf('\n');
+  if (nlBack < 0 && from > 0) return false;
+  const lineStart = from + nlBack + 1;
   if (text.slice(lineStart, start).trim() !== '') return false;
-  const lineEnd = text.indexOf('\n', end);
-  if (!/^[\s,.:;]*$/.test(text.slice(end, lineEnd < 0 ? text.length : lineEnd))) return false;
+  const after = text.slice(end, end + 40);
+  const nl = after.indexOf('\n');
+  if (!/^[ \t,.:;]*$/.test(nl < 0 ? (end + 40 >= text.length ? after : 'x') : after.slice(0, nl))) return false;
   let pos = lineStart - 1;
-  for (let n = 0; n < LETTERHEAD_LINES && pos > 0; ) {
-    const prev = text.lastIndexOf('\n', pos - 1) + 1;
+  for (let n = 0; n < LETTERHEAD_LINES && pos > from; ) {
+    const prev = from + back.lastIndexOf('\n', pos - 1 - from) + 1;
     const line = folded.slice(prev, pos).trim();
     pos = prev - 1;
     if (line === '') continue;
