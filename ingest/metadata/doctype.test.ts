@@ -129,3 +129,13 @@ describe('findDocType: only the heading counts', () => {
     },
   );
 });
+
+describe('findDocType: a title-case heading over a report', () => {
+  it('is no heading when the paragraph after it reports the act being issued', () => {
+    expect(findDocType('Decyzja środowiskowa\n\nW dniu 2 maja 2022 r. Wójt Gminy Kąty wydał decyzję o środowiskowych uwarunkowaniach.')).toBeNull();
+  });
+  it('stays the heading of an act that opens with its legal basis and recounts an earlier decision', () => {
+    const text = 'Decyzja\n\nNa podstawie art. 138 Kpa po rozpatrzeniu odwołania od decyzji Wójta, która została wydana 2 maja 2022 r., uchylam zaskarżoną decyzję.';
+    expect(findDocType(text)?.value).toBe('decyzja');
+  });
+});

@@ -237,7 +237,8 @@ function reportsOwnType(text: string, line: Line, value: string): boolean {
   if (stem.length < 5) return false;
   const rest = fold(text.slice(line.end, line.end + REPORT_CHARS + 20)).replace(/^\s+/, '').slice(0, REPORT_CHARS);
   const verb = REPORTED.exec(rest);
-  if (!verb) return false;
+  // An act opens with its legal basis; an earlier decision it recounts there is another act.
+  if (!verb || /(?<![a-z])na\s+podstawie\s/.test(rest.slice(0, verb.index))) return false;
   return new RegExp(`(?<![a-z])${stem}[a-z]*`).test(rest.slice(verb.index));
 }
 
