@@ -6,7 +6,9 @@
  *   capitals near the top of the page;
  * - a notice whose first line is its long title ("Obwieszczenie Wojewody Łódzkiego o wszczęciu …",
  *   "Zawiadomienie Regionalnego Dyrektora … z dnia …, znak …"): a published kind of notice opening
- *   the page, followed by its organ, "o …", "z dnia" or its znak.
+ *   the page, followed by its organ, "o …", "z dnia" or its znak;
+ * - a page with no heading at all: its operative words (a voivode's "stwierdzam nieważność
+ *   uchwały", a notice under art. 49 k.p.a.) or the words by which it informs the public.
  */
 import { fold, squash } from './common.js';
 import { findDocType, matchType, type DocTypeFound } from './doctype.js';
