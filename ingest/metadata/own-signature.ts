@@ -8,7 +8,9 @@
  * z 2020-05-27"). An office letter or notice shows its znak in the heading ("IN.I.743.81.2020. KM"
  * on its own line, "Znak: …", "Obwieszczenie WPN.6320.18.2017.JZ") and cites the acts it concerns
  * ("otrzymano Postanowienie … nr WOOŚ.4222.3.2020.MSe.8"). When no signature stands where the
- * document's own would, there is none: a cited one is never promoted.
+ * document's own would, there is none: a cited one is not promoted, save one case: an obwieszczenie
+ * or zawiadomienie without a znak of its own is issued in the proceeding of the decision it
+ * announces, whose "znak:" it then carries.
  */
 import { fold, type Found } from './common.js';
 import { isCourtSignature } from './court.js';
