@@ -61,6 +61,18 @@ export interface ExecuteOptions {
   hideIdentifiers?: boolean;
 }
 
+/**
+ * An address as asked, then (when it has no number) without its trailing words one by one, down to
+ * the street prefix and one name word: "ul. Zgierska Łódź" → ["ul. Zgierska Łódź", "ul. Zgierska"].
+ */
+export function streetCandidates(address: string): string[] {
+  const words = address.trim().split(/\s+/);
+  if (/\d/.test(address) || words.length < 3) return [address];
+  const out = [address];
+  for (let n = words.length - 1; n >= 2; n--) out.push(words.slice(0, n).join(' '));
+  return out;
+}
+
 export function identifierKey(kind: string, value: string): string {
   return `${kind}:${value}`;
 }
@@ -235,25 +247,22 @@ export class PlanExecutor {
     ev.docLists.push({ name: `id${i}`, ids: metaDocs, weight: 2 });
 
     // 2. The identifier in page text, as an exact phrase (signatures) or as words (addresses, names).
-    const textQuery: KeywordQuery =
-      step.kind === 'caseNumber' || step.kind === 'parcel'
-        ? { terms: [{ forms: [{ text: value }] }], match: 'all' }
-        : step.kind === 'address' && addressForms(value).length > 0
-          ? { terms: [{ forms: addressForms(value) }], match: 'all' }
-          : keywordQuery(value, 'all');
-    ev.terms.push(...textQuery.terms);
-    const rawHits = textQuery.terms.length > 0 ? await this.outsideIdentifiers(await backend.keyword(textQuery, { filters, limit: LIST_DEPTH, viewer }), textQuery) : [];
-    // The word index splits identifiers at "/", "." and "-": the phrase "777/77" also matches
-    // "tel. 71 777 77 62". Keep only chunks where every term occurs exactly as written (outside
-    // PESEL / identity-card numbers when the searcher may not see them).
-    const hide = this.opts.hideIdentifiers ? maskIdentifiers : (t: string) => t;
-    const texts = new Map((await backend.chunks(rawHits.map((h) => h.chunkId), viewer)).map((c) => [c.chunkId, hide(c.text)]));
-    const textHits = rawHits.filter((h) => {
-      const text = texts.get(h.chunkId);
-      if (text === undefined) return false;
-      const seen = new Set(findTerms(text, textQuery.terms).map((m) => m.term));
-      return seen.size === textQuery.terms.length;
-    });
+    // A street written with its town and no number ("ul. Sosnowa Janków Przygodzki") is tried whole
+    // first, then without its last words: the town stays in the question's words, not in the phrase.
+    let textHits: ChunkHit[] = [];
+    for (const candidate of step.kind === 'address' ? streetCandidates(value) : [value]) {
+      const textQuery: KeywordQuery =
+        step.kind === 'caseNumber' || step.kind === 'parcel'
+          ? { terms: [{ forms: [{ text: candidate }] }], match: 'all' }
+          : step.kind === 'address' && addressForms(candidate).length > 0
+            ? { terms: [{ forms: addressForms(candidate) }], match: 'all' }
+            : keywordQuery(candidate, 'all');
+      textHits = await this.exactTextHits(textQuery, filters);
+      if (textHits.length > 0 || metaDocs.length > 0) {
+        ev.terms.push(...textQuery.terms);
+        break;
+      }
+    }
     for (const d of this.addChunkList(`idtext${i}`, textHits, ev, 1.5)) found.add(d);
 
     // 3. A signature is also the case a document is filed under.
@@ -271,6 +280,25 @@ export class PlanExecutor {
       ...(step.precinct ? { precinct: step.precinct } : {}),
       hits: found.size,
     };
+  }
+
+  /**
+   * Chunks holding every term of `q` exactly as written. The word index splits identifiers at "/",
+   * "." and "-": the phrase "777/77" also matches "tel. 71 777 77 62"; the chunk text decides (outside
+   * PESEL / identity-card numbers when the searcher may not see them).
+   */
+  private async exactTextHits(q: KeywordQuery, filters: SearchFilters | undefined): Promise<ChunkHit[]> {
+    const { backend, viewer } = this.opts;
+    if (q.terms.length === 0) return [];
+    const rawHits = await this.outsideIdentifiers(await backend.keyword(q, { filters, limit: LIST_DEPTH, viewer }), q);
+    const hide = this.opts.hideIdentifiers ? maskIdentifiers : (t: string) => t;
+    const texts = new Map((await backend.chunks(rawHits.map((h) => h.chunkId), viewer)).map((c) => [c.chunkId, hide(c.text)]));
+    return rawHits.filter((h) => {
+      const text = texts.get(h.chunkId);
+      if (text === undefined) return false;
+      const seen = new Set(findTerms(text, q.terms).map((m) => m.term));
+      return seen.size === q.terms.length;
+    });
   }
 
   /** The other documents of the cases of the best documents found so far. */
