@@ -7,16 +7,19 @@
 import type { Found } from './common.js';
 
 const SEAT = 'A-Za-zĄĆĘŁŃÓŚŹŻąćęłńóśźż';
+/** Spaces between the parts, or one line break where a line of a page or a scan was wrapped ("II SA/Ol\n433/25"). */
+const GAP = '(?:[ \\t\\u00a0]{1,2}|[ \\t\\u00a0]?\\r?\\n[ \\t\\u00a0]?)';
+const OPTIONAL_GAP = `(?:${GAP})?`;
 /** Repertories of the WSA (SA, SAB with a seat) and of the NSA (no seat). */
-const REPERTORY = `(?:[Ss][Aa][Bb]?[ \\t\\u00a0]?/[ \\t\\u00a0]?[${SEAT}]{2,3}|OSK|OZ|OPS|OSP|GSK|GZ|GPS|FSK|FZ|FPS|OW|OPP)`;
+const REPERTORY = `(?:[Ss][Aa][Bb]?${OPTIONAL_GAP}/${OPTIONAL_GAP}[${SEAT}]{2,3}|OSK|OZ|OPS|OSP|GSK|GZ|GPS|FSK|FZ|FPS|OW|OPP)`;
 /** Every quantifier is bounded and the parts are separated by fixed characters: linear. */
 const COURT_RE = new RegExp(
-  `(?<![${SEAT}0-9/.\\-])(?:([IVX]{1,4})[ \\t\\u00a0]{1,2})?(${REPERTORY})[ \\t\\u00a0]{1,2}(\\d{1,5})[ \\t\\u00a0]?/[ \\t\\u00a0]?(\\d{2}|\\d{4})(?![${SEAT}0-9/])`,
+  `(?<![${SEAT}0-9/.\\-])(?:([IVX]{1,4})${GAP})?(${REPERTORY})${GAP}(\\d{1,5})[ \\t\\u00a0]?/[ \\t\\u00a0]?(\\d{2}|\\d{4})(?![${SEAT}0-9/])`,
   'g',
 );
 
 function canonRepertory(raw: string): string {
-  const [rep = '', seat] = raw.replace(/[ \t\u00a0]/g, '').split('/');
+  const [rep = '', seat] = raw.replace(/[ \t\u00a0\r\n]/g, '').split('/');
   if (seat === undefined) return rep.toUpperCase();
   return `${rep.toUpperCase()}/${seat.slice(0, 1).toUpperCase()}${seat.slice(1).toLowerCase()}`;
 }

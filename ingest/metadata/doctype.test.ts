@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { findDocType } from './doctype.js';
+import { documentType } from './heading-inline.js';
 
 const LETTERHEAD = 'PREZYDENT WROCŁAWIA\nWydział Architektury i Budownictwa\nWrocław, dnia 14 marca 2019 r.\nZnak: WUA-ZRB.6740.1.123.2019\n\n';
 
@@ -137,5 +138,16 @@ describe('findDocType: a title-case heading over a report', () => {
   it('stays the heading of an act that opens with its legal basis and recounts an earlier decision', () => {
     const text = 'Decyzja\n\nNa podstawie art. 138 Kpa po rozpatrzeniu odwołania od decyzji Wójta, która została wydana 2 maja 2022 r., uchylam zaskarżoną decyzję.';
     expect(findDocType(text)?.value).toBe('decyzja');
+  });
+});
+
+describe('findDocType: lines wrapped at the margin (a rendered page, a scan)', () => {
+  it('reads a two-word type whose second word went to the next line', () => {
+    const text = 'WOJEWODA OPOLSKI Opole, dnia 3 maja 2019 r. Rozstrzygnięcie\nnadzorcze stwierdzające nieważność uchwały Nr X/1/19 Rady Gminy';
+    expect(documentType(text)).toMatchObject({ value: 'rozstrzygnięcie nadzorcze' });
+  });
+  it('takes no type from the opening words of a long sentence wrapped onto the next line', () => {
+    const text = 'Skarga kasacyjna na decyzję Wojewody Opolskiego w przedmiocie\nsprzeciwu wobec zamiaru wykonania robót budowlanych\nUzasadnienie\nW uzasadnieniu decyzji organ wskazał…';
+    expect(findDocType(text)).toBeNull();
   });
 });

@@ -141,7 +141,8 @@ function findRule(rule: RegExp | Gapped, s: string): { index: number; end: numbe
 
 const LETTER_SPACED = /(?:\p{L}[ ]{1,3}){3,30}\p{L}/uy;
 const WORD = /\p{L}[\p{L}|!01]{0,40}/uy;
-const NEXT_WORD = /[ \t]*([\p{L}\-]*)/uy;
+/** The next word, also on the next line where a line was wrapped. */
+const NEXT_WORD = /[ \t]*(?:\r?\n[ \t]*)?([\p{L}\-]*)/uy;
 const MAX_LINES = 40;
 /** How many of the top lines may hold a heading not written in capitals. */
 const WEAK_LINES = 12;
@@ -239,7 +240,28 @@ function reportsOwnType(text: string, line: Line, value: string): boolean {
   const verb = REPORTED.exec(rest);
   // An act opens with its legal basis; an earlier decision it recounts there is another act.
   if (!verb || /(?<![a-z])na\s+podstawie\s/.test(rest.slice(0, verb.index))) return false;
-  return new RegExp(`(?<![a-z])${stem}[a-z]*`).test(rest.slice(verb.index));
+  // The type's stem as the start of a word after the verb ("wydał decyzję").
+  const after = rest.slice(verb.index);
+  for (let at = after.indexOf(stem); at >= 0; at = after.indexOf(stem, at + 1)) {
+    if (at === 0 || !/[a-z]/.test(after[at - 1]!)) return true;
+  }
+  return false;
+}
+
+/** A line at least this long that runs on into the next is a paragraph wrapped at the margin. */
+const WRAPPED_LINE_CHARS = 50;
+
+/**
+ * True when a line is a wrapped sentence, not a title: long, ending without punctuation, and the
+ * next line goes on in lower case ("Skarga kasacyjna na decyzję Wojewody Małopolskiego w przedmiocie\n
+ * sprzeciwu wobec …"). A short title that wraps ("Zgłoszenie robót budowlanych\nnie wymagających
+ * pozwolenia") stays a title.
+ */
+function runsOn(text: string, line: Line, next: Line | undefined): boolean {
+  if (!next) return false;
+  const body = text.slice(line.start, line.end).trim();
+  if (body.length < WRAPPED_LINE_CHARS || /[.:;!?)]$/.test(body)) return false;
+  return /^\p{Ll}/u.test(text.slice(next.start, next.end).trimStart());
 }
 
 /** The document type from the heading of a (first) page, or null when there is no heading. */
@@ -264,6 +286,7 @@ export function findDocType(text: string): DocTypeFound | null {
     const line = lines[i];
     chosen = line ? lineCandidate(text, line, i) : null;
     if (chosen && line && reportsOwnType(text, line, chosen.value)) chosen = null;
+    if (chosen && line && runsOn(text, line, lines[i + 1])) chosen = null;
   }
   if (!chosen) return null;
   const line = lines[chosen.line];

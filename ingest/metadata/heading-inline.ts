@@ -16,7 +16,8 @@ import { findDocType, matchType, type DocTypeFound } from './doctype.js';
 /** How far into the page a heading in capitals may start. */
 const HEAD_CHARS = 400;
 const CAPS_WORD = /(?<![\p{L}\p{N}])\p{Lu}(?:\p{Lu}{4,19}|\p{Ll}{4,19})(?![\p{L}\p{N}])/gu;
-const NEXT_WORD = /^[ \t]{1,3}([\p{L}]{1,30})/u;
+/** The next word, also on the next line where a line was wrapped ("Rozstrzygnięcie\nnadzorcze"). */
+const NEXT_WORD = /^(?:[ \t]{1,3}|[ \t]?\r?\n[ \t]?)([\p{L}]{1,30})/u;
 /** Kinds of notice whose long title opens the page. */
 const NOTICES = new Set(['obwieszczenie', 'zawiadomienie', 'ogłoszenie', 'informacja']);
 const FIRST_WORD = /^[ \t]{0,4}(\p{Lu}\p{Ll}{4,20})(?![\p{L}\p{N}])/u;

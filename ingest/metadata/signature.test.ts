@@ -161,3 +161,15 @@ describe('signatureLabel', () => {
     expect(signatureLabel(t4, t4.indexOf('AB'))).toBeNull();
   });
 });
+
+describe('findSignatures: a court signature wrapped at the end of a line', () => {
+  it('reads it whole, its span covering both lines', () => {
+    const text = 'Wyrok WSA w Opolu z dnia 2 marca 2021 r., sygn. II SA/Op\n433/20\nWojewódzki Sąd Administracyjny w Opolu';
+    const hit = findSignatures(text).find((h) => h.value === 'II SA/Op 433/20');
+    expect(hit).toBeDefined();
+    expect(text.slice(hit!.start, hit!.end)).toBe('II SA/Op\n433/20');
+  });
+  it('does not join a numeral at the end of one paragraph to a repertory two lines down', () => {
+    expect(findSignatures('Rozdział II\n\nSA/Op 433/20').map((h) => h.value)).not.toContain('II SA/Op 433/20');
+  });
+});
