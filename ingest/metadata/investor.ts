@@ -48,6 +48,8 @@ const NOT_NAME = new RegExp(
     'postanowieni|zgodnie|ustaw|prawo|kodeks|projekt|organ(?:u|y|em)?(?![a-z])|stron(?:a|y|ie|e)?(?![a-z])|' +
     '(?:na|w|we|z|ze|do|dla|dnia|znak|nr|ul|zam|pesel|nip|regon|krs|tel)(?![a-z]))',
 );
+/** A name ending in its legal form ("… Sp. z o.o."). */
+const ENDS_LEGAL = new RegExp(`${LEGAL}$`, 'u');
 /** Words that end a person's name when written in capitals ("JAN KOWALSKI ZAM. …"). */
 const STOP_WORD = /^(?:ZAM|UL|AL|PL|OS|PESEL|NIP|REGON|KRS|ADRES|TEL|WE|W|Z|PRZY|DLA)$/u;
 
@@ -82,7 +84,7 @@ const ORG_NOMINATIVE: [RegExp, string][] = [
 /** The name as a party is known by: the nominative of a unit, a company without "Spółki" before it. */
 function partyName(raw: string): { value: string; skip: number } {
   const generic = /^(?:Spółki|Spółka|Spółce|Firmy|Firma)[ \t]+(?=\p{Lu})/u.exec(raw);
-  if (generic && new RegExp(`${LEGAL}$`, 'u').test(raw)) return { value: squash(raw.slice(generic[0].length)), skip: generic[0].length };
+  if (generic && ENDS_LEGAL.test(raw)) return { value: squash(raw.slice(generic[0].length)), skip: generic[0].length };
   for (const [re, nom] of ORG_NOMINATIVE) {
     const m = re.exec(raw);
     if (m) return { value: squash(nom + raw.slice(m[0].length).replace(/^[ \t]+/, ' ')), skip: 0 };

@@ -65,6 +65,17 @@ const SENTENCJA = /(?:^|\n)[ \t]*(?:Sentencja|SENTENCJA)[ \t]*:?[ \t]*(?:\n|$)/;
 const REASONS = /(?:^|\n|[.;:])[ \t]*(?:Uzasadnienie|UZASADNIENIE)(?:[ \t]+(?:faktyczne|prawne))?(?:[ \t]*:)?[ \t]*(?:\n|(?<=[ \t])\p{Lu})/u;
 
 const S = String.raw`[ \t\u00a0\r\n]+`;
+/** Patterns read right after a verb or its object (module level: built once, checked by the ReDoS lint). */
+const IN_PART = new RegExp(`^${S}w${S}czesci(?![a-z])`);
+const NULLITY_WORD = new RegExp(`^${S}niewaznosc(?![a-z])`);
+const IN_WHOLE = new RegExp(`(?<![a-z])w${S}calosci(?![a-z])`);
+const PLEA_OBJ = new RegExp(`^${S}(skarg[aeiy](?:${S}kasacyjn[aeiy]j?)?|zazaleni[ea]|wniosek|wnioski|sprzeciw|odwolanie|powodztwo)(?![a-z])`);
+const PROCEEDINGS_OBJ = new RegExp(`^${S}postepowani[ea](?:${S}(sadowe|administracyjne|kasacyjne|odwolawcze|zazaleniowe|egzekucyjne))?(?![a-z])`);
+const EXECUTION_OBJ = new RegExp(`^${S}wykonani[ea]${S}(?:(zaskarzon[a-z]+)${S})?(decyzji|postanowienia|uchwaly|aktu|wyroku|nakazu|zarzadzenia)(?![a-z])`);
+const UPHELD_OBJ = new RegExp(`^${S}w${S}mocy${S}(?:(zaskarzon[a-z]+)${S})?(decyzj[eai]|postanowienie)(?![a-z])`);
+const PROJECT_OBJ = new RegExp(`^${S}(projekt[a-z]*${S}(?:budowlan[a-z]+|zagospodarowania${S}terenu|architektoniczno-budowlan[a-z]+|podzialu[a-z ]{0,20}))`);
+const OBJECTION_OBJ = new RegExp(`^${S}sprzeciw(?![a-z])`);
+const TERMS_OBJ = new RegExp(`^${S}(warunki${S}zabudowy|lokalizacje${S}inwestycji${S}celu${S}publicznego|srodowiskowe${S}uwarunkowania)(?![a-z])`);
 
 interface Parsed {
   value: string;
@@ -112,7 +123,7 @@ function parseUchyla(text: string, f: string, at: number): Parsed | null {
     end += inst[0].length;
   } else {
     value = `uchyla ${m[1] ? `${ZASKARZONY[noun.kind]} ` : ''}${noun.noun}`;
-    const part = new RegExp(`^${S}w${S}czesci(?![a-z])`).exec(f.slice(end, end + 30));
+    const part = IN_PART.exec(f.slice(end, end + 30));
     if (part) {
       value += ' w części';
       end += part[0].length;
@@ -161,7 +172,7 @@ const NULLITY_NOUN: Record<string, string> = {
 };
 
 function parseNullity(text: string, f: string, at: number): Parsed | null {
-  const n = new RegExp(`^${S}niewaznosc(?![a-z])`).exec(f.slice(at, at + 30));
+  const n = NULLITY_WORD.exec(f.slice(at, at + 30));
   if (!n) return null;
   const from = at + n[0].length;
   const m = NULLITY_OBJ.exec(f.slice(from, from + 260));
@@ -173,7 +184,7 @@ function parseNullity(text: string, f: string, at: number): Parsed | null {
   const end = from + m[0].length;
   let value = `stwierdza nieważność ${NULLITY_NOUN[m[4] ?? ''] ?? 'uchwały'}`;
   const clause = f.slice(end, clauseEnd(text, end, 900));
-  const whole = m[1] !== undefined || new RegExp(`(?<![a-z])w${S}calosci(?![a-z])`).test(clause);
+  const whole = m[1] !== undefined || IN_WHOLE.test(clause);
   if (PART_BEFORE.test(between) || PART_AFTER.test(clause)) value += ' w części';
   else if (whole) value += ' w całości';
   return { value, end };
@@ -224,7 +235,7 @@ function parseObject(text: string, f: string, lemma: Lemma, at: number): Parsed 
   switch (lemma) {
     case 'oddala':
     case 'odrzuca': {
-      const m = new RegExp(`^${S}(skarg[aeiy](?:${S}kasacyjn[aeiy]j?)?|zazaleni[ea]|wniosek|wnioski|sprzeciw|odwolanie|powodztwo)(?![a-z])`).exec(rest);
+      const m = PLEA_OBJ.exec(rest);
       if (!m) return null;
       const o = m[1] ?? '';
       const obj = o.startsWith('skarg') ? (o.includes('kasacyjn') ? 'skargę kasacyjną' : 'skargę') : o.startsWith('zazaleni') ? 'zażalenie' : o === 'odwolanie' ? 'odwołanie' : o === 'powodztwo' ? 'powództwo' : o;
@@ -235,20 +246,20 @@ function parseObject(text: string, f: string, lemma: Lemma, at: number): Parsed 
     case 'stwierdza':
       return parseNullity(text, f, at);
     case 'umarza': {
-      const m = new RegExp(`^${S}postepowani[ea](?:${S}(sadowe|administracyjne|kasacyjne|odwolawcze|zazaleniowe|egzekucyjne))?(?![a-z])`).exec(rest);
+      const m = PROCEEDINGS_OBJ.exec(rest);
       if (!m) return null;
       const adj = m[1] ? ` ${text.slice(at + m[0].length - m[1].length, at + m[0].length).toLowerCase()}` : '';
       return { value: `umarza postępowanie${adj}`, end: at + m[0].length };
     }
     case 'wstrzymuje': {
-      const m = new RegExp(`^${S}wykonani[ea]${S}(?:(zaskarzon[a-z]+)${S})?(decyzji|postanowienia|uchwaly|aktu|wyroku|nakazu|zarzadzenia)(?![a-z])`).exec(rest);
+      const m = EXECUTION_OBJ.exec(rest);
       if (!m) return null;
       const noun = { decyzji: 'decyzji', postanowienia: 'postanowienia', uchwaly: 'uchwały', aktu: 'aktu', wyroku: 'wyroku', nakazu: 'nakazu', zarzadzenia: 'zarządzenia' }[m[2] as 'aktu'];
       const fem = m[2] === 'decyzji' || m[2] === 'uchwaly';
       return { value: `wstrzymuje wykonanie ${m[1] ? (fem ? 'zaskarżonej ' : 'zaskarżonego ') : ''}${noun}`, end: at + m[0].length };
     }
     case 'utrzymuje': {
-      const m = new RegExp(`^${S}w${S}mocy${S}(?:(zaskarzon[a-z]+)${S})?(decyzj[eai]|postanowienie)(?![a-z])`).exec(rest);
+      const m = UPHELD_OBJ.exec(rest);
       if (!m) return null;
       const noun = actNoun(m[2] ?? '');
       if (!noun) return null;
@@ -266,7 +277,7 @@ function parseObject(text: string, f: string, lemma: Lemma, at: number): Parsed 
         const p = permitPhrase(text, f, at + grant.index + grant[0].length, 300);
         if (p) return { value: `udziela ${p.phrase}`, end: p.end };
       }
-      const m = new RegExp(`^${S}(projekt[a-z]*${S}(?:budowlan[a-z]+|zagospodarowania${S}terenu|architektoniczno-budowlan[a-z]+|podzialu[a-z ]{0,20}))`).exec(rest);
+      const m = PROJECT_OBJ.exec(rest);
       return m ? { value: `zatwierdza ${squashLower(text.slice(at + m[0].length - (m[1] ?? '').length, at + m[0].length))}`, end: at + m[0].length } : null;
     }
     case 'odmawia': {
@@ -275,12 +286,12 @@ function parseObject(text: string, f: string, lemma: Lemma, at: number): Parsed 
       return { value: `odmawia ${o.words}`, end: o.end };
     }
     case 'wnosi': {
-      const m = new RegExp(`^${S}sprzeciw(?![a-z])`).exec(rest);
+      const m = OBJECTION_OBJ.exec(rest);
       return m ? { value: 'wnosi sprzeciw', end: at + m[0].length } : null;
     }
     case 'ustala':
     case 'okresla': {
-      const m = new RegExp(`^${S}(warunki${S}zabudowy|lokalizacje${S}inwestycji${S}celu${S}publicznego|srodowiskowe${S}uwarunkowania)(?![a-z])`).exec(rest);
+      const m = TERMS_OBJ.exec(rest);
       const verb = lemma === 'ustala' ? 'ustala' : 'określa';
       return m ? { value: `${verb} ${squashLower(text.slice(at + m[0].length - (m[1] ?? '').length, at + m[0].length))}`, end: at + m[0].length } : null;
     }
