@@ -57,7 +57,11 @@ export async function buildDrafts(args: {
   hideIdentifiers?: boolean;
 }): Promise<Draft[]> {
   const { backend, viewer, evidence: ev, facts } = args;
-  const fusedDocs = rrf(ev.docLists).slice(0, args.depth);
+  // The fused top, and every document a filter step found (the question's type and period read from
+  // its metadata): one that meets every condition must be judged even when the words rank it low.
+  const fused = rrf(ev.docLists);
+  const listed = new Set(ev.docLists.filter((l) => l.name.startsWith('filter')).flatMap((l) => l.ids.slice(0, args.depth)));
+  const fusedDocs = fused.filter((f, i) => i < args.depth || listed.has(f.id));
   if (fusedDocs.length === 0) return [];
   const best = maxRrfScore(ev.docLists) || 1;
   const chunkOrder = rrf(ev.chunkLists);
