@@ -103,7 +103,7 @@ function clauseBefore(text: string, folded: string, start: number): string {
   const from = Math.max(0, start - CLAUSE_CHARS);
   const chunk = text.slice(from, start);
   let cut = 0;
-  const ends = /[.!?;][ \t]*\r?\n?[ \t]*(?=\p{Lu})|\n[ \t]*\n/gu;
+  const ends = /[.!?;][ \t]*(?:\r?\n[ \t]*|\r[ \t]*)?(?=\p{Lu})|\n[ \t]*\n/gu;
   for (let m = ends.exec(chunk); m !== null; m = ends.exec(chunk)) {
     // "ul.", "pok.", "r.": abbreviations are no sentence ends.
     if (/(?:^|[^\p{L}])(?:ul|al|pl|os|pok|nr|r|ks|św|gen|im|tel|m|lok|dz|poz|ust|art)$/u.test(chunk.slice(Math.max(0, m.index - 6), m.index))) continue;

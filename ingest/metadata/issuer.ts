@@ -120,7 +120,7 @@ export function findCourtIssuer(text: string): IssuerFound | null {
   const mentions = courtMentions(text, folded);
   const heading = findCourtRulingType(text);
   const opening = mentions.find((m) => m.nominative && OPENING_AFTER.test(folded.slice(m.end, m.end + 60)));
-  const cell = mentions.find((m) => /(?:^|\n)[ \t]*sad[ \t]*:?[ \t]*\n[ \t]*$/.test(folded.slice(Math.max(0, m.start - 12), m.start)));
+  const cell = mentions.find((m) => /(?:^|\n)[ \t]*sad(?:[ \t]*:)?[ \t]*\n[ \t]*$/.test(folded.slice(Math.max(0, m.start - 12), m.start)));
   const court = heading?.court ?? opening?.court ?? cell?.court ?? null;
   if (!court) return null;
   const region = heading ? { start: heading.start, end: heading.start + 250 } : null;
@@ -609,7 +609,7 @@ function abbreviatedHeading(text: string, folded: string): IssuerFound | null {
 const NATIONAL = new Set(['GDOŚ', 'GDOS', 'GINB']);
 
 /** A signatory's line under the organ's name: "/-/ Tadeusz Gebler", "mgr inż. Jan Nowak", "Artur Kłysz". */
-const SIGNATORY = /^[ \t]*(?:\/-\/|\(-\)|\(podpis\))?[ \t]*(?:(?:mgr|inż\.|dr|hab\.|prof\.)[ \t]*)*(?:\p{Lu}\p{Ll}+[ \t]+){1,2}\p{Lu}\p{Ll}+(?:-\p{Lu}\p{Ll}+)?[ \t]*$/u;
+const SIGNATORY = /^[ \t]*(?:(?:\/-\/|\(-\)|\(podpis\))[ \t]*)?(?:(?:mgr|inż\.|dr|hab\.|prof\.)[ \t]*)*(?:\p{Lu}\p{Ll}+[ \t]+){1,2}\p{Lu}\p{Ll}+(?:-\p{Lu}\p{Ll}+)?[ \t]*$/u;
 const BY_AUTHORITY = /(?:^|[^\p{L}])(?:z[ \t]*up\.|z[ \t]+upoważnienia)[ \t\n]+$/iu;
 
 /** How many non-empty lines stand before the line holding `at`. */
@@ -640,9 +640,9 @@ function signedBelow(text: string, end: number): boolean {
 }
 
 const OPENING_VERB =
-  /^[ \t]*,?[ \t\n]*(?:informuje|zawiadamia|podaje[ \t]+do[ \t]+(?:publicznej[ \t]+)?wiadomosci|oglasza|obwieszcza|dzialajac|postanawia|orzeka|uchwala|zarzadza|wzywa|w[ \t]+skladzie|po[ \t]+rozpatrzeniu|po[ \t]+rozpoznaniu|udziela|zatwierdza|odmawia|stwierdza|uchyla|umarza|ustala|nakazuje)(?![a-z])/;
+  /^(?:[ \t]*,)?[ \t\n]*(?:informuje|zawiadamia|podaje[ \t]+do[ \t]+(?:publicznej[ \t]+)?wiadomosci|oglasza|obwieszcza|dzialajac|postanawia|orzeka|uchwala|zarzadza|wzywa|w[ \t]+skladzie|po[ \t]+rozpatrzeniu|po[ \t]+rozpoznaniu|udziela|zatwierdza|odmawia|stwierdza|uchyla|umarza|ustala|nakazuje)(?![a-z])/;
 /** A service card's section naming the office that handles the matter. */
-const CARD_OFFICE = /(?:^|\n)[ \t]*(?:miejsce[ \t]+(?:zlozenia[ \t]+dokumentow|zalatwienia[ \t]+sprawy)|jednostka[ \t]+odpowiedzialna|komorka[ \t]+odpowiedzialna)[ \t]*:?[ \t]*\n(?:[ \t]*\n)?[ \t]*$/;
+const CARD_OFFICE = /(?:^|\n)[ \t]*(?:miejsce[ \t]+(?:zlozenia[ \t]+dokumentow|zalatwienia[ \t]+sprawy)|jednostka[ \t]+odpowiedzialna|komorka[ \t]+odpowiedzialna)(?:[ \t]*:)?[ \t]*\n(?:[ \t]*\n)?[ \t]*$/;
 const ISSUED = /^[ \t]*(?:wydal|wydala|wydalo)(?![a-z])/;
 const NOTICES = new Set(['obwieszczenie', 'zawiadomienie', 'ogłoszenie']);
 /** The end of the part before the reasons. */
@@ -652,7 +652,36 @@ const REASONS = /(?:^|\n|[.;:])[ \t]*(?:Uzasadnienie|UZASADNIENIE)(?:[ \t]+(?:fa
 const OFFICES = new Set(['Urząd', 'Starostwo', 'Inspektorat', 'Dyrekcja']);
 /** Organs that conduct a procedure and announce it themselves. */
 const CONDUCTS = new Set(['Wójt', 'Burmistrz', 'Prezydent', 'Starosta', 'Wojewoda', 'Marszałek', 'Dyrektor']);
-const REMARKS_TO = /(?:^|[^a-z])(?:uwagi|wnioski)(?:[ \t]+i[ \t]+(?:uwagi|wnioski))?[^.;\n]{0,60}?(?:skladac|wnosic|kierowac|zglaszac)[^.;\n]{0,50}?[ \t]do[ \t]+$/;
+const REMARKS_TAIL = /[ \t]do[ \t]+$/;
+const REMARKS_PAIR = /^[ \t]+i[ \t]+(?:uwagi|wnioski)/;
+const REMARKS_KEYS = ['uwagi', 'wnioski'];
+const REMARKS_VERBS = ['skladac', 'wnosic', 'kierowac', 'zglaszac'];
+
+/**
+ * Folded text ending in "uwagi (i wnioski) … składać … do ": what
+ * `(?:^|[^a-z])(?:uwagi|wnioski)(?:[ \t]+i[ \t]+(?:uwagi|wnioski))?[^.;\n]{0,60}?(?:skladac|wnosic|kierowac|zglaszac)[^.;\n]{0,50}?[ \t]do[ \t]+$`
+ * matches, read with string code (as one expression its counted repetitions are too large for the ReDoS check).
+ */
+function remarksTo(s: string): boolean {
+  const tail = REMARKS_TAIL.exec(s);
+  if (!tail) return false;
+  const t = tail.index;
+  const clean = (from: number, to: number): boolean => !/[.;\n]/.test(s.slice(from, to));
+  for (let v = 0; v < t; v++) {
+    const verb = REMARKS_VERBS.find((w) => s.startsWith(w, v));
+    if (!verb || t - (v + verb.length) < 0 || t - (v + verb.length) > 50 || !clean(v + verb.length, t)) continue;
+    for (let a = 0; a < v; a++) {
+      const key = REMARKS_KEYS.find((k) => s.startsWith(k, a));
+      if (!key || (a > 0 && /[a-z]/.test(s[a - 1] ?? ''))) continue;
+      const keyEnd = a + key.length;
+      const pair = REMARKS_PAIR.exec(s.slice(keyEnd));
+      for (const x of pair ? [keyEnd, keyEnd + pair[0].length] : [keyEnd]) {
+        if (x <= v && v - x <= 60 && clean(x, v)) return true;
+      }
+    }
+  }
+  return false;
+}
 
 /** Types of letters a party writes: the organ they name is the addressee. */
 const PARTY_DOCS = new Set(['wniosek', 'zgłoszenie', 'odwołanie', 'pełnomocnictwo', 'skarga', 'zażalenie', 'oświadczenie', 'projekt budowlany', 'opis techniczny']);
@@ -729,7 +758,7 @@ export function findIssuer(text: string, opts: IssuerOptions = {}): IssuerFound 
     // A planning notice sends remarks to the organ conducting the procedure, which announces it
     // ("Uwagi należy składać na piśmie do Prezydenta Wrocławia").
     const remarks = organs.find(
-      (m) => m.form === 'gen' && CONDUCTS.has(m.head.nom) && REMARKS_TO.test(folded.slice(Math.max(0, m.start - 120), m.start)),
+      (m) => m.form === 'gen' && CONDUCTS.has(m.head.nom) && remarksTo(folded.slice(Math.max(0, m.start - 120), m.start)),
     );
     if (remarks) return pick(remarks, 'notice');
   }

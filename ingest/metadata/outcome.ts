@@ -60,8 +60,8 @@ for (const [lemma, f] of Object.entries(FORMS) as [Lemma, (typeof FORMS)[Lemma]]
 const VERB_RE = new RegExp(`(?<![a-z])(${[...FORM_INDEX.keys()].join('|')})(?![a-z])`, 'g');
 
 /** An infinitive is operative right after "postanawia:" / "orzekam" and list markers. */
-const DECIDES = /(?:postanawia|postanawiam|orzeka|orzekam|postanowil|orzekl)[ \t]*:?[\s\-–•]*(?:(?:\d{1,2}|[ivx]{1,4})[.)][\s\-–]*)?$/;
-const SENTENCJA = /(?:^|\n)[ \t]*(?:Sentencja|SENTENCJA)[ \t]*:?[ \t]*(?:\n|$)/;
+const DECIDES = /(?:postanawia|postanawiam|orzeka|orzekam|postanowil|orzekl)(?:[ \t]*:)?[\s\-–•]*(?:(?:\d{1,2}|[ivx]{1,4})[.)][\s\-–]*)?$/;
+const SENTENCJA = /(?:^|\n)[ \t]*(?:Sentencja|SENTENCJA)(?:[ \t]*:)?[ \t]*(?:\n|$)/;
 const REASONS = /(?:^|\n|[.;:])[ \t]*(?:Uzasadnienie|UZASADNIENIE)(?:[ \t]+(?:faktyczne|prawne))?(?:[ \t]*:)?[ \t]*(?:\n|(?<=[ \t])\p{Lu})/u;
 
 const S = String.raw`[ \t\u00a0\r\n]+`;
@@ -103,7 +103,7 @@ const UCHYLA_OBJ = new RegExp(
 );
 const INSTANCES = new RegExp(`^${S}(?:i${S}i${S}ii|ii${S}i${S}i)${S}instancji(?![a-z])`);
 const PRECEDING_RE = new RegExp(
-  `^[ \\t]*,?${S}(oraz|i)${S}(?:(?:utrzyman[aey]${S}nia${S}w${S}mocy)|poprzedzaj[a-z]+${S}(?:ja|je|jej|go|jego)(?:${S}wydanie)?)${S}(decyzj[aeiy]|postanowieni[ae])(?![a-z])`,
+  `^(?:[ \\t]*,)?${S}(oraz|i)${S}(?:(?:utrzyman[aey]${S}nia${S}w${S}mocy)|poprzedzaj[a-z]+${S}(?:ja|je|jej|go|jego)(?:${S}wydanie)?)${S}(decyzj[aeiy]|postanowieni[ae])(?![a-z])`,
 );
 const REFER_RE = new RegExp(
   String.raw`^[\s,;]*(?:w\s+calosci[\s,;]*)?(?:(?:oraz|i)(?![a-z])[\s\-–]*)?(?:(?:\d{1,2}|[ivx]{1,4})[.)][\s\-–]*)?` +
@@ -163,9 +163,32 @@ const PART_BEFORE = /(?:§|(?<![a-z])(?:pkt|ust|par|paragraf\w*|zalacznik\w*|roz
 const PART_AFTER = new RegExp(
   String.raw`(?<![a-z])w${S}(?:czesci(?:${S}(?:dotycz|obejmuj|tekstow|graficzn|w${S}jakiej|okresl|ustalaj|odnosz)|[ \t]*[:;,.])|zakresie(?:${S}(?:ustalen|dotycz|w${S}jakim|obejmuj)|[ \t]*:|${S}§))`,
 );
-const NULLITY_OBJ = new RegExp(
-  `^${S}(?:(w${S}calosci)${S})?([^;]{0,160}?)(?:(zaskarzon[a-z]+)${S})?(uchwaly|uchwal|decyzji|zarzadzenia|postanowienia|aktu|orzeczenia)(?![a-z])`,
-);
+const NULLITY_LEAD = new RegExp(`^${S}`);
+const NULLITY_WHOLE = new RegExp(`^(w${S}calosci)${S}`);
+const NULLITY_ACT = new RegExp(`^(?:(zaskarzon[a-z]+)${S})?(uchwaly|uchwal|decyzji|zarzadzenia|postanowienia|aktu|orzeczenia)(?![a-z])`);
+/** The act after "stwierdza nieważność": [whole match, "w całości", words between, "zaskarżonej", the act's noun]. */
+type NullityMatch = [string, string | undefined, string, string | undefined, string];
+
+/**
+ * The match `^S(?:(w S calosci)S)?([^;]{0,160}?)(?:(zaskarzon[a-z]+)S)?(act noun)(?![a-z])` would
+ * give, read in the same order (with "w całości" first, then without; the shortest words between
+ * first), in steps whose regular expressions have no counted repetition of an open class.
+ */
+function nullityObject(s: string): NullityMatch | null {
+  const lead = NULLITY_LEAD.exec(s);
+  if (!lead) return null;
+  const p = lead[0].length;
+  const whole = NULLITY_WHOLE.exec(s.slice(p));
+  const starts: Array<[number, string | undefined]> = whole ? [[p + whole[0].length, whole[1]], [p, undefined]] : [[p, undefined]];
+  for (const [q, w] of starts) {
+    for (let e = q; e <= Math.min(s.length, q + 160); e++) {
+      if (e > q && s[e - 1] === ';') break;
+      const act = NULLITY_ACT.exec(s.slice(e));
+      if (act) return [s.slice(0, e + act[0].length), w, s.slice(q, e), act[1], act[2] ?? ''];
+    }
+  }
+  return null;
+}
 const NULLITY_NOUN: Record<string, string> = {
   uchwaly: 'uchwały', uchwal: 'uchwał', decyzji: 'decyzji', zarzadzenia: 'zarządzenia', postanowienia: 'postanowienia',
   aktu: 'aktu', orzeczenia: 'orzeczenia',
@@ -175,7 +198,7 @@ function parseNullity(text: string, f: string, at: number): Parsed | null {
   const n = NULLITY_WORD.exec(f.slice(at, at + 30));
   if (!n) return null;
   const from = at + n[0].length;
-  const m = NULLITY_OBJ.exec(f.slice(from, from + 260));
+  const m = nullityObject(f.slice(from, from + 260));
   if (!m) return null;
   const between = m[2] ?? '';
   // A part of the act named before it ("§ 16 zaskarżonej uchwały", "1 pkt 1 i 2 uchwały"); an
