@@ -3,7 +3,7 @@
  * would: metadata is evidence, not a wall. A judgment whose date could not be read (here: erased
  * after ingest, as when a scan's date line is unreadable) is still found and ranked by what its text
  * shows; judgments whose stored date is another year are never presented as answers. The records
- * are chosen by their labels, not by id.
+ * are chosen by their labels, not by id; their stored metadata is checked against the labels first.
  */
 import fs from 'node:fs';
 import path from 'node:path';
@@ -15,6 +15,7 @@ import { UNRESTRICTED_VIEWER } from '../../server/domain/types.js';
 import { silentLogger } from '../../server/log.js';
 import { createSearchRuntime, type SearchRuntime } from '../../server/main.js';
 import { cliOperator } from '../../server/store/users.js';
+import { readDocMeta, scoreMetadata } from '../../scripts/eval/real-text-metadata.js';
 import { realTextDir, tempDir } from '../helpers/paths.js';
 import { ingestRuntime } from '../helpers/runtime.js';
 
@@ -41,9 +42,12 @@ describe('type and period questions on real judgments, with a date that could no
   let rt: SearchRuntime;
   let recordOf: (documentId: string) => string | undefined;
   let erased: string;
+  let records: RealTextRecord[];
+  let stored: ReturnType<typeof readDocMeta>;
 
   beforeAll(async () => {
-    picked = choose(await readRealTexts(texts));
+    records = await readRealTexts(texts);
+    picked = choose(records);
     const ids = [...picked.inYear, ...picked.otherYears, ...(picked.nsa ? [picked.nsa] : [])].map((r) => r.id);
     map = await renderRealTexts({ texts, out, seed: 3, ids });
     const ing = await ingestRuntime(data);
@@ -54,6 +58,7 @@ describe('type and period questions on real judgments, with a date that could no
     }
     const db = new Database(path.join(data, 'kwerenda.db'));
     try {
+      stored = readDocMeta(db);
       const docs = db.prepare("SELECT id, sha256 FROM documents WHERE status = 'ready'").all() as { id: number; sha256: string }[];
       const bySha = new Map(map.files.map((f) => [f.sha256, f.id]));
       const ids = new Map(docs.map((d) => [String(d.id), bySha.get(d.sha256)]));
@@ -79,6 +84,16 @@ describe('type and period questions on real judgments, with a date that could no
     const res = await rt.agent.search({ question, limit: 10 }, cliOperator(), 'agent', UNRESTRICTED_VIEWER);
     return res.results.map((r) => ({ record: recordOf(r.document.id)!, confidence: r.confidence, date: r.document.date }));
   };
+
+  it('stores each rendered judgment\'s type, own date, own signature, issuer and outcome as labelled, read from the labelled span', () => {
+    const born = map.files.filter((f) => !f.scanned);
+    const scores = scoreMetadata(records, born, stored).tallies['born-digital'];
+    for (const field of ['docType', 'date', 'signature', 'issuer', 'outcome'] as const) {
+      const t = scores[field];
+      expect(t.fp, field).toBe(0);
+      expect(t.tp, field).toBe(t.labelled);
+    }
+  });
 
   it('finds every judgment of the year, the one with no readable date too, and ranks it above judgments of other years', async () => {
     const results = await ask(`wyroki WSA z ${picked.y} r.`);
