@@ -18,15 +18,18 @@ export interface DocTypeFound extends Found {
   basis: 'heading' | 'operative' | 'wording';
 }
 
+/** Types named by one word, which is also their value. */
+export const ONE_WORD_TYPES: readonly string[] = [
+  'decyzja', 'postanowienie', 'wniosek', 'zawiadomienie', 'zgłoszenie', 'sprzeciw', 'protokół',
+  'odwołanie', 'pełnomocnictwo', 'upoważnienie', 'skarga', 'wezwanie', 'informacja',
+  'zaświadczenie', 'opinia', 'uzgodnienie', 'obwieszczenie', 'zażalenie', 'oświadczenie',
+  'ogłoszenie', 'umowa', 'porozumienie', 'ekspertyza', 'wypis', 'wyrys', 'uchwała', 'wyrok',
+  'sprostowanie', 'notatka',
+];
+
 /** Base forms; multi-word types need their second word (folded prefix) to follow. */
 const TYPES: { word: string; value: string; next?: RegExp }[] = [
-  ...[
-    'decyzja', 'postanowienie', 'wniosek', 'zawiadomienie', 'zgłoszenie', 'sprzeciw', 'protokół',
-    'odwołanie', 'pełnomocnictwo', 'upoważnienie', 'skarga', 'wezwanie', 'informacja',
-    'zaświadczenie', 'opinia', 'uzgodnienie', 'obwieszczenie', 'zażalenie', 'oświadczenie',
-    'ogłoszenie', 'umowa', 'porozumienie', 'ekspertyza', 'wypis', 'wyrys', 'uchwała', 'wyrok',
-    'sprostowanie', 'notatka',
-  ].map((w) => ({ word: w, value: w })),
+  ...ONE_WORD_TYPES.map((w) => ({ word: w, value: w })),
   { word: 'notatka', value: 'notatka służbowa', next: /^sluzbow/ },
   { word: 'rozstrzygnięcie', value: 'rozstrzygnięcie nadzorcze', next: /^nadzorcz/ },
   { word: 'karta', value: 'karta usługi', next: /^uslug/ },

@@ -17,7 +17,7 @@
 import type { MetaValue } from '../types.js';
 import { fold, squash } from './common.js';
 import { findDates } from './dates.js';
-import { matchType } from './doctype.js';
+import { matchType, ONE_WORD_TYPES } from './doctype.js';
 import { findSignatures, normaliseSignature, signatureLabel } from './signature.js';
 
 export const PROPOSABLE_KINDS = ['docType', 'date', 'caseNumber', 'issuer', 'outcome'] as const;
@@ -61,13 +61,7 @@ const MIN_QUOTE_CHARS = 3;
  * a list: any one of them).
  */
 export const DOC_TYPE_VALUES: readonly { value: string; head: string; rest?: string | string[] }[] = [
-  ...[
-    'decyzja', 'postanowienie', 'wniosek', 'zawiadomienie', 'zgłoszenie', 'sprzeciw', 'protokół',
-    'odwołanie', 'pełnomocnictwo', 'upoważnienie', 'skarga', 'wezwanie', 'informacja',
-    'zaświadczenie', 'opinia', 'uzgodnienie', 'obwieszczenie', 'zażalenie', 'oświadczenie',
-    'ogłoszenie', 'umowa', 'porozumienie', 'ekspertyza', 'wypis', 'wyrys', 'uchwała', 'wyrok',
-    'sprostowanie', 'notatka',
-  ].map((w) => ({ value: w, head: w })),
+  ...ONE_WORD_TYPES.map((w) => ({ value: w, head: w })),
   { value: 'notatka służbowa', head: 'notatka' },
   { value: 'rozstrzygnięcie nadzorcze', head: 'rozstrzygnięcie' },
   { value: 'karta usługi', head: 'karta' },

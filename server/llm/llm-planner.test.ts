@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { blockNetwork, refusedPort, reply, startOpenAiStub, type OpenAiStub } from '../../test/helpers/openai-stub.js';
+import { refusedPort, reply, useOpenAiStub, type OpenAiStub } from '../../test/helpers/openai-stub.js';
 import { repoRoot } from '../../test/helpers/paths.js';
 import type { GroundTruth } from '../../fixtures/ground-truth.js';
 import { foldForIndex } from '../../ingest/text/fold.js';
@@ -12,18 +12,10 @@ import { groundPlan, type ExistsInArchive } from './grounding.js';
 import { LlmPlanner, stripFence } from './llm-planner.js';
 import { planJsonSchema } from './plan-schema.js';
 
+const currentStub = useOpenAiStub();
 let stub: OpenAiStub;
-let unblock: () => void;
-beforeAll(() => {
-  unblock = blockNetwork();
-});
-afterAll(() => unblock());
-beforeEach(async () => {
-  stub = await startOpenAiStub();
-});
-afterEach(async () => {
-  await stub.close();
-  expect(stub.unexpected).toEqual([]);
+beforeEach(() => {
+  stub = currentStub();
 });
 
 function planner(env: Record<string, string> = {}): LlmPlanner {

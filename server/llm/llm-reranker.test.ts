@@ -1,21 +1,13 @@
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { blockNetwork, refusedPort, reply, startOpenAiStub, type OpenAiStub } from '../../test/helpers/openai-stub.js';
+import { refusedPort, reply, useOpenAiStub, type OpenAiStub } from '../../test/helpers/openai-stub.js';
 import { PlannerError } from '../agent/plan.js';
 import { loadConfig } from '../config.js';
 import { LlmReranker, rerankJsonSchema, type RerankCandidate } from './llm-reranker.js';
 
+const currentStub = useOpenAiStub();
 let stub: OpenAiStub;
-let unblock: () => void;
-beforeAll(() => {
-  unblock = blockNetwork();
-});
-afterAll(() => unblock());
-beforeEach(async () => {
-  stub = await startOpenAiStub();
-});
-afterEach(async () => {
-  await stub.close();
-  expect(stub.unexpected).toEqual([]);
+beforeEach(() => {
+  stub = currentStub();
 });
 
 function reranker(env: Record<string, string> = {}): LlmReranker {

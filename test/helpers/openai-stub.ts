@@ -8,6 +8,7 @@
 import http from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import nock from 'nock';
+import { afterAll, afterEach, beforeAll, beforeEach, expect } from 'vitest';
 
 /** What the stub does with one call. Build these with `reply.*`. */
 export type StubReply =
@@ -251,4 +252,26 @@ export async function refusedPort(): Promise<number> {
   const { port } = s.address() as AddressInfo;
   await new Promise<void>((resolve) => s.close(() => resolve()));
   return port;
+}
+
+/**
+ * Registers the usual hooks of a test file that talks to a stub model server: the network blocked
+ * for the whole file, a fresh stub for each test, closed after it with no unexpected call. Returns
+ * the current test's stub.
+ */
+export function useOpenAiStub(): () => OpenAiStub {
+  let stub: OpenAiStub | undefined;
+  let unblock: () => void = () => {};
+  beforeAll(() => {
+    unblock = blockNetwork();
+  });
+  afterAll(() => unblock());
+  beforeEach(async () => {
+    stub = await startOpenAiStub();
+  });
+  afterEach(async () => {
+    await stub!.close();
+    expect(stub!.unexpected).toEqual([]);
+  });
+  return () => stub!;
 }
