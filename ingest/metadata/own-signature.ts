@@ -32,11 +32,24 @@ export interface SignatureRoles {
   references: Found[];
 }
 
+/** A line at least this long, ending without punctuation, was wrapped at the margin: its sentence goes on. */
+const WRAPPED_LINE_CHARS = 50;
+
+/**
+ * The words before a signature on its line — and on the lines above it when they are one sentence
+ * wrapped at the margin ("otrzymano Postanowienie Regionalnego Dyrektora\nOchrony Środowiska w Opolu nr X").
+ */
 function lineBefore(text: string, start: number): { original: string; words: string } {
   const from = Math.max(0, start - WINDOW);
   const chunk = text.slice(from, start);
-  const nl = chunk.lastIndexOf('\n');
-  const original = nl >= 0 ? chunk.slice(nl + 1) : chunk;
+  let cut = chunk.lastIndexOf('\n');
+  while (cut > 0) {
+    const prevStart = chunk.lastIndexOf('\n', cut - 1) + 1;
+    const prev = chunk.slice(prevStart, cut).trim();
+    if (prevStart === 0 || prev.length < WRAPPED_LINE_CHARS || /[.:;!?)]$/.test(prev)) break;
+    cut = prevStart - 1;
+  }
+  const original = (cut >= 0 ? chunk.slice(cut + 1) : chunk).replace(/[ \t]*\r?\n[ \t]*/g, ' ');
   const words = fold(original);
   return { original, words };
 }

@@ -234,3 +234,14 @@ describe('a notice signed with no place and date', () => {
     expect(r.date).toBe('2022-02-28');
   });
 });
+
+describe('lines wrapped at the margin', () => {
+  it('keeps the number of an act a wrapped sentence reports as a reference, not the page\'s own', () => {
+    const r = read(
+      'Postanowienie RDOŚ\n\nW dniu 3 marca 2021 r. otrzymano Postanowienie Regionalnego Dyrektora\n' +
+        'Ochrony Środowiska w Opolu nr WOOŚ.4222.7.2021.MS uzgadniające realizację\nprzedsięwzięcia.',
+    );
+    expect(r.own).toBeUndefined();
+    expect(r.refs).toEqual(['WOOŚ.4222.7.2021']);
+  });
+});
