@@ -49,7 +49,7 @@ function lineBefore(text: string, start: number): { original: string; words: str
     if (prevStart === 0 || prev.length < WRAPPED_LINE_CHARS || /[.:;!?)]$/.test(prev)) break;
     cut = prevStart - 1;
   }
-  const original = (cut >= 0 ? chunk.slice(cut + 1) : chunk).replace(/[ \t]*\r?\n[ \t]*/g, ' ');
+  const original = (cut >= 0 ? chunk.slice(cut + 1) : chunk).replace(/\r?\n/g, ' ');
   const words = fold(original);
   return { original, words };
 }
