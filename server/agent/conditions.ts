@@ -7,11 +7,11 @@
  * not a wall). Only the filters a clerk set in the form are hard.
  */
 import { foldForCompare } from '../../ingest/text/fold.js';
-import type { DocumentRecord, MetadataHit } from '../domain/types.js';
+import type { DocumentRecord, MetadataHit, ResultCondition } from '../domain/types.js';
 import type { QuestionFacts } from './plan.js';
 
-export type ConditionKind = 'docType' | 'period' | 'precinct' | 'issuer' | 'outcome';
-export type Met = 'yes' | 'no' | 'unknown';
+export type ConditionKind = ResultCondition['kind'];
+export type Met = ResultCondition['met'];
 
 export interface Condition {
   kind: ConditionKind;

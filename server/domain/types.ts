@@ -190,6 +190,17 @@ export type ResultDocument = Pick<
   outcome?: string;
 };
 
+/** A condition of the question (type, period, place, issuer, outcome) judged against one result. */
+export interface ResultCondition {
+  kind: 'docType' | 'period' | 'precinct' | 'issuer' | 'outcome';
+  /** What the question asked, as the clerk reads it. */
+  value: string;
+  /** `yes` only with the stored value and its span on the page; `no`: the document shows another value; `unknown`: it shows none. */
+  met: 'yes' | 'no' | 'unknown';
+  /** The stored value that decided, where the page says it: `quote === pageText.slice(start, end)`, verified before sending. */
+  evidence?: { value: string; page: number; start: number; end: number; quote: string };
+}
+
 export interface SearchResult {
   rank: number;
   /** In [0, 1], comparable across questions (see server/domain/score.ts). */
@@ -197,6 +208,8 @@ export interface SearchResult {
   confidence: Confidence;
   document: ResultDocument;
   citations: Citation[];
+  /** The question's conditions judged against this document (agent search; absent when the question set none). */
+  conditions?: ResultCondition[];
 }
 
 export type IdentifierKind = 'caseNumber' | 'parcel' | 'address' | 'investor' | 'date';

@@ -58,6 +58,22 @@ export const zSearchResult = z
     confidence: z.enum(['high', 'medium', 'low']),
     document: zResultDocument,
     citations: z.array(zCitation),
+    conditions: z
+      .array(
+        z.object({
+          kind: z.enum(['docType', 'period', 'precinct', 'issuer', 'outcome']),
+          value: z.string().meta({ description: 'what the question asked' }),
+          met: z.enum(['yes', 'no', 'unknown']).meta({
+            description: 'yes: a stored value with its span shows it; no: the document shows another value; unknown: it shows none',
+          }),
+          evidence: z
+            .object({ value: z.string(), page: z.number().int(), start: z.number().int(), end: z.number().int(), quote: z.string() })
+            .optional()
+            .meta({ description: 'the stored value that decided; quote === page text [start, end), verified before sending' }),
+        }),
+      )
+      .optional()
+      .meta({ description: "the question's conditions (type, period, place, issuer, outcome) judged against this document" }),
   })
   .meta({ id: 'SearchResult' }) satisfies z.ZodType<SearchResult>;
 

@@ -11,7 +11,7 @@ import { PlanExecutor, identifierKey, type ExecutedStep } from '../agent/executo
 import { PlannerError, plainText, type Plan, type Planner, type PlanStep, MAX_STEPS } from '../agent/plan.js';
 import { buildDrafts, identifierKeysOf, questionIdentifiers, type Draft } from '../agent/results.js';
 import { verifyCitations } from '../domain/citations.js';
-import { zSearchFilters, type MetadataHit, type NotFound, type SearchFilters, type SearchResult, type Viewer } from '../domain/types.js';
+import { zSearchFilters, type MetadataHit, type NotFound, type ResultCondition, type SearchFilters, type SearchResult, type Viewer } from '../domain/types.js';
 import { DomainError } from '../errors.js';
 import type { Logger } from '../log.js';
 import type { SearchBackend } from '../search/backend.js';
@@ -266,6 +266,7 @@ export class AgentService {
         continue;
       }
       const doc = d.document;
+      const conditions = await this.shownConditions(d, viewer, pages);
       results.push({
         rank: results.length + 1,
         score: d.score,
@@ -284,9 +285,31 @@ export class AgentService {
           ...firstValue(doc.metadata, 'outcome'),
         },
         citations,
+        ...(conditions.length > 0 ? { conditions } : {}),
       });
     }
     return results;
+  }
+
+  /**
+   * The draft's conditions as the clerk may see them: evidence only where the stored value still
+   * stands at its span on the page; a `yes` whose evidence does not is shown as `unknown`.
+   */
+  private async shownConditions(d: Draft, viewer: Viewer, pages: Map<string, Awaited<ReturnType<SearchBackend['page']>>>): Promise<ResultCondition[]> {
+    const out: ResultCondition[] = [];
+    for (const c of d.conditions) {
+      const e = c.evidence;
+      let evidence: ResultCondition['evidence'];
+      if (e && e.page !== null && e.start !== null && e.end !== null) {
+        const key = `${d.documentId}:${e.page}`;
+        if (!pages.has(key)) pages.set(key, await this.deps.backend.page(d.documentId, e.page, viewer));
+        const text = pages.get(key)?.text;
+        if (text !== undefined && text.slice(e.start, e.end) === e.raw) evidence = { value: e.value, page: e.page, start: e.start, end: e.end, quote: e.raw };
+      }
+      const met = c.met === 'yes' && !evidence ? 'unknown' : c.met;
+      out.push({ kind: c.kind, value: c.value, met, ...(evidence ? { evidence } : {}) });
+    }
+    return out;
   }
 }
 

@@ -142,6 +142,19 @@ describe('HTTP API on the ingested sample archive', () => {
     expect(r.results.map((x) => x.document.source.sha256)).toContain(shaOf('UA-AB_7351_650_2010/decyzja_odmowa.pdf'));
   });
 
+  it('judges the question\'s type and period against each result, with the stored value and its span as evidence', async () => {
+    const r = await ask('odmowa pozwolenia na budowę budynku wielorodzinnego 2010');
+    const refusal = r.results.find((x) => x.document.source.sha256 === shaOf('UA-AB_7351_650_2010/decyzja_odmowa.pdf'))!;
+    expect(refusal.conditions?.map((c) => [c.kind, c.met])).toEqual([['docType', 'yes'], ['period', 'yes'], ['outcome', 'yes']]);
+    for (const c of refusal.conditions ?? []) {
+      const page = (await (await api(`/api/documents/${refusal.document.id}/pages/${c.evidence!.page}`)).json()) as { text: string };
+      expect(page.text.slice(c.evidence!.start, c.evidence!.end)).toBe(c.evidence!.quote);
+    }
+    // Another year or another type is shown as such, and never above low.
+    for (const x of r.results.filter((y) => y.conditions?.some((c) => c.met === 'no'))) expect(x.confidence).toBe('low');
+    expect(r.results.some((x) => x.conditions?.some((c) => c.met === 'no' && c.evidence))).toBe(true);
+  });
+
   it('applies filters from the request', async () => {
     const r = await ask('decyzja', { filters: { caseNumber: 'WUA-ZWZ.6730.2.531.2022' } });
     expect(r.results.length).toBeGreaterThan(0);
