@@ -45,17 +45,19 @@ function offeredIds(r: RecordedRequest): string[] {
 }
 
 const RESPONSE_KEYS = ['id', 'question', 'mode', 'degraded', 'plan', 'notFound', 'results'];
-const RESULT_KEYS = ['rank', 'score', 'confidence', 'document', 'citations'];
+const RESULT_KEYS = ['rank', 'score', 'confidence', 'document', 'citations', 'conditions'];
 
 /**
  * What a person sees that does not come from the archive: the plan, the mode and its notice,
- * notFound. (Documents and quotes are the archive's own; ids and hashes are not text.) Also checks
+ * notFound, the conditions' values. (Documents and quotes are the archive's own; ids and hashes are not text.) Also checks
  * that the response has no fields beyond the contract, where model text could hide.
  */
 function nonArchiveStrings(r: AgentResponse): string {
   for (const k of Object.keys(r)) expect(RESPONSE_KEYS).toContain(k);
   for (const x of r.results) for (const k of Object.keys(x)) expect(RESULT_KEYS).toContain(k);
-  return JSON.stringify({ mode: r.mode, degraded: r.degraded, plan: r.plan, notFound: r.notFound });
+  // A condition's value is read from the question by the rules, never written by the model: checked with the plan.
+  const conditions = r.results.map((x) => (x.conditions ?? []).map((c) => c.value));
+  return JSON.stringify({ mode: r.mode, degraded: r.degraded, plan: r.plan, notFound: r.notFound, conditions });
 }
 
 describe('the agent with a misbehaving model server', () => {
