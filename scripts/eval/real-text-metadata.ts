@@ -4,6 +4,7 @@
  * field against the records' labels with metadata-score.ts, born-digital and scanned apart.
  */
 import type Database from 'better-sqlite3';
+import type { MetadataRow } from '../../server/search/sqlite/rows.js';
 import type { RealTextFile, RealTextRecord } from '../../fixtures/real-text.js';
 import {
   type Claim, type Equal, type FieldTally, type Label, addTally, alignOffsets, emptyTally, mapSpan, occurrences,
@@ -26,16 +27,8 @@ const KINDS: Record<MetaField, readonly string[]> = {
   issuer: ['issuer'], parcels: ['parcel'], addresses: ['address'], parties: ['investor', 'party'], outcome: ['outcome'],
 };
 
-export interface MetaRow {
-  kind: string;
-  value: string;
-  raw: string;
-  page: number | null;
-  start: number | null;
-  end: number | null;
-  origin: string;
-  extra: Record<string, string> | null;
-}
+/** A stored metadata row (server/search/sqlite/rows.ts) with its `extra` parsed. */
+export type MetaRow = Omit<MetadataRow, 'document_id' | 'extra'> & { extra: Record<string, string> | null };
 
 /** The document's own signature: the caseNumber marked `role: own`, else (no roles at all) the first from the text. */
 function ownSignature(rows: readonly MetaRow[]): MetaRow | null {
