@@ -74,7 +74,14 @@ export interface HttpEmbedderOptions {
   timeoutMs: number;
   queryPrefix: string;
   passagePrefix: string;
+  /** Send `input_type: query|passage` in each request (servers that add their model's prefixes). */
+  inputType?: boolean;
+  /** Texts per request (default 32). */
   batchSize?: number;
+  /** Requests in flight at once (default 2). */
+  concurrency?: number;
+  /** Retries of a failed request with backoff, by the OpenAI client (default 3). */
+  retries?: number;
 }
 
 /** An OpenAI-compatible embeddings endpoint, through the official client. */
@@ -88,10 +95,11 @@ export class HttpEmbedder implements Embedder {
       baseURL: opts.baseUrl,
       apiKey: opts.apiKey || 'not-needed',
       timeout: opts.timeoutMs,
-      maxRetries: 2,
+      maxRetries: opts.retries ?? 3,
     });
     this.dims = opts.dimensions;
-    this.id = `openai:${opts.model}:${createHash('sha256').update(opts.queryPrefix + '|' + opts.passagePrefix).digest('hex').slice(0, 8)}`;
+    const prompting = `${opts.queryPrefix}|${opts.passagePrefix}${opts.inputType ? '|input_type' : ''}`;
+    this.id = `openai:${opts.model}:${createHash('sha256').update(prompting).digest('hex').slice(0, 8)}`;
   }
 
   get dimensions(): number {
@@ -105,24 +113,38 @@ export class HttpEmbedder implements Embedder {
     return v!.length;
   }
 
+  /** Batches of `batchSize` texts, up to `concurrency` requests at once; vectors in input order. */
   async embed(texts: string[], kind: 'query' | 'passage'): Promise<Float32Array[]> {
-    const prefix = kind === 'query' ? this.opts.queryPrefix : this.opts.passagePrefix;
-    const out: Float32Array[] = [];
     const size = this.opts.batchSize ?? 32;
-    for (let i = 0; i < texts.length; i += size) {
-      const batch = texts.slice(i, i + size).map((t) => prefix + t);
-      const raw = await this.client.embeddings.create({ model: this.opts.model, input: batch, encoding_format: 'float' });
-      const parsed = zEmbeddingResponse.parse(raw);
-      if (parsed.data.length !== batch.length) throw new Error(`embedding server returned ${parsed.data.length} vectors for ${batch.length} texts`);
-      const sorted = [...parsed.data].sort((a, b) => a.index - b.index);
-      for (const d of sorted) {
-        const v = Float32Array.from(d.embedding);
-        this.dims ??= v.length;
-        if (v.length !== this.dims) throw new Error(`embedding size ${v.length}, expected ${this.dims}`);
-        out.push(normalise(v));
+    const batches: string[][] = [];
+    for (let i = 0; i < texts.length; i += size) batches.push(texts.slice(i, i + size));
+    const results: Float32Array[][] = new Array(batches.length);
+    let next = 0;
+    const lane = async (): Promise<void> => {
+      while (next < batches.length) {
+        const b = next++;
+        results[b] = await this.embedBatch(batches[b]!, kind);
       }
-    }
-    return out;
+    };
+    await Promise.all(Array.from({ length: Math.min(this.opts.concurrency ?? 2, batches.length) }, lane));
+    return results.flat();
+  }
+
+  private async embedBatch(texts: string[], kind: 'query' | 'passage'): Promise<Float32Array[]> {
+    const prefix = kind === 'query' ? this.opts.queryPrefix : this.opts.passagePrefix;
+    const batch = texts.map((t) => prefix + t);
+    const body: OpenAI.EmbeddingCreateParams & { input_type?: string } = { model: this.opts.model, input: batch, encoding_format: 'float' };
+    if (this.opts.inputType) body.input_type = kind;
+    const raw = await this.client.embeddings.create(body);
+    const parsed = zEmbeddingResponse.parse(raw);
+    if (parsed.data.length !== batch.length) throw new Error(`embedding server returned ${parsed.data.length} vectors for ${batch.length} texts`);
+    const sorted = [...parsed.data].sort((a, b) => a.index - b.index);
+    return sorted.map((d) => {
+      const v = Float32Array.from(d.embedding);
+      this.dims ??= v.length;
+      if (v.length !== this.dims) throw new Error(`embedding size ${v.length}, expected ${this.dims}`);
+      return normalise(v);
+    });
   }
 }
 

@@ -51,6 +51,15 @@ describe('configuration from the environment', () => {
     expect(() => loadConfig({ EMBEDDINGS_BASE_URL: 'http://127.0.0.1:8080/v1' })).toThrow(/EMBEDDINGS_MODEL/);
   });
 
+  it('prompts the embedding model by a named preset, each prefix overridable', () => {
+    const e = (env: Record<string, string>) => loadConfig(env).embeddings;
+    expect(e({})).toMatchObject({ queryPrefix: 'zapytanie: ', passagePrefix: '', inputType: false });
+    expect(e({ EMBEDDINGS_PREFIXES: 'e5' })).toMatchObject({ queryPrefix: 'query: ', passagePrefix: 'passage: ', inputType: false });
+    expect(e({ EMBEDDINGS_PREFIXES: 'input_type' })).toMatchObject({ queryPrefix: '', passagePrefix: '', inputType: true });
+    expect(e({ EMBEDDINGS_PREFIXES: 'e5', EMBEDDINGS_QUERY_PREFIX: '' })).toMatchObject({ queryPrefix: '', passagePrefix: 'passage: ' });
+    expect(() => loadConfig({ EMBEDDINGS_PREFIXES: 'bge' })).toThrow(/EMBEDDINGS_PREFIXES/);
+  });
+
   it('reads passwords as a list', () => {
     expect(loadConfig({ KWERENDA_PDF_PASSWORDS: 'a,b' }).ingest.pdfPasswords).toEqual(['a', 'b']);
   });

