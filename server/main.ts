@@ -12,6 +12,7 @@ import type { SearchBackend } from './search/backend.js';
 import type { Viewer } from './domain/types.js';
 import { SqliteSearchBackend } from './search/sqlite/sqlite-backend.js';
 import { AgentService, type AgentDeps } from './services/agent.service.js';
+import type { LlmPlannerOptions } from './llm/llm-planner.js';
 import { PeselPolicy } from './security/masking.js';
 import { DocumentService } from './services/document.service.js';
 import { PageImageService } from './services/page-image.service.js';
@@ -53,7 +54,11 @@ export interface SearchRuntime extends Runtime {
 }
 
 /** The LLM side of the agent, when LLM_BASE_URL is configured. */
-async function createLlm(config: Readonly<Config>, backend: SearchBackend): Promise<AgentDeps['llm']> {
+async function createLlm(
+  config: Readonly<Config>,
+  backend: SearchBackend,
+  observePlanner?: LlmPlannerOptions['observe'],
+): Promise<AgentDeps['llm']> {
   if (!config.llm.baseUrl) return undefined;
   const [{ createLlmClient }, { groundPlan }, { LlmPlanner }, { LlmReranker }] = await Promise.all([
     import('./llm/client.js'),
@@ -66,7 +71,7 @@ async function createLlm(config: Readonly<Config>, backend: SearchBackend): Prom
   const exists = (viewer: Viewer) => async (term: string) =>
     (await backend.keyword({ terms: [{ forms: [{ text: term }] }], match: 'all' }, { limit: 1, viewer })).length > 0;
   return {
-    planner: new LlmPlanner(client, config.llm),
+    planner: new LlmPlanner(client, { ...config.llm, ...(observePlanner ? { observe: observePlanner } : {}) }),
     ground: (plan, question, filters, viewer) => groundPlan(plan, question, exists(viewer), filters ? { filters } : {}),
     ...(config.llm.rerank ? { reranker: new LlmReranker(client, config.llm) } : {}),
   };
@@ -85,6 +90,8 @@ export async function createSearchRuntime(
     uploadLimits?: Partial<UploadLimits>;
     /** Webhook dispatcher pacing (tests shorten the backoff). */
     webhooks?: Partial<DispatcherOptions>;
+    /** How the LLM planner's replies fared (the eval counts them). */
+    observePlanner?: LlmPlannerOptions['observe'];
   } & RuntimeOptions = {},
 ): Promise<SearchRuntime> {
   const base = await createRuntime(config, opts);
@@ -106,7 +113,7 @@ export async function createSearchRuntime(
     backend,
     embedder: base.embedder,
     rules: new RulesPlanner(),
-    llm: await createLlm(config, backend),
+    llm: await createLlm(config, backend, opts.observePlanner),
     searches,
     logger,
     budgetMs: config.search.budgetMs,

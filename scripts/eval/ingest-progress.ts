@@ -4,10 +4,11 @@
  */
 import { loadConfig } from '../../server/config.js';
 
-export async function ingestWithProgress(archive: string, dataDir: string, log: (line: string) => void): Promise<void> {
+/** `env`: settings on top of the process's own (the eval's embedder). */
+export async function ingestWithProgress(archive: string, dataDir: string, log: (line: string) => void, env: Record<string, string> = {}): Promise<void> {
   // Loaded only when needed: a reference-only run does not depend on the server's composition root.
   const { createIngestRuntime } = await import('../../server/main.js');
-  const rt = await createIngestRuntime(loadConfig({ ...process.env, KWERENDA_DATA_DIR: dataDir, KWERENDA_PROGRESS: 'none' }));
+  const rt = await createIngestRuntime(loadConfig({ ...process.env, ...env, KWERENDA_DATA_DIR: dataDir, KWERENDA_PROGRESS: 'none' }));
   const t0 = Date.now();
   let last = 0;
   try {

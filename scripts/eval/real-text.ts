@@ -15,7 +15,8 @@ import type { GroundTruth } from '../../fixtures/ground-truth.js';
 import { type RealTextMap, type RealTextRecord, readRealTexts, realTextMapPath, renderRealTexts } from '../../fixtures/real-text.js';
 import { bm25CleanSearcher } from './bm25-clean.js';
 import { ingestWithProgress } from './ingest-progress.js';
-import { productSearchers } from './product-searchers.js';
+import { startEvalModels, type EvalModels, type ModelOptions } from './models.js';
+import { formatLlmCounts, productSearchers } from './product-searchers.js';
 import type { EvalQuestion, QuestionKind } from './questions.js';
 import { formatMetadata, readDocMeta, scoreMetadata } from './real-text-metadata.js';
 import { type EvalAnswer, type EvalReport, type EvalSearcher, formatReport, runEval } from './runner.js';
@@ -42,6 +43,8 @@ export interface RealTextOptions {
   out?: string;
   json?: string;
   log: (s: string) => void;
+  /** Real models to measure instead of / beside the offline default (scripts/eval/models.ts). */
+  models?: ModelOptions;
 }
 
 export function realTextCorpus(corpusRoot: string): { texts: string; questions: string } {
@@ -127,7 +130,7 @@ function invalidateData(data: string, fingerprint: string, log: (s: string) => v
   fs.writeFileSync(file, `${fingerprint}\n`);
 }
 
-async function ensureIngested(archive: string, data: string, map: RealTextMap, log: (s: string) => void): Promise<void> {
+async function ensureIngested(archive: string, data: string, map: RealTextMap, log: (s: string) => void, env: Record<string, string>): Promise<void> {
   const dbFile = path.join(data, 'kwerenda.db');
   let ready = new Set<string>();
   if (fs.existsSync(dbFile)) {
@@ -138,7 +141,7 @@ async function ensureIngested(archive: string, data: string, map: RealTextMap, l
   const missing = map.files.filter((f) => !ready.has(f.sha256));
   if (missing.length === 0) return log(`Data dir: ${data} (every file already ingested)`);
   log(`Ingesting ${missing.length} of ${map.files.length} files (${map.files.filter((f) => f.scanned).length} scans need OCR) into ${data} …`);
-  await ingestWithProgress(archive, data, log);
+  await ingestWithProgress(archive, data, log, env);
 }
 
 const f2 = (x: number | undefined) => (x === undefined || Number.isNaN(x) ? '—' : x.toFixed(2));
@@ -187,10 +190,25 @@ export async function runRealTextEval(o: RealTextOptions): Promise<string> {
   const questions = readQuestions(corpus.questions);
   const cache = path.join(o.repoRoot, '.cache', 'eval', `real-text-s${o.seed}`);
   const archive = path.join(cache, 'archive');
-  const data = path.join(cache, 'data');
-  const map = await ensureRendered(corpus.texts, archive, o.seed, records.length, o.log);
-  invalidateData(data, ingestFingerprint(path.join(o.repoRoot, 'dist')), o.log);
-  await ensureIngested(archive, data, map, o.log);
+  const models = await startEvalModels(o.models ?? {}, o.log);
+  const data = path.join(cache, models.embedderSlug === 'hash' ? 'data' : `data-${models.embedderSlug}`);
+  const map = await ensureRendered(corpus.texts, archive, o.seed, records.length, o.log).catch(async (err: unknown) => {
+    await models.close();
+    throw err;
+  });
+  try {
+    invalidateData(data, ingestFingerprint(path.join(o.repoRoot, 'dist')), o.log);
+    await ensureIngested(archive, data, map, o.log, models.embeddingsEnv);
+    return await measure(o, { records, questions, archive, data, map, models });
+  } finally {
+    await models.close();
+  }
+}
+
+async function measure(
+  o: RealTextOptions,
+  { records, questions, archive, data, map, models }: { records: RealTextRecord[]; questions: RealQuestion[]; archive: string; data: string; map: RealTextMap; models: EvalModels },
+): Promise<string> {
 
   const db = new Database(path.join(data, 'kwerenda.db'), { readonly: true });
   const meta = scoreMetadata(records, map.files, readDocMeta(db));
@@ -198,7 +216,7 @@ export async function runRealTextEval(o: RealTextOptions): Promise<string> {
 
   const gt = cleanTruth(records);
   const reference = bm25CleanSearcher(gt);
-  const product = await productSearchers(data);
+  const product = await productSearchers(data, models.embeddingsEnv, models.llmEnv);
   const idOf = new Map(map.files.map((f) => [f.sha256, f.id]));
   const searchers: Record<string, EvalSearcher> = {};
   for (const [name, s] of Object.entries(product.searchers)) searchers[name] = byRecord(s, idOf);
@@ -214,9 +232,11 @@ export async function runRealTextEval(o: RealTextOptions): Promise<string> {
         corpus: `real-text (${records.length} records, ${questions.length} questions)`,
         rendered: `${path.relative(o.repoRoot, archive)} (seed ${o.seed}, ${map.files.length} files: ${map.records} born-digital + ${map.records} scans)`,
         'data dir': path.relative(o.repoRoot, data),
+        ...models.describe,
       },
     });
     const md = [`# Real-text evaluation (seed ${o.seed})`, '', formatMetadata(meta), formatRetrieval(report, questions, 'hybrid+planner'),
+      ...(product.llm ? [formatLlmCounts(product.llm)] : []),
       formatReport(report).replace(/^# Retrieval evaluation/, '# Full retrieval report (synthetic kind names: investor = party, paraphrase = semantic)')].join('\n');
     if (o.out) fs.writeFileSync(o.out, md);
     if (o.json) fs.writeFileSync(o.json, JSON.stringify({ metadata: { ...meta, kinds: [...meta.kinds] }, retrieval: report }, null, 1));

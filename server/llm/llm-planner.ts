@@ -15,6 +15,8 @@ export interface LlmPlannerOptions {
   /** Time for the whole planning, repair included. */
   timeoutMs: number;
   maxTokens?: number;
+  /** Told how each model reply fared: valid at once, valid after the repair, or invalid twice (for the eval's counts). */
+  observe?: (outcome: 'valid' | 'repaired' | 'invalid') => void;
 }
 
 export type ParsedPlan = { ok: true; plan: Plan } | { ok: false; problems: string[] };
@@ -37,9 +39,13 @@ export class LlmPlanner implements Planner {
       const messages = plannerMessages(question, ctx.filters);
       const first = await this.ask(messages, dl.signal);
       const parsed = parsePlanReply(first);
-      if (parsed.ok) return parsed.plan;
+      if (parsed.ok) {
+        this.opts.observe?.('valid');
+        return parsed.plan;
+      }
       const second = await this.ask(repairMessages(messages, first, parsed.problems), dl.signal);
       const repaired = parsePlanReply(second);
+      this.opts.observe?.(repaired.ok ? 'repaired' : 'invalid');
       if (repaired.ok) return repaired.plan;
       throw new PlannerError('invalid_output', 'model zwrócił nieprawidłowy plan');
     } catch (err) {
