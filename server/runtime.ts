@@ -4,6 +4,7 @@
  * which adds search, the HTTP API and its services, so that `kwerenda ingest` loads no web server,
  * and the Elasticsearch client and BullMQ are loaded only when configured.
  */
+import { APIConnectionError } from 'openai';
 import { HashingEmbedder, HttpEmbedder, type Embedder } from '../ingest/embed.js';
 import type { PipelineContext } from '../ingest/pipeline.js';
 import { createOcrEngine, type OcrEngine } from '../ingest/extract/ocr-engine.js';
@@ -16,7 +17,8 @@ import { indexBeforeDone } from './search/elasticsearch/es-hooks.js';
 import type { ElasticsearchRuntime } from './search/elasticsearch/es-runtime.js';
 import { IngestService } from './services/ingest.service.js';
 import { Archive } from './store/archive.js';
-import { ensureVectorTable, openDb, type Db } from './store/db.js';
+import { archiveEmbedding, embedderKey, ensureVectorTable, getSetting, openDb, type Db, type EmbedderSpec } from './store/db.js';
+import { searchIndexEmbedder, tagVectors } from './store/vector-generations.js';
 import { Ledger } from './store/ledger.js';
 import type { Client as EsClient } from '@elastic/elasticsearch';
 
@@ -34,6 +36,8 @@ export interface Runtime {
 export interface RuntimeOptions {
   /** Tests: an Elasticsearch client on the nock-able HttpConnection. */
   esClient?: EsClient;
+  /** No warning when the configured embedder is not the archive's (`kwerenda reembed` is about to move it). */
+  quietEmbedderMismatch?: boolean;
 }
 
 export interface IngestRuntime extends Runtime {
@@ -62,6 +66,184 @@ export async function createEmbedder(config: Readonly<Config>): Promise<Embedder
   return http;
 }
 
+/** How to rebuild the configured embedder (`dimensions`: its vector size, known once probed). */
+export function configuredSpec(config: Readonly<Config>, dimensions: number): EmbedderSpec {
+  const e = config.embeddings;
+  if (!e.baseUrl) return { kind: 'hash', dimensions };
+  return {
+    kind: 'openai',
+    baseUrl: e.baseUrl,
+    model: e.model,
+    dimensions,
+    queryPrefix: e.queryPrefix,
+    passagePrefix: e.passagePrefix,
+    inputType: e.inputType ?? false,
+  };
+}
+
+/** The configured embedder's id, known without asking its server. */
+function configuredId(config: Readonly<Config>): string {
+  const e = config.embeddings;
+  if (!e.baseUrl) return new HashingEmbedder().id;
+  return new HttpEmbedder({ ...e, baseUrl: e.baseUrl, dimensions: e.dimensions ?? 1 }).id;
+}
+
+/** An embedder rebuilt from an archive's spec; the API key and the request pacing come from the configuration. */
+export function embedderFromSpec(spec: EmbedderSpec, config: Readonly<Config>): Embedder {
+  if (spec.kind === 'hash') return new HashingEmbedder(spec.dimensions);
+  const e = config.embeddings;
+  return new HttpEmbedder({
+    baseUrl: spec.baseUrl,
+    model: spec.model,
+    apiKey: e.apiKey,
+    dimensions: spec.dimensions,
+    timeoutMs: e.timeoutMs,
+    queryPrefix: spec.queryPrefix,
+    passagePrefix: spec.passagePrefix,
+    inputType: spec.inputType,
+    batchSize: e.batchSize,
+    concurrency: e.concurrency,
+    retries: e.retries,
+  });
+}
+
+/** Names an embedder for people: the model and server, or the offline hashing embedder. */
+export function describeSpec(spec: EmbedderSpec): string {
+  return spec.kind === 'hash' ? `offline hash-ngram-v1 (${spec.dimensions} wym.)` : `${spec.model} na ${spec.baseUrl} (${spec.dimensions} wym.)`;
+}
+
+/** A connection failure of the archive's embedding server, said plainly. */
+export class EmbeddingServerError extends Error {}
+
+interface Bound {
+  key: string;
+  spec: EmbedderSpec;
+  embedder: Embedder;
+}
+
+/**
+ * The archive's embedder, following the archive: before each call it checks which embedder the
+ * archive's vectors are made by (one settings read) and, once `kwerenda reembed` switched it,
+ * rebuilds that one from its stored spec — so a server or worker started before the switch embeds
+ * questions and passages with the new model from then on, without a restart. Vectors it returns are
+ * tagged with the embedder's key (server/store/vector-generations.ts): the archive refuses to store,
+ * and the search to compare, vectors of a model it no longer uses.
+ *
+ * When the archive's embedder is an embedding server that does not answer, every call fails with an
+ * EmbeddingServerError naming the server (vector search and ingest need it; browsing, keyword search
+ * and reading documents do not).
+ */
+export class ArchiveEmbedder implements Embedder {
+  private query: Bound | null = null;
+  private searchIndex = false;
+
+  constructor(
+    private readonly db: Db,
+    private readonly config: Readonly<Config>,
+    private current: Bound,
+    private readonly configured: Bound | null,
+  ) {}
+
+  get id(): string {
+    return this.current.embedder.id;
+  }
+
+  get dimensions(): number {
+    return this.current.embedder.dimensions;
+  }
+
+  /** The archive's embedder key this embedder currently uses. */
+  get key(): string {
+    return this.current.key;
+  }
+
+  /**
+   * Scaled out: questions are embedded by the model whose vectors the Elasticsearch aliases answer
+   * with, which trails the archive's own while a reembed builds the new index generation.
+   */
+  followSearchIndex(): void {
+    this.searchIndex = true;
+  }
+
+  async embed(texts: string[], kind: 'query' | 'passage'): Promise<Float32Array[]> {
+    const b = kind === 'query' && this.searchIndex ? this.followIndex() : this.follow();
+    try {
+      return tagVectors(await b.embedder.embed(texts, kind), b.key);
+    } catch (err) {
+      if (b.spec.kind === 'openai' && err instanceof APIConnectionError) {
+        const differs = this.configured?.key !== b.key;
+        throw new EmbeddingServerError(
+          `Serwer embeddingów archiwum (${b.spec.baseUrl}, model ${b.spec.model}) nie odpowiada: ${(err as Error).message}.` +
+            (differs ? ' Archiwum używa modelu, którym zbudowano jego wektory; uruchom ten serwer albo przenieś archiwum na skonfigurowany model: kwerenda reembed.' : ''),
+          { cause: err },
+        );
+      }
+      throw err;
+    }
+  }
+
+  private followIndex(): Bound {
+    const live = this.follow();
+    const index = this.db.open ? searchIndexEmbedder(this.db) : null;
+    if (index === null || index.key === live.key) return live;
+    if (this.query?.key !== index.key) {
+      this.query = this.configured?.key === index.key ? this.configured : { ...index, embedder: embedderFromSpec(index.spec, this.config) };
+    }
+    return this.query;
+  }
+
+  private follow(): Bound {
+    if (!this.db.open) return this.current;
+    const key = getSetting(this.db, 'embedder');
+    if (!key || key === this.current.key) return this.current;
+    if (this.configured?.key === key) return (this.current = this.configured);
+    const spec = archiveEmbedding(this.db)?.spec;
+    if (!spec) throw new Error(`archive embeddings "${key}" cannot be rebuilt: the archive does not record their server`);
+    return (this.current = { key, spec, embedder: embedderFromSpec(spec, this.config) });
+  }
+}
+
+/**
+ * Which embedder serves the archive. A new archive takes the configured one. An archive made by
+ * another embedder than the configured one keeps being searched and fed with its own, rebuilt from
+ * the spec it stores (one warning names both and points to `kwerenda reembed`); an archive made
+ * before specs were stored, by an embedding server, cannot be rebuilt and is refused as before.
+ */
+async function bindEmbedder(db: Db, config: Readonly<Config>, quiet = false): Promise<ArchiveEmbedder> {
+  const archive = archiveEmbedding(db);
+  const wantedId = configuredId(config);
+  const wantedDims = config.embeddings.baseUrl ? config.embeddings.dimensions : new HashingEmbedder().dimensions;
+  const sameAsConfigured =
+    archive === null || (archive.key.startsWith(`${wantedId}:`) && (wantedDims === undefined || archive.key === embedderKey(wantedId, wantedDims)));
+  if (sameAsConfigured) {
+    const embedder = await createEmbedder(config);
+    const key = embedderKey(embedder.id, embedder.dimensions);
+    const spec = configuredSpec(config, embedder.dimensions);
+    if (archive === null || archive.key === key) {
+      ensureVectorTable(db, embedder.id, embedder.dimensions, spec); // records (or refreshes) the spec
+      const bound = { key, spec, embedder };
+      return new ArchiveEmbedder(db, config, bound, bound);
+    }
+  }
+  const configuredLabel = config.embeddings.baseUrl
+    ? `${config.embeddings.model} na ${config.embeddings.baseUrl} (${wantedId})`
+    : `offline hash-ngram-v1`;
+  if (!archive!.spec) {
+    throw new Error(
+      `archiwum zbudowano embeddingami "${archive!.key}", a skonfigurowano ${configuredLabel}; archiwum sprzed tej wersji ` +
+        'nie zapisało, jak odtworzyć swój serwer embeddingów: skonfiguruj ten sam serwer (EMBEDDINGS_*), ' +
+        'uruchom kwerendę raz (zapisze go), potem przełącz model: kwerenda reembed',
+    );
+  }
+  if (!quiet) createLogger(config.logLevel).warn('embeddings.config_differs', {
+    message: `Archiwum używa modelu ${describeSpec(archive!.spec)}, a skonfigurowano ${configuredLabel}; wyszukiwanie i przyjmowanie dokumentów działa na modelu archiwum. Uruchom \`kwerenda reembed\`, aby przenieść archiwum na skonfigurowany model.`,
+    archive: archive!.key,
+    configured: wantedId,
+  });
+  const bound = { key: archive!.key, spec: archive!.spec, embedder: embedderFromSpec(archive!.spec, config) };
+  return new ArchiveEmbedder(db, config, bound, null);
+}
+
 /**
  * The archive record (SQLite in the data dir) and, scaled out, the Elasticsearch index beside it.
  * Why the record, ledger, users and audit trail stay in SQLite when scaled out: see
@@ -71,8 +253,7 @@ export async function createRuntime(config: Readonly<Config>, opts: RuntimeOptio
   const db = openDb(config.dataDir);
   let elasticsearch: ElasticsearchRuntime | null = null;
   try {
-    const embedder = await createEmbedder(config);
-    ensureVectorTable(db, embedder.id, embedder.dimensions);
+    const embedder = await bindEmbedder(db, config, opts.quietEmbedderMismatch);
     if (config.backend === 'elasticsearch') {
       // Loaded only when scaled out: the client and its dependencies take ~0.2 s to load.
       const { openElasticsearch } = await import('./search/elasticsearch/es-runtime.js');
@@ -86,6 +267,7 @@ export async function createRuntime(config: Readonly<Config>, opts: RuntimeOptio
       });
     }
     const es = elasticsearch;
+    if (es) embedder.followSearchIndex();
     return {
       config,
       db,

@@ -8,7 +8,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { Chunk, MetaValue, PageResult } from '../../ingest/types.js';
 import { foldForIndex } from '../../ingest/text/fold.js';
-import { queueSearchSync, write, type Db } from './db.js';
+import { queueSearchSync, vectorTable, write, type Db } from './db.js';
+import { assertLiveEmbedder, reembedTarget } from './vector-generations.js';
 import { applyRestrictionsTo } from './restrictions.js';
 
 export interface DocumentRow {
@@ -154,11 +155,13 @@ export class Archive {
   ): void {
     const db = this.db;
     write(db, () => {
+      // Vectors of a model the archive has just moved away from (`kwerenda reembed`) are refused.
+      assertLiveEmbedder(db, args.vectors);
       this.removeIndexed(documentId);
       const insChunk = db.prepare('INSERT INTO chunks(document_id, page, start, end, text) VALUES (?, ?, ?, ?, ?)');
       const insFts = db.prepare('INSERT INTO chunks_fts(rowid, text) VALUES (?, ?)');
       const insTri = db.prepare('INSERT INTO chunks_trigram(rowid, text) VALUES (?, ?)');
-      const insVec = db.prepare('INSERT INTO chunk_vectors(rowid, embedding) VALUES (?, ?)');
+      const insVec = db.prepare(`INSERT INTO ${vectorTable(db)}(rowid, embedding) VALUES (?, ?)`);
       args.chunks.forEach((c, i) => {
         const id = insChunk.run(documentId, c.page, c.start, c.end, c.text).lastInsertRowid;
         const folded = foldForIndex(c.text);
@@ -193,16 +196,21 @@ export class Archive {
     });
   }
 
-  /** Removes a document's chunks, index entries and metadata (inside the caller's transaction). */
+  /**
+   * Removes a document's chunks, index entries and metadata (inside the caller's transaction), and
+   * their vectors from the table a running reembed fills too (a chunk id may be reused).
+   */
   private removeIndexed(documentId: number): void {
     const ids = this.db.prepare('SELECT id FROM chunks WHERE document_id = ?').all(documentId) as { id: number }[];
     const delFts = this.db.prepare('DELETE FROM chunks_fts WHERE rowid = ?');
     const delTri = this.db.prepare('DELETE FROM chunks_trigram WHERE rowid = ?');
-    const delVec = this.db.prepare('DELETE FROM chunk_vectors WHERE rowid = ?');
+    const delVec = [vectorTable(this.db), reembedTarget(this.db)?.table]
+      .filter((t): t is string => t !== undefined)
+      .map((t) => this.db.prepare(`DELETE FROM ${t} WHERE rowid = ?`));
     for (const { id } of ids) {
       delFts.run(id);
       delTri.run(id);
-      delVec.run(BigInt(id));
+      for (const d of delVec) d.run(BigInt(id));
     }
     this.db.prepare('DELETE FROM chunks WHERE document_id = ?').run(documentId);
     this.db.prepare('DELETE FROM metadata WHERE document_id = ?').run(documentId);

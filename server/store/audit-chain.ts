@@ -34,6 +34,8 @@ export const AUDIT_ACTIONS = [
   /** The archive was keyed: from this entry on, every entry carries an HMAC. */
   'audit.keyed',
   'search_index.rebuilt',
+  /** `kwerenda reembed` moved the archive's vectors to another embedding model. */
+  'embeddings.reembedded',
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 

@@ -8,6 +8,7 @@ import path from 'node:path';
 import { isMainThread } from 'node:worker_threads';
 import Database from 'better-sqlite3';
 import * as sqliteVec from 'sqlite-vec';
+import { z } from 'zod';
 import { MIGRATIONS } from './migrations.js';
 
 export type Db = Database.Database;
@@ -100,20 +101,90 @@ export function queueSearchSync(db: Db, documentIds: number[], what: 'index' | '
   ).run(what, JSON.stringify(documentIds));
 }
 
-/** Creates the vector table for the embedder's dimension once; refuses a different embedder later. */
-export function ensureVectorTable(db: Db, embedderId: string, dimensions: number): void {
+/**
+ * How to rebuild the embedder that made the archive's vectors (no API key: that comes from the
+ * configuration): `hash` is the offline HashingEmbedder, `openai` an OpenAI-compatible server.
+ */
+export const zEmbedderSpec = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('hash'), dimensions: z.number().int().min(1).max(8192) }),
+  z.object({
+    kind: z.literal('openai'),
+    baseUrl: z.string().url(),
+    model: z.string(),
+    dimensions: z.number().int().min(1).max(8192),
+    queryPrefix: z.string(),
+    passagePrefix: z.string(),
+    inputType: z.boolean(),
+  }),
+]);
+export type EmbedderSpec = z.infer<typeof zEmbedderSpec>;
+
+/** The one table an archive made before embedder specs were stored can have been built by without one. */
+export const LEGACY_HASH_KEY = 'hash-ngram-v1:384';
+/** `chunk_vectors`, then `chunk_vectors_g2`, `_g3` … as `kwerenda reembed` moves the archive. */
+const VECTOR_TABLE = /^chunk_vectors(?:_g\d{1,6})?$/;
+
+/** `<embedder id>:<dimensions>`: what settings.embedder holds. */
+export function embedderKey(id: string, dimensions: number): string {
+  return `${id}:${dimensions}`;
+}
+
+/** Dimensions of an embedder key. */
+export function keyDimensions(key: string): number {
+  return Number(key.slice(key.lastIndexOf(':') + 1));
+}
+
+/** A vector table name as stored in the settings, checked before it is ever put into SQL. */
+export function checkedVectorTable(name: string): string {
+  if (!VECTOR_TABLE.test(name)) throw new Error(`invalid vector table name in the archive settings: ${JSON.stringify(name)}`);
+  return name;
+}
+
+/** The table holding the live vectors (`chunk_vectors` until a reembed switched to another). */
+export function vectorTable(db: Db): string {
+  return checkedVectorTable(getSetting(db, 'vector_table') ?? 'chunk_vectors');
+}
+
+export interface ArchiveEmbedding {
+  /** `<id>:<dimensions>` of the embedder that made the live vectors. */
+  key: string;
+  dimensions: number;
+  /** How to rebuild it; null for an archive made before specs were stored by a server embedder. */
+  spec: EmbedderSpec | null;
+  table: string;
+}
+
+/** The archive's embedder, or null before its first vector table was made. */
+export function archiveEmbedding(db: Db): ArchiveEmbedding | null {
+  const key = getSetting(db, 'embedder');
+  if (!key) return null;
+  const raw = getSetting(db, 'embedder_spec');
+  let spec: EmbedderSpec | null = null;
+  if (raw) spec = zEmbedderSpec.parse(JSON.parse(raw));
+  else if (key === LEGACY_HASH_KEY) spec = { kind: 'hash', dimensions: 384 };
+  return { key, dimensions: keyDimensions(key), spec, table: vectorTable(db) };
+}
+
+/**
+ * Creates the vector table for the embedder's dimension once, recording how to rebuild the
+ * embedder; refuses a different embedder later (server/runtime.ts decides which embedder serves an
+ * archive before calling this; `kwerenda reembed` moves an archive to another one).
+ */
+export function ensureVectorTable(db: Db, embedderId: string, dimensions: number, spec?: EmbedderSpec): void {
   write(db, () => {
     const existing = getSetting(db, 'embedder');
-    const wanted = `${embedderId}:${dimensions}`;
+    const wanted = embedderKey(embedderId, dimensions);
     if (existing && existing !== wanted) {
       throw new Error(
         `archive was indexed with embeddings "${existing}" but "${wanted}" is configured; ` +
-          'use the same embedding settings or a new data directory',
+          'run `kwerenda reembed` to move it to the configured embeddings',
       );
     }
     if (!existing) {
-      db.exec(`CREATE VIRTUAL TABLE chunk_vectors USING vec0(embedding float[${dimensions}] distance_metric=cosine)`);
+      const table = vectorTable(db);
+      db.exec(`CREATE VIRTUAL TABLE ${table} USING vec0(embedding float[${dimensions}] distance_metric=cosine)`);
       setSetting(db, 'embedder', wanted);
     }
+    if (spec) setSetting(db, 'embedder_spec', JSON.stringify(zEmbedderSpec.parse(spec)));
   });
 }

@@ -13,7 +13,8 @@
  * indices no alias points to; run the command again.
  */
 import type { Db } from '../../store/db.js';
-import { setSetting } from '../../store/db.js';
+import { archiveEmbedding, setSetting } from '../../store/db.js';
+import { setSearchIndexEmbedder } from '../../store/vector-generations.js';
 import { ElasticsearchIndexer, type EsDocumentInput } from './es-indexer.js';
 import type { ElasticsearchRuntime } from './es-runtime.js';
 import { accessRules, REINDEX_SETTING, recordInput, type ReindexAnnouncement as Announcement } from './es-sync.js';
@@ -33,7 +34,11 @@ export interface ReindexResult {
 export async function reindexArchive(
   es: ElasticsearchRuntime,
   db: Db,
-  opts: { keepOld?: boolean; batchDocuments?: number; onProgress?: (done: number, total: number) => void } = {},
+  opts: {
+    keepOld?: boolean;
+    batchDocuments?: number;
+    onProgress?: (done: number, total: number) => void;
+  } = {},
 ): Promise<ReindexResult> {
   const { client, prefix } = es;
   const aliases = Object.fromEntries(RECORD_KINDS.map((k) => [k, aliasName(prefix, k)])) as Record<RecordKind, string>;
@@ -48,14 +53,19 @@ export async function reindexArchive(
   const generation = String(highest + 1).padStart(6, '0');
   const indices = Object.fromEntries(RECORD_KINDS.map((k) => [k, `${aliases[k]}-${generation}`])) as Record<RecordKind, string>;
 
-  const { stempel } = await es.indexer.ensureIndices(); // current templates: what the new generation is made from
+  // The new generation is made from the archive's live vectors, whatever model made them (after
+  // `kwerenda reembed` another than the index has now: the templates and mapping follow its size).
+  const embedding = archiveEmbedding(db);
+  const dimensions = embedding?.dimensions ?? es.backend.dimensions;
+  const templates = dimensions === es.backend.dimensions ? es.indexer : new ElasticsearchIndexer({ client, prefix, dimensions });
+  const { stempel } = await templates.ensureIndices(); // current templates: what the new generation is made from
   for (const k of RECORD_KINDS) await client.indices.create({ index: indices[k] });
   // Changes queued before the copy starts are in what it reads: their outbox rows go once it is switched.
   const queuedBefore = db.prepare('SELECT coalesce(max(seq), 0) FROM search_sync').pluck().get() as number;
   const announce = () => setSetting(db, REINDEX_SETTING, JSON.stringify({ indices, heartbeat: Date.now() } satisfies Announcement));
   announce(); // from here on, every drain also writes to the new generation
 
-  const target = new ElasticsearchIndexer({ client, prefix, dimensions: es.backend.dimensions, indices });
+  const target = new ElasticsearchIndexer({ client, prefix, dimensions, indices });
   const ids = db.prepare("SELECT id FROM documents WHERE status = 'ready' ORDER BY id").pluck().all() as number[];
   const per = opts.batchDocuments ?? 20;
   let done = 0;
@@ -79,6 +89,8 @@ export async function reindexArchive(
         { add: { index: indices[k], alias: aliases[k], is_write_index: true } },
       ]),
     });
+    // Questions are embedded from now on by the model whose vectors the aliases now answer with.
+    if (embedding?.spec) setSearchIndexEmbedder(db, embedding.key, embedding.spec);
     db.prepare('DELETE FROM search_sync WHERE seq <= ?').run(queuedBefore);
     if (!opts.keepOld && previous.length > 0) await client.indices.delete({ index: previous });
     return { generation, documents: done, previous, deleted: !opts.keepOld && previous.length > 0, stempel };

@@ -6,8 +6,10 @@
  */
 import { Client } from '@elastic/elasticsearch';
 import type { Logger } from '../../log.js';
-import { getSetting, queueSearchSync, setSetting, write, type Db } from '../../store/db.js';
-import { ElasticsearchBackend } from './es-backend.js';
+import type { SearchOptions, ChunkHit } from '../../domain/types.js';
+import { archiveEmbedding, getSetting, keyDimensions, queueSearchSync, setSetting, write, type Db } from '../../store/db.js';
+import { searchIndexEmbedder, setSearchIndexEmbedder, vectorKey } from '../../store/vector-generations.js';
+import { ElasticsearchBackend, type EsBackendOptions } from './es-backend.js';
 import { ElasticsearchIndexer } from './es-indexer.js';
 import { esReason, esWhere } from './es-errors.js';
 import { SearchIndexSync } from './es-sync.js';
@@ -50,14 +52,46 @@ export async function openElasticsearch(args: {
     if (ensured.created || first) {
       queueSearchSync(args.db, args.db.prepare("SELECT id FROM documents WHERE status = 'ready'").pluck().all() as number[], 'index');
     }
+    // Which model's vectors the index answers with: the archive's, until a reembed moves it.
+    const archive = archiveEmbedding(args.db);
+    if (searchIndexEmbedder(args.db) === null && archive?.spec) setSearchIndexEmbedder(args.db, archive.key, archive.spec);
   });
   return {
     client,
     prefix: args.prefix,
     indexer,
-    backend: new ElasticsearchBackend({ client, prefix: args.prefix, dimensions: args.dimensions }),
+    backend: new IndexFollowingBackend(args.db, { client, prefix: args.prefix, dimensions: args.dimensions }),
     sync: new SearchIndexSync(args.db, indexer, args.logger),
     stempel: ensured.stempel,
     close: () => client.close(),
   };
+}
+
+/**
+ * The search backend of a running server that follows `kwerenda reembed`: a question embedded by
+ * another model than the one the index answers with finds nothing by vector (never a comparison
+ * across models), and once the aliases point to a generation of another vector size, questions of
+ * that size are searched there.
+ */
+class IndexFollowingBackend extends ElasticsearchBackend {
+  private readonly sized = new Map<number, ElasticsearchBackend>();
+
+  constructor(
+    private readonly db: Db,
+    private readonly opts: EsBackendOptions,
+  ) {
+    super(opts);
+  }
+
+  override async vector(embedding: Float32Array, opts: SearchOptions): Promise<ChunkHit[]> {
+    const answers = this.db.open ? searchIndexEmbedder(this.db)?.key : undefined;
+    const made = embedding instanceof Float32Array ? vectorKey(embedding) : undefined;
+    if (made !== undefined && answers !== undefined && made !== answers) return [];
+    if (answers !== undefined && embedding instanceof Float32Array && embedding.length !== this.dimensions && embedding.length === keyDimensions(answers)) {
+      let other = this.sized.get(embedding.length);
+      if (!other) this.sized.set(embedding.length, (other = new ElasticsearchBackend({ ...this.opts, dimensions: embedding.length })));
+      return other.vector(embedding, opts);
+    }
+    return super.vector(embedding, opts);
+  }
 }

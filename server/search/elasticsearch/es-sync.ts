@@ -29,7 +29,7 @@
 import type { Chunk, MetaValue } from '../../../ingest/types.js';
 import type { StoredWord } from '../../domain/types.js';
 import type { Logger } from '../../log.js';
-import { getSetting, type Db } from '../../store/db.js';
+import { getSetting, vectorTable, type Db } from '../../store/db.js';
 import type { DocumentDbRow } from '../sqlite/rows.js';
 import { esReason } from './es-errors.js';
 import { ElasticsearchIndexer, type EsDocumentInput } from './es-indexer.js';
@@ -64,7 +64,7 @@ export function recordInput(db: Db, documentId: number): EsDocumentInput | null 
   }));
   const rows = db
     .prepare(
-      `SELECT c.page, c.start, c.end, c.text, v.embedding FROM chunks c JOIN chunk_vectors v ON v.rowid = c.id
+      `SELECT c.page, c.start, c.end, c.text, v.embedding FROM chunks c JOIN ${vectorTable(db)} v ON v.rowid = c.id
        WHERE c.document_id = ? ORDER BY c.id`,
     )
     .all(documentId) as (Chunk & { embedding: Buffer })[];

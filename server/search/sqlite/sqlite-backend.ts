@@ -7,7 +7,8 @@
  */
 import type Database from 'better-sqlite3';
 import type { MetaKind } from '../../../ingest/types.js';
-import { getSetting, type Db } from '../../store/db.js';
+import { getSetting, keyDimensions, vectorTable, type Db } from '../../store/db.js';
+import { vectorKey } from '../../store/vector-generations.js';
 import { byDocTypeCount, MAX_DOC_TYPES, type ArchiveStats, type BackendHealth, type DocTypeCount, type MetadataQuery, type SearchBackend } from '../backend.js';
 import type {
   ChunkHit,
@@ -61,7 +62,8 @@ export interface SqliteBackendOptions {
 export class SqliteSearchBackend implements SearchBackend {
   readonly id = 'sqlite';
   private readonly statements = new Map<string, Database.Statement>();
-  private dims: number | null = null;
+  /** The archive's embedder key the vector index below was built for. */
+  private indexKey: string | null = null;
   private index: Int8VectorIndex | null | undefined;
   private readonly values: FoldedValues;
 
@@ -118,17 +120,30 @@ export class SqliteSearchBackend implements SearchBackend {
     return rows.map((r) => hit(r, -r.rank));
   }
 
+  /**
+   * Nearest chunks by the archive's live vectors. Read in one snapshot with the archive's embedder:
+   * after `kwerenda reembed` switched it, the in-memory index is rebuilt from the new table, and an
+   * embedding made by the embedder the archive moved away from finds nothing (never scores against
+   * vectors of another model, which may have the same size).
+   */
   async vector(embedding: Float32Array, opts: SearchOptions): Promise<ChunkHit[]> {
     const limit = clampLimit(opts?.limit, MAX_LIMIT);
-    const dims = this.vectorDimensions();
-    if (limit === 0 || dims === null) return [];
+    return this.db.transaction(() => this.vectorNow(embedding, limit, opts))();
+  }
+
+  private vectorNow(embedding: Float32Array, limit: number, opts: SearchOptions): ChunkHit[] {
+    const live = this.liveVectors();
+    if (limit === 0 || live === null) return [];
+    const made = embedding instanceof Float32Array ? vectorKey(embedding) : undefined;
+    if (made !== undefined && made !== live.key) return [];
+    const dims = keyDimensions(live.key);
     if (!(embedding instanceof Float32Array) || embedding.length !== dims) {
       throw new Error(`query embedding must be a Float32Array of ${dims} values (got ${embedding?.length ?? 'none'})`);
     }
-    const index = this.memoryIndex(dims);
+    const index = this.memoryIndex(live);
     const viewer = opts?.viewer;
     if (index === null) {
-      return vec0Search(embedding, limit, andSql(this.filters(opts?.filters), accessSql(viewer)), (sql) => this.stmt(sql));
+      return vec0Search(embedding, limit, andSql(this.filters(opts?.filters), accessSql(viewer)), (sql) => this.stmt(sql), live.table);
     }
     // Sync first, then read what is hidden: a document that became ready in between is not in the
     // index yet, so the mask can never miss one. The chunk rows are read with the access condition too.
@@ -152,8 +167,8 @@ export class SqliteSearchBackend implements SearchBackend {
 
   /** Builds the in-memory vector index now instead of on the first vector query (3–5 s per 100k chunks). */
   warmUp(): void {
-    const dims = this.vectorDimensions();
-    if (dims !== null) this.memoryIndex(dims)?.sync();
+    const live = this.liveVectors();
+    if (live !== null) this.memoryIndex(live)?.sync();
   }
 
   async metadata(query: MetadataQuery, opts: SearchOptions): Promise<MetadataHit[]> {
@@ -323,23 +338,23 @@ export class SqliteSearchBackend implements SearchBackend {
     return ids.flatMap((id) => byId.get(id) ?? []);
   }
 
-  /** Dimensions of the vector table, or null before the first document created it. */
-  private vectorDimensions(): number | null {
-    if (this.dims === null) {
-      const setting = getSetting(this.db, 'embedder');
-      const dims = setting ? Number(setting.slice(setting.lastIndexOf(':') + 1)) : NaN;
-      if (Number.isSafeInteger(dims) && dims > 0) this.dims = dims;
-    }
-    return this.dims;
+  /** The archive's embedder key and live vector table, or null before the first document created it. */
+  private liveVectors(): { key: string; table: string } | null {
+    const key = getSetting(this.db, 'embedder');
+    if (!key) return null;
+    const dims = keyDimensions(key);
+    return Number.isSafeInteger(dims) && dims > 0 ? { key, table: vectorTable(this.db) } : null;
   }
 
-  private memoryIndex(dims: number): Int8VectorIndex | null {
-    if (this.index === undefined) {
+  /** The in-memory index of the live vectors (a new one once the archive moved to another embedder). */
+  private memoryIndex(live: { key: string; table: string }): Int8VectorIndex | null {
+    if (this.index === undefined || (this.index !== null && this.indexKey !== `${live.key}@${live.table}`)) {
       const kernel = (this.opts.vectorSearch ?? 'auto') === 'vec0' ? null : newInt8Kernel();
       if (kernel === null && this.opts.vectorSearch === 'memory') {
         throw new Error('vectorSearch "memory" needs WebAssembly SIMD, which this runtime lacks');
       }
-      this.index = kernel ? new Int8VectorIndex(this.db, kernel, dims) : null;
+      this.index = kernel ? new Int8VectorIndex(this.db, kernel, keyDimensions(live.key), live.table) : null;
+      this.indexKey = `${live.key}@${live.table}`;
     }
     return this.index;
   }

@@ -24,18 +24,22 @@ interface Row {
 
 const COLUMNS = 'c.id, c.document_id AS documentId, c.page, c.start, c.end';
 
-/** Nearest chunks of ready documents passing `f` (compiled filters on `documents d`). */
+/**
+ * Nearest chunks of ready documents passing `f` (compiled filters on `documents d`), in the live
+ * vector table `table` (server/store/db.ts vectorTable, a checked name).
+ */
 export function vec0Search(
   embedding: Float32Array,
   limit: number,
   f: SqlCondition,
   stmt: (sql: string) => Database.Statement,
+  table = 'chunk_vectors',
 ): ChunkHit[] {
   const blob = Buffer.from(embedding.buffer, embedding.byteOffset, embedding.byteLength);
   const filtered = f.sql !== '';
   const k = Math.min(MAX_K, filtered ? Math.max(limit * 10, 256) : limit);
   let rows = stmt(
-    `WITH knn AS (SELECT rowid AS id, distance FROM chunk_vectors WHERE embedding MATCH ? AND k = ?)
+    `WITH knn AS (SELECT rowid AS id, distance FROM ${table} WHERE embedding MATCH ? AND k = ?)
      SELECT ${COLUMNS}, knn.distance FROM knn CROSS JOIN chunks c ON c.id = knn.id
      CROSS JOIN documents d ON d.id = c.document_id
      WHERE d.status = 'ready'${f.sql} ORDER BY knn.distance, c.id LIMIT ?`,
@@ -49,7 +53,7 @@ export function vec0Search(
     if (allowed > rows.length && allowed <= EXACT_MAX_CHUNKS) {
       rows = stmt(
         `SELECT ${COLUMNS}, vec_distance_cosine(v.embedding, ?) AS distance
-         FROM chunks c JOIN documents d ON d.id = c.document_id JOIN chunk_vectors v ON v.rowid = c.id
+         FROM chunks c JOIN documents d ON d.id = c.document_id JOIN ${table} v ON v.rowid = c.id
          WHERE d.status = 'ready'${f.sql} ORDER BY distance, c.id LIMIT ?`,
       ).all(blob, ...f.params, limit) as Row[];
     }

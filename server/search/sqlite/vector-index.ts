@@ -1,10 +1,12 @@
 /**
- * In-memory int8 copy of `chunk_vectors` for fast exact-enough kNN. sqlite-vec's exact kNN
+ * In-memory int8 copy of the archive's vector table for fast exact-enough kNN. sqlite-vec's exact kNN
  * costs 65–100 ms at 100k chunks; this index scans the same vectors as int8 with WebAssembly SIMD
  * in ~5 ms (recall@10 against exact cosine measured in scripts/bench-search.ts). It holds the
  * chunks of ready documents only, ~D bytes a chunk (38 MB at 100k × 384-d), and follows the
  * archive by document: a document that became ready (or was re-indexed) since the last query is
- * loaded, one that disappeared is dropped. Writers need not know it exists.
+ * loaded, one that disappeared is dropped. Writers need not know it exists. It reads one vector
+ * table (`table`); when `kwerenda reembed` switches the archive to another, the search backend
+ * builds a new index (server/search/sqlite/sqlite-backend.ts).
  */
 import type { Db } from '../../store/db.js';
 import type { Int8Kernel } from './int8-kernel.js';
@@ -39,6 +41,8 @@ export class Int8VectorIndex {
     private readonly db: Db,
     private readonly kernel: Int8Kernel,
     readonly dimensions: number,
+    /** The live vector table (a checked name from server/store/db.ts vectorTable). */
+    readonly table = 'chunk_vectors',
   ) {
     this.padded = Math.ceil(dimensions / 16) * 16;
     this.rowsOffset = Math.ceil((this.padded * 2) / 64) * 64;
@@ -47,10 +51,10 @@ export class Int8VectorIndex {
       totalChanges: db.prepare('SELECT total_changes()').pluck(),
       ready: db.prepare("SELECT id, ready_at AS readyAt FROM documents WHERE status = 'ready'"),
       docVectors: db.prepare(
-        'SELECT c.id, v.embedding FROM chunks c JOIN chunk_vectors v ON v.rowid = c.id WHERE c.document_id = ? ORDER BY c.id',
+        `SELECT c.id, v.embedding FROM chunks c JOIN ${table} v ON v.rowid = c.id WHERE c.document_id = ? ORDER BY c.id`,
       ),
       chunkDocs: db.prepare('SELECT id, document_id AS documentId FROM chunks'),
-      allVectors: db.prepare('SELECT rowid AS id, embedding FROM chunk_vectors'),
+      allVectors: db.prepare(`SELECT rowid AS id, embedding FROM ${table}`),
     };
   }
 

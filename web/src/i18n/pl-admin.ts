@@ -103,6 +103,7 @@ export const plEvents = {
     'webhook.added': 'dodanie webhooka',
     'webhook.removed': 'usunięcie webhooka',
     'search_index.rebuilt': 'przebudowa indeksu wyszukiwania',
+    'embeddings.reembedded': 'przeliczenie wektorów nowym modelem',
   } as Record<string, string>,
   via: { password: 'hasłem', oidc: 'kontem miejskim' } as Record<string, string>,
   failReasons: { invalid_credentials: 'błędna nazwa lub hasło', locked: 'logowanie czasowo zablokowane' } as Record<string, string>,
