@@ -107,9 +107,19 @@ export function embedderFromSpec(spec: EmbedderSpec, config: Readonly<Config>): 
   });
 }
 
+/** A server address for messages and logs: without credentials or a query string. */
+export function shownUrl(url: string): string {
+  try {
+    const u = new URL(url);
+    return `${u.protocol}//${u.host}${u.pathname}`;
+  } catch {
+    return '(nieprawidłowy adres)';
+  }
+}
+
 /** Names an embedder for people: the model and server, or the offline hashing embedder. */
 export function describeSpec(spec: EmbedderSpec): string {
-  return spec.kind === 'hash' ? `offline hash-ngram-v1 (${spec.dimensions} wym.)` : `${spec.model} na ${spec.baseUrl} (${spec.dimensions} wym.)`;
+  return spec.kind === 'hash' ? `offline hash-ngram-v1 (${spec.dimensions} wym.)` : `${spec.model} na ${shownUrl(spec.baseUrl)} (${spec.dimensions} wym.)`;
 }
 
 /** A connection failure of the archive's embedding server, said plainly. */
@@ -173,7 +183,7 @@ export class ArchiveEmbedder implements Embedder {
       if (b.spec.kind === 'openai' && err instanceof APIConnectionError) {
         const differs = this.configured?.key !== b.key;
         throw new EmbeddingServerError(
-          `Serwer embeddingów archiwum (${b.spec.baseUrl}, model ${b.spec.model}) nie odpowiada: ${(err as Error).message}.` +
+          `Serwer embeddingów archiwum (${shownUrl(b.spec.baseUrl)}, model ${b.spec.model}) nie odpowiada: ${(err as Error).message}.` +
             (differs ? ' Archiwum używa modelu, którym zbudowano jego wektory; uruchom ten serwer albo przenieś archiwum na skonfigurowany model: kwerenda reembed.' : ''),
           { cause: err },
         );
@@ -226,7 +236,7 @@ async function bindEmbedder(db: Db, config: Readonly<Config>, quiet = false): Pr
     }
   }
   const configuredLabel = config.embeddings.baseUrl
-    ? `${config.embeddings.model} na ${config.embeddings.baseUrl} (${wantedId})`
+    ? `${config.embeddings.model} na ${shownUrl(config.embeddings.baseUrl)} (${wantedId})`
     : `offline hash-ngram-v1`;
   if (!archive!.spec) {
     throw new Error(

@@ -26,7 +26,7 @@ function batchSize(v: string): number {
 function progressReporter(out: NodeJS.WriteStream): { update(done: number, total: number): void; stop(): void } {
   if (out.isTTY) {
     const bar = new cliProgress.SingleBar(
-      { stream: out, format: 'Fragmenty {bar} {value}/{total} | {rate} fragm./s | pozostało {eta_formatted}', hideCursor: true, fps: 5 },
+      { stream: out, format: 'Fragmenty {bar} {value}/{total} | {rate} fragm./s | pozostało {left}', hideCursor: true, fps: 5 },
       cliProgress.Presets.shades_classic,
     );
     const started = Date.now();
@@ -36,11 +36,16 @@ function progressReporter(out: NodeJS.WriteStream): { update(done: number, total
       update(done, total) {
         first ??= done;
         const seconds = (Date.now() - started) / 1000;
-        const rate = seconds > 0.5 ? ((done - first) / seconds).toFixed(1) : '–';
-        if (!running) bar.start(Math.max(1, total), done, { rate });
+        const perSecond = seconds > 0.5 ? (done - first) / seconds : 0;
+        const secs = perSecond > 0 ? Math.round((total - done) / perSecond) : null;
+        const payload = {
+          rate: perSecond > 0 ? perSecond.toFixed(1) : '–',
+          left: secs === null ? '–' : secs >= 60 ? `${Math.floor(secs / 60)} min ${secs % 60} s` : `${secs} s`,
+        };
+        if (!running) bar.start(Math.max(1, total), done, payload);
         running = true;
         bar.setTotal(Math.max(1, total));
-        bar.update(done, { rate });
+        bar.update(done, payload);
       },
       stop() {
         if (running) bar.stop();
@@ -59,11 +64,6 @@ function progressReporter(out: NodeJS.WriteStream): { update(done: number, total
   };
 }
 
-function describe(spec: EmbedderSpec | null, key: string): string {
-  if (spec === null) return key;
-  return spec.kind === 'hash' ? `offline hash-ngram-v1 (${spec.dimensions} wym.)` : `${spec.model} na ${spec.baseUrl} (${spec.dimensions} wym.)`;
-}
-
 function indexReport(r: ReindexResult): string {
   return (
     `Indeks Elasticsearch: nowa generacja ${r.generation} z nowymi wektorami (dokumentów: ${r.documents}), aliasy przełączone` +
@@ -80,11 +80,12 @@ export function reembedCommand(load: Load, setExit: (code: number) => void, runt
     .action(async (opts: { data?: string; batch?: number }) => {
       requireCli('index.manage');
       const config = load(opts);
-      const [{ createRuntime, createEmbedder, configuredSpec }, { reembedArchive }] = await Promise.all([
+      const [{ createRuntime, createEmbedder, configuredSpec, describeSpec }, { reembedArchive }] = await Promise.all([
         import('../runtime.js'),
         import('../services/reembed.service.js'),
       ]);
       const rt = await createRuntime(config, { ...runtime, quietEmbedderMismatch: true });
+      const describe = (spec: EmbedderSpec | null, key: string) => (spec ? describeSpec(spec) : key);
       try {
         const from = archiveEmbedding(rt.db);
         const embedder = await createEmbedder(config);

@@ -292,7 +292,8 @@ describe('an archive on another embedder than the configured one', () => {
     const spy = vi.spyOn(process.stderr, 'write').mockImplementation((s) => (lines.push(String(s)), true));
     let rt;
     try {
-      rt = await createRuntime(loadConfig({ KWERENDA_DATA_DIR: dir, ...modelEnv(), EMBEDDINGS_API_KEY: 'sekret-klucz-123' }));
+      const withCredentials = stub.baseUrl.replace('http://', 'http://kto:tajne-haslo@');
+      rt = await createRuntime(loadConfig({ KWERENDA_DATA_DIR: dir, ...modelEnv(), EMBEDDINGS_BASE_URL: withCredentials, EMBEDDINGS_API_KEY: 'sekret-klucz-123' }));
     } finally {
       spy.mockRestore();
     }
@@ -303,6 +304,7 @@ describe('an archive on another embedder than the configured one', () => {
       expect(warnings[0]).toContain('stub-a');
       expect(warnings[0]).toContain('kwerenda reembed');
       expect(lines.join('')).not.toContain('sekret-klucz-123');
+      expect(lines.join('')).not.toContain('tajne-haslo');
       expect(rt.embedder.dimensions).toBe(384);
       const [v] = await rt.embedder.embed(['ogrodzenie'], 'passage');
       expect(Array.from(v!)).toEqual(Array.from(hash.embedOne('ogrodzenie')));

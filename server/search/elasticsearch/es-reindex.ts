@@ -3,7 +3,10 @@
  * generation of indices (`kwerenda-chunks-000002`, …, made from the current templates: e.g. the
  * stempel analyzer once the plugin is installed, or new mappings after an upgrade), then switches
  * every alias to it in one atomic `_aliases` request. Searches keep using the old generation until
- * that moment and the new one from then on: no downtime, never a half-filled index.
+ * that moment and the new one from then on: no downtime, never a half-filled index. The new
+ * generation carries the archive's live vectors and is mapped for their size, so after
+ * `kwerenda reembed` moved the archive to another model it is how the index follows; the archive
+ * then records that the index answers with that model (questions are embedded by it).
  *
  * Changes while it runs are not lost: the reindex target is announced in the archive's settings
  * (with a heartbeat), and every outbox drain (./es-sync.ts) writes to it as well as to the aliases.
