@@ -241,8 +241,8 @@ async function bindEmbedder(db: Db, config: Readonly<Config>, quiet = false): Pr
   if (!archive!.spec) {
     throw new Error(
       `archiwum zbudowano embeddingami "${archive!.key}", a skonfigurowano ${configuredLabel}; archiwum sprzed tej wersji ` +
-        'nie zapisało, jak odtworzyć swój serwer embeddingów: skonfiguruj ten sam serwer (EMBEDDINGS_*), ' +
-        'uruchom kwerendę raz (zapisze go), potem przełącz model: kwerenda reembed',
+        'nie zapisało, jak odtworzyć swój serwer embeddingów: skonfiguruj ten sam serwer (EMBEDDINGS_*) i uruchom ' +
+        '`kwerenda reembed` (nic nie przeliczy, zapisze opis serwera), potem skonfiguruj nowy model i uruchom `kwerenda reembed` ponownie',
     );
   }
   if (!quiet) createLogger(config.logLevel).warn('embeddings.config_differs', {

@@ -313,13 +313,26 @@ describe('an archive on another embedder than the configured one', () => {
     }
   });
 
-  it('refuses an archive made by an embedding server before specs were stored, saying what to do', async () => {
+  it('refuses an archive made by an embedding server before specs were stored, saying what to do; doing it moves the archive', async () => {
     const dir = await archive([GARAGE]);
+    expect((await reembed(dir)).code).toBe(0);
     const db = openDb(dir);
-    db.prepare("UPDATE settings SET value = 'openai:old-model:0123abcd:384' WHERE key = 'embedder'").run();
-    db.prepare("DELETE FROM settings WHERE key = 'embedder_spec'").run();
+    db.prepare("DELETE FROM settings WHERE key = 'embedder_spec'").run(); // as an archive made before specs were stored
     db.close();
-    await expect(createRuntime(loadConfig({ KWERENDA_DATA_DIR: dir }))).rejects.toThrow(/nie zapisało, jak odtworzyć swój serwer embeddingów/);
+    await expect(createRuntime(loadConfig({ KWERENDA_DATA_DIR: dir }))).rejects.toThrow(
+      /nie zapisało, jak odtworzyć swój serwer embeddingów: skonfiguruj ten sam serwer \(EMBEDDINGS_\*\) i uruchom `kwerenda reembed`/,
+    );
+    const same = await reembed(dir);
+    expect(same.code).toBe(0);
+    expect(same.stdout).toMatch(/nic do zrobienia/);
+    const moved = await reembed(dir, [], modelEnv('stub-b'));
+    expect(moved.code).toBe(0);
+    const after = openDb(dir);
+    try {
+      expect(setting(after, 'embedder')).toMatch(/^openai:stub-b:/);
+    } finally {
+      after.close();
+    }
   });
 
   it('says plainly that the archive\'s own embedding server does not answer', async () => {
