@@ -385,6 +385,19 @@ describe('kwerenda reembed, scaled out on Elasticsearch', () => {
         expect(JSON.parse(setting(rt.db, 'search_index_embedder')!).key).toBe(setting(rt.db, 'embedder'));
         const [q] = await rt.embedder.embed(['parking'], 'query');
         expect(q!.length).toBe(CONCEPT_DIMENSIONS);
+
+        // Between the archive's switch and the aliases' (as a run stopped there leaves it), questions
+        // are embedded by the model the index answers with, and a question of the other model finds nothing.
+        const indexAnswers = setting(rt.db, 'search_index_embedder')!;
+        rt.db.prepare("UPDATE settings SET value = ? WHERE key = 'search_index_embedder'").run(
+          JSON.stringify({ key: 'hash-ngram-v1:384', spec: { kind: 'hash', dimensions: 384 } }),
+        );
+        const [old] = await rt.embedder.embed(['parking'], 'query');
+        expect(Array.from(old!)).toEqual(Array.from(hash.embedOne('parking')));
+        const before = cluster.requests.length;
+        expect(await rt.elasticsearch!.backend.vector(q!, { limit: 3, viewer: UNRESTRICTED_VIEWER })).toEqual([]);
+        expect(cluster.requests.length).toBe(before);
+        rt.db.prepare("UPDATE settings SET value = ? WHERE key = 'search_index_embedder'").run(indexAnswers);
       } finally {
         await rt.close();
       }
