@@ -80,15 +80,26 @@ export function reembedCommand(load: Load, setExit: (code: number) => void, runt
     .action(async (opts: { data?: string; batch?: number }) => {
       requireCli('index.manage');
       const config = load(opts);
-      const [{ createRuntime, createEmbedder, configuredSpec, describeSpec }, { reembedArchive }] = await Promise.all([
+      const [{ createRuntime, createEmbedder, configuredSpec, describeSpec, shownUrl }, { reembedArchive }, { APIConnectionError }] = await Promise.all([
         import('../runtime.js'),
         import('../services/reembed.service.js'),
+        import('openai'),
       ]);
+      const unreachable = (err: unknown): never => {
+        if (err instanceof APIConnectionError) {
+          throw new Error(
+            `Serwer embeddingów ${shownUrl(config.embeddings.baseUrl ?? '')} (model ${config.embeddings.model}) nie odpowiada (${err.message}). ` +
+              'To, co już przeliczono, zostaje w archiwum; uruchom `kwerenda reembed` ponownie, gdy serwer będzie dostępny.',
+            { cause: err },
+          );
+        }
+        throw err;
+      };
       const rt = await createRuntime(config, { ...runtime, quietEmbedderMismatch: true });
       const describe = (spec: EmbedderSpec | null, key: string) => (spec ? describeSpec(spec) : key);
       try {
         const from = archiveEmbedding(rt.db);
-        const embedder = await createEmbedder(config);
+        const embedder = await createEmbedder(config).catch(unreachable);
         const spec = configuredSpec(config, embedder.dimensions);
         const to = embedderKey(embedder.id, embedder.dimensions);
         if (from !== null && from.key !== to) {
@@ -104,7 +115,7 @@ export function reembedCommand(load: Load, setExit: (code: number) => void, runt
             onIndexProgress: (done, total) => {
               if (done === total || done % 500 < 20) process.stderr.write(`Indeks Elasticsearch, dokumenty: ${done}/${total}\n`);
             },
-          });
+          }).catch(unreachable);
         } finally {
           progress.stop();
         }

@@ -257,6 +257,19 @@ describe('kwerenda reembed', () => {
     }
   });
 
+  it('says plainly when the new model\'s server does not answer, and keeps what was computed', async () => {
+    const dir = await archive([GARAGE, FENCE]);
+    const run = await reembed(dir, [], { ...modelEnv(), EMBEDDINGS_BASE_URL: 'http://127.0.0.1:9/v1', EMBEDDINGS_DIMENSIONS: '32', EMBEDDINGS_RETRIES: '0' });
+    expect(run.code).toBe(1);
+    expect(run.stderr).toMatch(/Serwer embeddingów http:\/\/127\.0\.0\.1:9\/v1 \(model stub-a\) nie odpowiada .*uruchom `kwerenda reembed` ponownie/);
+    const db = openDb(dir);
+    try {
+      expect(setting(db, 'embedder')).toBe('hash-ngram-v1:384');
+    } finally {
+      db.close();
+    }
+  });
+
   it('a rerun with another model drops the unfinished target and starts over for it, saying so', async () => {
     const dir = await archive();
     stub.delayMs = 250;
