@@ -1,3 +1,4 @@
+import { meaningWeight } from './services/agent.service.js';
 import { describe, expect, it } from 'vitest';
 import { ConfigError, loadConfig } from './config.js';
 
@@ -58,6 +59,15 @@ describe('configuration from the environment', () => {
     expect(e({ EMBEDDINGS_PREFIXES: 'input_type' })).toMatchObject({ queryPrefix: '', passagePrefix: '', inputType: true });
     expect(e({ EMBEDDINGS_PREFIXES: 'e5', EMBEDDINGS_QUERY_PREFIX: '' })).toMatchObject({ queryPrefix: '', passagePrefix: 'passage: ' });
     expect(() => loadConfig({ EMBEDDINGS_PREFIXES: 'bge' })).toThrow(/EMBEDDINGS_PREFIXES/);
+  });
+
+  it('weighs meaning by the embedder unless told a number', () => {
+    expect(loadConfig({}).search.meaningWeight).toBe('auto');
+    expect(loadConfig({ KWERENDA_MEANING_WEIGHT: '0.5' }).search.meaningWeight).toBe(0.5);
+    expect(() => loadConfig({ KWERENDA_MEANING_WEIGHT: '2' })).toThrow(/KWERENDA_MEANING_WEIGHT/);
+    expect(meaningWeight('auto', 'hash-ngram-v1')).toBe(0);
+    expect(meaningWeight('auto', 'openai:multilingual-e5-small-q4:1a2b3c4d')).toBe(1);
+    expect(meaningWeight(0.3, 'hash-ngram-v1')).toBe(0.3);
   });
 
   it('reads passwords as a list', () => {

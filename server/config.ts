@@ -93,6 +93,12 @@ const envSchema = z.object({
   LLM_METADATA: z.enum(['true', 'false', '1', '0']).default('true').transform((v) => v === 'true' || v === '1'),
   /** Total time budget for one agent question (planning + searches + rerank). */
   KWERENDA_SEARCH_BUDGET_MS: int(500, 600_000).default(10_000),
+  /**
+   * How much a document standing out by meaning counts against the question's own words, 0–1, or
+   * `auto`: 0 for the offline hashing embedder (its similarity is spelling: measured to hurt), 1 for
+   * an embedding model (measured on the real-text set: docs/BENCHMARKS.md "Real models").
+   */
+  KWERENDA_MEANING_WEIGHT: z.union([z.literal('auto'), z.coerce.number().min(0).max(1)]).default('auto'),
   KWERENDA_HOST: z.string().default('127.0.0.1'),
   KWERENDA_PORT: int(0, 65535).default(3000),
   KWERENDA_PROGRESS: z.enum(['auto', 'bar', 'lines', 'none']).default('auto'),
@@ -206,7 +212,7 @@ export interface Config {
     /** Ingest asks the model for metadata the rules left unknown (only with `baseUrl`). */
     metadata: boolean;
   };
-  search: { budgetMs: number };
+  search: { budgetMs: number; meaningWeight: number | 'auto' };
   http: { host: string; port: number; trustProxy: string | number | false };
   security: {
     sessionIdleMinutes: number;
@@ -335,7 +341,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       rerank: e.LLM_RERANK,
       metadata: e.LLM_METADATA,
     },
-    search: { budgetMs: e.KWERENDA_SEARCH_BUDGET_MS },
+    search: { budgetMs: e.KWERENDA_SEARCH_BUDGET_MS, meaningWeight: e.KWERENDA_MEANING_WEIGHT },
     http: { host: e.KWERENDA_HOST, port: e.KWERENDA_PORT, trustProxy: trustProxy(e.KWERENDA_TRUST_PROXY) },
     security: {
       sessionIdleMinutes: e.KWERENDA_SESSION_IDLE_MIN,

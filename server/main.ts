@@ -117,6 +117,7 @@ export async function createSearchRuntime(
     searches,
     logger,
     budgetMs: config.search.budgetMs,
+    meaningWeight: config.search.meaningWeight,
   });
   const uploads = new UploadService({
     dataDir: config.dataDir,

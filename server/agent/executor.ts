@@ -13,6 +13,7 @@ import type { SearchBackend } from '../search/backend.js';
 import { addressForms, keywordQuery } from '../search/polish.js';
 import { maskIdentifiers } from '../security/masking.js';
 import { hitsOutsideIdentifiers, similarityQuery } from './masked-search.js';
+import { meaningOf } from '../domain/meaning.js';
 import { thesaurusExpander } from './thesaurus.js';
 import type { PlanStep } from './plan.js';
 
@@ -45,6 +46,8 @@ export interface Evidence {
   identifierDocs: Map<string, Set<DocumentId>>;
   /** Terms to highlight and to measure word coverage with. */
   terms: QueryTerm[];
+  /** Per document, how it stands out in the similarity searches (domain/meaning.ts), the best over steps. */
+  meaning: Map<DocumentId, number>;
   /** The plan was cut short by the time budget. */
   truncated: boolean;
 }
@@ -123,6 +126,7 @@ export class PlanExecutor {
       metaHits: new Map(),
       identifierDocs: new Map(),
       terms: [],
+      meaning: new Map(),
       truncated: false,
     };
     const deferred: number[] = [];
@@ -176,6 +180,7 @@ export class PlanExecutor {
         const vec = query === null ? undefined : (await this.opts.embedder.embed([query], 'query'))[0];
         const hits = vec ? await backend.vector(vec, { filters, limit: LIST_DEPTH, viewer: this.opts.viewer }) : [];
         const docs = this.addChunkList(`vec${i}`, hits, ev, 1);
+        for (const [doc, m] of meaningOf(hits)) if (m > (ev.meaning.get(doc) ?? -1)) ev.meaning.set(doc, m);
         const f = describeFilters(filters);
         return { type: 'semantic', label: `znaczenie: „${step.query}”${f ? ` (${f})` : ''}`, query: step.query, filters, hits: docs.size };
       }

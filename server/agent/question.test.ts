@@ -105,6 +105,13 @@ describe('document types', () => {
     ['brak sprzeciwu', ['zgłoszenie']],
     ['protokół oględzin', ['protokół']],
     ['rozbudowa domu jednorodzinnego', []],
+    // A type word after a preposition is what the documents are about, not their kind.
+    ['jakie załączniki dołączyć do wniosku o pozwolenie na budowę', []],
+    ['kara za roboty rozpoczęte bez pozwolenia na budowę', []],
+    ['wyroki w sprawie pozwolenia na budowę hali', ['wyrok']],
+    ['spór o warunki zabudowy dla stacji paliw', []],
+    ['nadbudowa wykonana bez zgody na rozbudowę', []],
+    ['zgoda na rozbudowę garażu', ['decyzja o pozwoleniu na budowę']],
   ])('%s', (q, types) => {
     expect(readQuestion(q).docTypes).toEqual(types);
   });

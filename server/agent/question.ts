@@ -182,21 +182,27 @@ const FIRST_NAMES = new Set(
 const DECISION_QUALIFIED = /^decyzja o /;
 const ISSUED = /^(?:wydan[oaey]|wydal[aoiy]?|zapadl[aoy]|rozstrzygnieto)$/;
 /** "zgoda na rozbudowę", "pozwolenie na nadbudowę": a building permit by another name. */
-const PERMIT_FOR = /(?:^| )(?:zgod|pozwolen)\p{L}* na (?:roz|nad|prze|do)?bud|(?:^| )zgod\p{L}* na (?:zmian|postawien|przerobien|wybudowan)/u;
+const PERMIT_FOR = /(?:^| )(?:zgod|pozwolen)\p{L}* na (?:roz|nad|prze|do)?bud|(?:^| )zgod\p{L}* na (?:zmian|postawien|przerobien|wybudowan)/gu;
 
 /** Words that join two document types the question asks for ("decyzje i postanowienia"). */
 const COORDINATORS = new Set(['i', 'oraz', 'lub', 'albo', 'czy', 'ani']);
-/** A preposition after which a type word names the act a letter is against. */
-const AGAINST = new Set(['na']);
+/**
+ * Prepositions after which a type word is not the kind of document asked for: the act a letter is
+ * against ("skarga na uchwałę"), or what the documents sought are about — "co dołączyć do wniosku",
+ * "roboty bez pozwolenia", "sprawa o warunki zabudowy", "wyrok w sprawie pozwolenia na budowę".
+ */
+const NOT_THE_TYPE_AFTER = new Set(['na', 'do', 'bez', 'o', 'po', 'przed', 'dla', 'wobec', 'sprawie']);
 /** A head type after which other type words name what the document is about ("wyrok … nieważność uchwały"). */
 const KEEPS_OTHER_TYPES = new Set(['sprzeciw', 'brak-sprzeciwu']);
 
 function docTypesOf(folded: string[]): string[] {
   const matches = findConcepts(folded);
-  const ids = new Set(matches.map((m) => m.concept.id));
-  if (PERMIT_FOR.test(folded.join(' '))) ids.add('pnb');
-  // "skarga na uchwałę", "zażalenie na postanowienie": a type after "na" is what the letter is against.
-  let typed = matches.filter((m) => m.concept.docType !== undefined && !AGAINST.has(folded.slice(0, m.start).filter(Boolean).at(-1) ?? ''));
+  // "skarga na uchwałę", "do wniosku", "bez pozwolenia": the type word names what the letter is against or about.
+  const before = (m: ConceptMatch) => folded.slice(0, m.start).filter(Boolean).at(-1) ?? '';
+  const subject = (m: ConceptMatch) => m.concept.docType !== undefined && NOT_THE_TYPE_AFTER.has(before(m));
+  const ids = new Set(matches.filter((m) => !subject(m)).map((m) => m.concept.id));
+  if (permitAsked(folded)) ids.add('pnb');
+  let typed = matches.filter((m) => m.concept.docType !== undefined && !subject(m));
   const head = typed[0]?.concept;
   // A type word heading the question that is not a decision: later type words are its subject
   // ("obwieszczenie o wydaniu decyzji", "wyroki stwierdzające nieważność uchwały") unless joined by "i"/"lub".
@@ -226,6 +232,17 @@ function docTypesOf(folded: string[]): string[] {
   // "co wydano", "jaka decyzja zapadła": what was issued is a decision.
   if (types.length === 0 && folded.some((w) => ISSUED.test(w))) return ['decyzja'];
   return [...new Set(types)].slice(0, 3);
+}
+
+/** A building permit by another name ("zgoda na rozbudowę"), not after a preposition that makes it the subject ("bez zgody na budowę"). */
+function permitAsked(folded: string[]): boolean {
+  const text = folded.join(' ');
+  for (const m of text.matchAll(PERMIT_FOR)) {
+    const start = m.index + (m[0].startsWith(' ') ? 1 : 0);
+    const prev = text.slice(0, start).trimEnd().split(' ').filter(Boolean).at(-1) ?? '';
+    if (!NOT_THE_TYPE_AFTER.has(prev)) return true;
+  }
+  return false;
 }
 
 const isCourt = (m: ConceptMatch): boolean => m.concept.id === 'wsa' || m.concept.id === 'nsa';

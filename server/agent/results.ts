@@ -55,6 +55,8 @@ export async function buildDrafts(args: {
    * the text with them masked (same length, so offsets hold), never on their digits.
    */
   hideIdentifiers?: boolean;
+  /** How much standing out by meaning counts (0: not at all); see AgentService. */
+  meaningWeight?: number;
 }): Promise<Draft[]> {
   const { backend, viewer, evidence: ev, facts } = args;
   // The fused top, and every document a filter step found (the question's type and period read from
@@ -127,6 +129,7 @@ export async function buildDrafts(args: {
       conditions: tally(conditions),
       words: wordCoverage(evidenceText, wordTerms),
       fusion: f.score / best,
+      ...(args.meaningWeight && ev.meaning.size > 0 ? { meaning: args.meaningWeight * (ev.meaning.get(f.id) ?? 0) } : {}),
     };
     const score = documentScore(input);
     drafts.push({

@@ -76,3 +76,21 @@ describe('confidenceOf', () => {
     expect(confidenceOf(0.9, input({ conditions: { yes: 1, no: 0, unknown: 1 } }))).toBe('medium');
   });
 });
+
+describe('meaning', () => {
+  const paraphrase = input({ words: { matched: 1, total: 5 }, fusion: 0.8, meaning: 1 });
+  it('counts for the topic when the document says it in other words', () => {
+    expect(documentScore(paraphrase)).toBeGreaterThan(documentScore({ ...paraphrase, meaning: undefined }) + 0.3);
+    // Never below what the words alone show.
+    expect(documentScore({ ...paraphrase, words: { matched: 5, total: 5 }, meaning: 0 })).toBe(documentScore({ ...paraphrase, words: { matched: 5, total: 5 }, meaning: undefined }));
+  });
+  it('lifts a result to a medium match at most', () => {
+    expect(confidenceOf(documentScore({ ...paraphrase, meaning: undefined }), { ...paraphrase, meaning: undefined })).toBe('low');
+    expect(documentScore(paraphrase)).toBeGreaterThanOrEqual(0.75);
+    expect(confidenceOf(documentScore(paraphrase), paraphrase)).toBe('medium');
+  });
+  it('never rescues a document that contradicts the question', () => {
+    const other = { ...paraphrase, conditions: { yes: 0, no: 1, unknown: 0 } };
+    expect(confidenceOf(documentScore(other), other)).toBe('low');
+  });
+});

@@ -3,8 +3,11 @@
  * many searches a plan ran), so the score is built from what the clerk asked for and the document
  * shows: the identifiers it names (signature, parcel, address, investor), the conditions the question
  * set (type, period, place, issuer, outcome: met, contradicted, or not shown by the document), the
- * share of the question's words found in the cited passages, and — with a small weight — the fused
- * rank. A document that answers every identifier and condition scores near 1 whatever the question.
+ * share of the question's words found in the cited passages — or, when the archive's embedder knows
+ * meaning, how far the document stands out by meaning if that is more (a paraphrase shares few words
+ * with its answer) — and, with a small weight, the fused rank. A document that answers every
+ * identifier and condition scores near 1 whatever the question. Meaning can make a result a medium
+ * match, never a strong one: `high` needs the identifiers, conditions and words themselves.
  */
 import type { Confidence } from './types.js';
 
@@ -27,6 +30,12 @@ export interface ScoreInput {
   words: Coverage;
   /** Fused RRF score divided by the best possible for the plan, in [0, 1]. */
   fusion: number;
+  /**
+   * How far the document stands out in the plan's similarity searches (domain/meaning.ts), in [0, 1],
+   * times the weight the archive's embedder earns (AgentService); undefined when the plan ran none,
+   * or the embedder's similarity does not measure meaning.
+   */
+  meaning?: number;
 }
 
 const WEIGHTS = { identifiers: 0.5, constraints: 0.25, words: 0.25, fusion: 0.1 } as const;
@@ -40,7 +49,12 @@ function conditionCoverage(c: ConditionCount): Coverage {
 export function documentScore(s: ScoreInput): number {
   let sum = 0;
   let weight = 0;
-  const parts = { identifiers: s.identifiers, constraints: conditionCoverage(s.conditions), words: s.words };
+  // The topic in the question's words, or in other words (by meaning), whichever shows more.
+  const words =
+    s.meaning !== undefined && s.words.total > 0
+      ? { matched: Math.max(s.words.matched / s.words.total, clamp01(s.meaning)), total: 1 }
+      : s.words;
+  const parts = { identifiers: s.identifiers, constraints: conditionCoverage(s.conditions), words };
   for (const key of ['identifiers', 'constraints', 'words'] as const) {
     const c = parts[key];
     if (c.total > 0) {
@@ -61,10 +75,12 @@ export function confidenceOf(score: number, s: ScoreInput): Confidence {
   if (s.identifiers.total > 0 && s.identifiers.matched === 0) return 'low';
   // Another year, another type, another court: whatever else matches, it is not what was asked.
   if (s.conditions.no > 0) return 'low';
+  // The tiers are read without meaning; meaning alone lifts a result to medium at most.
+  const shown = s.meaning === undefined ? score : documentScore({ ...s, meaning: undefined });
   // High only when every condition is shown to be met.
-  if (score >= 0.75 && s.conditions.unknown > 0) return 'medium';
-  if (score >= 0.75) return 'high';
-  if (score >= 0.45) return 'medium';
+  if (shown >= 0.75 && s.conditions.unknown > 0) return 'medium';
+  if (shown >= 0.75) return 'high';
+  if (shown >= 0.45 || score >= 0.45) return 'medium';
   return 'low';
 }
 

@@ -66,11 +66,19 @@ export interface AgentDeps {
   searches: Searches;
   logger: Logger;
   budgetMs: number;
+  /** KWERENDA_MEANING_WEIGHT: a number, or `auto` (by the archive's embedder, read at each search: it may be moved by `kwerenda reembed`). */
+  meaningWeight?: number | 'auto';
   /** Who sees PESEL / identity-card numbers; default: supervisors only. */
   pesel?: PeselPolicy;
 }
 
 const TIER: Record<string, number> = { high: 0, medium: 1, low: 2 };
+
+/** The offline hashing embedder's similarity is spelling, not meaning: it earns no weight by default. */
+export function meaningWeight(setting: number | 'auto', embedderId: string): number {
+  if (setting !== 'auto') return setting;
+  return embedderId.startsWith('hash-') ? 0 : 1;
+}
 
 export class AgentService {
   constructor(private readonly deps: AgentDeps) {}
@@ -133,6 +141,7 @@ export class AgentService {
         depth: Math.min(50, req.limit * 2),
         identifierKeys: keys,
         hideIdentifiers,
+        meaningWeight: meaningWeight(this.deps.meaningWeight ?? 'auto', this.deps.embedder.id),
       });
       let degraded = planned.degraded;
       drafts = orderDrafts(drafts);
