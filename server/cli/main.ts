@@ -11,6 +11,7 @@ import { ConfigError, loadConfig } from '../config.js';
 import { DomainError } from '../errors.js';
 import { createReporter, statusWord } from './progress.js';
 import { auditCommand } from './audit.js';
+import { llmServeCommand } from './llm-serve.js';
 import { reembedCommand } from './reembed.js';
 import { reindexCommand } from './reindex.js';
 import { thesaurusCommand } from './thesaurus.js';
@@ -119,6 +120,7 @@ export async function run(argv: string[]): Promise<number> {
   program.addCommand(reindexCommand((opts) => configWith(opts), (code) => (exitCode = code)));
   program.addCommand(reembedCommand((opts) => configWith(opts), (code) => (exitCode = code)));
   program.addCommand(thesaurusCommand());
+  program.addCommand(llmServeCommand((code) => (exitCode = code)));
   for (const c of restrictCommands((opts) => configWith(opts))) program.addCommand(c);
   // addCommand does not pass settings down: every command must throw instead of exiting.
   const inherit = (cmd: Command) => {
