@@ -118,14 +118,14 @@ export class LlmEngine {
     const promptTokens = this.chat.chatWrapper
       .generateContextState({ chatHistory: history })
       .contextText.tokenize(this.model.tokenizer).length;
-    if (promptTokens + job.maxTokens > this.info.contextSize) {
-      throw LlmServeError.contextExceeded(promptTokens, this.info.contextSize);
-    }
+    const room = this.info.contextSize - promptTokens;
+    const maxTokens = job.maxTokensAsked ? job.maxTokens : Math.min(job.maxTokens, room);
+    if (maxTokens > room || maxTokens < 1) throw LlmServeError.contextExceeded(promptTokens, this.info.contextSize);
     const grammar = job.json ? await this.grammarFor(job.json.schema, job.json.param) : undefined;
     const before = this.sequence.tokenMeter.usedOutputTokens;
     const response = await this.chat.generateResponse(history, {
       signal,
-      maxTokens: job.maxTokens,
+      maxTokens,
       temperature: job.temperature,
       ...(job.topP !== undefined ? { topP: job.topP } : {}),
       ...(job.seed !== undefined ? { seed: job.seed } : {}),

@@ -38,7 +38,7 @@ export class LlmServeError extends Error {
       400,
       'invalid_request_error',
       'context_length_exceeded',
-      `the messages take ${promptTokens} tokens; with max_tokens they do not fit this server's context of ${contextSize} tokens`,
+      `the messages take ${promptTokens} tokens; with max_tokens they do not fit this server's context of ${contextSize} tokens (kwerenda llm-serve --ctx)`,
       'messages',
     );
   }

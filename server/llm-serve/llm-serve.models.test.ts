@@ -149,8 +149,13 @@ describe('kwerenda llm-serve over the real model', () => {
     const gaveUp = new AbortController();
     const abandoned = create({ model: 'gemma', messages: [{ role: 'user', content: 'Wypisz liczby.' }], max_tokens: 3000, guided_json: long }, { signal: gaveUp.signal });
     abandoned.catch(() => undefined);
-    // Leave once the model is writing it.
-    while ((await health()).generated_tokens === before) await new Promise((r) => setTimeout(r, 100));
+    // Leave once the model is writing it (or at once if the request failed instead).
+    let settled = false;
+    abandoned.then(
+      () => (settled = true),
+      () => (settled = true),
+    );
+    while (!settled && (await health()).generated_tokens === before) await new Promise((r) => setTimeout(r, 100));
     gaveUp.abort();
     await expect(abandoned).rejects.toBeInstanceOf(OpenAI.APIUserAbortError);
     const next = await create({ model: 'gemma', messages: cityQuestion, temperature: 0, max_tokens: 3 });
@@ -159,6 +164,20 @@ describe('kwerenda llm-serve over the real model', () => {
     expect(after.pending).toBe(0);
     // Had the abandoned reply run on, it alone would have added 2000 tokens before `next` was served.
     expect(after.generated_tokens - before).toBeLessThan(2000);
+  });
+
+  it('refuses with context_length_exceeded a request that cannot fit the context, and still fits a long one without max_tokens', async () => {
+    // ~3,300 tokens: with the default cap of 1024 more it would not fit the suite's 4096-token context.
+    const long = 'decyzja o pozwoleniu na budowę '.repeat(370);
+    const err = await create({ model: 'gemma', messages: [{ role: 'user', content: long }], max_tokens: 4000 }).then(
+      () => null,
+      (e: unknown) => e,
+    );
+    expect(err).toBeInstanceOf(OpenAI.BadRequestError);
+    expect((err as InstanceType<typeof OpenAI.BadRequestError>).code).toBe('context_length_exceeded');
+    const fits = await create({ model: 'gemma', messages: [{ role: 'user', content: `${long} Odpowiedz w JSON.` }], guided_json: { type: 'object', properties: { ok: { type: 'boolean' } }, required: ['ok'] } });
+    expect(fits.choices[0]!.finish_reason).toBe('stop');
+    expect(typeof JSON.parse(fits.choices[0]!.message.content!).ok).toBe('boolean');
   });
 
   it('lists its model and answers /health', async () => {

@@ -69,6 +69,8 @@ export interface ChatJob {
   topP?: number;
   seed?: number;
   maxTokens: number;
+  /** False when the client left max_tokens to the server: the cap then shrinks to what the context leaves. */
+  maxTokensAsked: boolean;
   /** Absent: free text. */
   json?: { schema: GrammarSchema; omit: OmitRules; param: string };
   /** Set when the reply is to be sent as a call of this function, its arguments being the JSON. */
@@ -94,11 +96,12 @@ export function parseChatRequest(body: unknown, limits: { maxTokens: number }): 
   if (messages.at(-1)!.role === 'assistant') {
     throw LlmServeError.invalid('the last message must be from the user or the system', 'invalid_value', 'messages');
   }
-  const maxTokens = req.max_completion_tokens ?? req.max_tokens ?? Math.min(DEFAULT_MAX_TOKENS, limits.maxTokens);
+  const asked = req.max_completion_tokens ?? req.max_tokens;
+  const maxTokens = asked ?? Math.min(DEFAULT_MAX_TOKENS, limits.maxTokens);
   if (maxTokens > limits.maxTokens) {
     throw LlmServeError.invalid(`max_tokens may be at most ${limits.maxTokens} with this server's context size`, 'invalid_value', 'max_tokens');
   }
-  const job: ChatJob = { messages, temperature: req.temperature ?? 0, maxTokens };
+  const job: ChatJob = { messages, temperature: req.temperature ?? 0, maxTokens, maxTokensAsked: asked != null };
   if (req.top_p != null) job.topP = req.top_p;
   if (req.seed != null) job.seed = req.seed;
   const wanted = requestedSchema(req);
