@@ -21,6 +21,7 @@ import { Searches } from './store/searches.js';
 import { Sessions } from './store/sessions.js';
 import { Users } from './store/users.js';
 import { Verdicts } from './store/verdicts.js';
+import { VectorBackground } from './store/vector-background.js';
 import { Restrictions } from './store/restrictions.js';
 import { OidcClient } from './security/oidc.js';
 import { OverviewService } from './services/overview.service.js';
@@ -108,6 +109,7 @@ export async function createSearchRuntime(
     pdfWindowMb: config.ingest.pdfWindowMb,
   });
   const pesel = new PeselPolicy(config.security.peselVisibleRoles);
+  const background = new VectorBackground(base.db);
   const agent = new AgentService({
     pesel,
     backend,
@@ -118,6 +120,7 @@ export async function createSearchRuntime(
     logger,
     budgetMs: config.search.budgetMs,
     meaningWeight: config.search.meaningWeight,
+    background: (q) => background.of(q),
   });
   const uploads = new UploadService({
     dataDir: config.dataDir,

@@ -81,8 +81,10 @@ export function planFromFacts(facts: QuestionFacts, question: string, clerk?: Se
     const filtered = withClerk(cue, clerk);
     if (nonEmpty(cue)) add({ type: 'keyword', query: keywordText, filters: filtered }, 70);
     add({ type: 'keyword', query: keywordText, ...filtersOf({}) }, 75);
-    // A lone type word next to an identifier ("jaka decyzja … WUA-…") says nothing by meaning.
-    if (identifiers.length === 0 || facts.words.length >= 2) add({ type: 'semantic', query: plainText(words), ...filtersOf({}) }, 60);
+    // A lone type word next to an identifier ("jaka decyzja … WUA-…") says nothing by meaning. An
+    // embedding model reads the question as asked: without its small words it loses meaning (on the
+    // real-text set with e5-small, paraphrase Recall@10 0.81 → 0.87); a hashing embedder does not mind.
+    if (identifiers.length === 0 || facts.words.length >= 2) add({ type: 'semantic', query: plainText(question), ...filtersOf({}) }, 60);
   }
 
   // 6. The rest of the case, when the question is about one.

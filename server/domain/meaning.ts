@@ -14,22 +14,29 @@ import type { ChunkHit, DocumentId } from './types.js';
 export const MIN_HITS = 10;
 /**
  * Standard scores mapped onto [0, 1]: at or below FLOOR nothing, at or above CEILING all. On the
- * real-text set with e5-small, paraphrase nDCG@10 was 0.68–0.71 for any of (0, 2), (0.5, 2.5), (1, 3),
- * (1, 4): the reading does not hang on the exact bounds.
+ * real-text set with e5-small, paraphrase nDCG@10 was 0.68–0.71 for any of (0.5, 3), (1, 4), (1.5, 4.5),
+ * (2, 5): the reading does not hang on the exact bounds.
  */
 const FLOOR = 1;
 const CEILING = 4;
 
-/** Per document, how far its best hit stands above the list, in [0, 1]. Empty when the list is too short. */
-export function meaningOf(hits: readonly ChunkHit[]): Map<DocumentId, number> {
+/**
+ * Per document, how far its best hit stands out, in [0, 1]: against `background` (the question's
+ * similarity to the archive at large) when given, else against the hits themselves. Empty when there
+ * is nothing to read it against.
+ */
+export function meaningOf(hits: readonly ChunkHit[], background?: { mean: number; spread: number } | null): Map<DocumentId, number> {
   const out = new Map<DocumentId, number>();
-  if (hits.length < MIN_HITS) return out;
-  let mean = 0;
-  for (const h of hits) mean += h.score;
-  mean /= hits.length;
-  let variance = 0;
-  for (const h of hits) variance += (h.score - mean) ** 2;
-  const spread = Math.sqrt(variance / hits.length);
+  let mean = background?.mean ?? 0;
+  let spread = background?.spread ?? 0;
+  if (!background) {
+    if (hits.length < MIN_HITS) return out;
+    for (const h of hits) mean += h.score;
+    mean /= hits.length;
+    let variance = 0;
+    for (const h of hits) variance += (h.score - mean) ** 2;
+    spread = Math.sqrt(variance / hits.length);
+  }
   if (!(spread > 1e-9)) return out;
   for (const h of hits) {
     const z = (h.score - mean) / spread;

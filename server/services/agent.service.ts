@@ -68,6 +68,8 @@ export interface AgentDeps {
   budgetMs: number;
   /** KWERENDA_MEANING_WEIGHT: a number, or `auto` (by the archive's embedder, read at each search: it may be moved by `kwerenda reembed`). */
   meaningWeight?: number | 'auto';
+  /** The question vector's similarity to the archive at large (store/vector-background.ts). */
+  background?: (query: Float32Array) => { mean: number; spread: number } | null;
   /** Who sees PESEL / identity-card numbers; default: supervisors only. */
   pesel?: PeselPolicy;
 }
@@ -129,6 +131,7 @@ export class AgentService {
         viewer,
         signal: budget.signal,
         hideIdentifiers,
+        ...(this.deps.background ? { background: this.deps.background } : {}),
       }).run(steps);
 
       const keys = strategy === 'agent' ? identifierKeysOf(facts, normaliseValue) : [];
