@@ -17,9 +17,12 @@ RUN npm ci --ignore-scripts --no-audit --no-fund \
  && npm rebuild better-sqlite3
 COPY . .
 # patches/: fixes to dependencies applied on install (postinstall in package.json; why: patches/README.md).
+# The image runs `kwerenda llm-serve` on the CPU only: node-llama-cpp's CUDA and Vulkan builds
+# (~620 MB) go; the GPU profile serves models with vLLM instead.
 RUN npx patch-package \
  && npm run build \
- && npm prune --omit=dev --ignore-scripts --no-audit --no-fund
+ && npm prune --omit=dev --ignore-scripts --no-audit --no-fund \
+ && rm -rf node_modules/@node-llama-cpp/*-cuda* node_modules/@node-llama-cpp/*-vulkan*
 
 # ---- runtime ----
 FROM ${NODE_IMAGE}
