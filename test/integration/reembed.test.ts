@@ -7,7 +7,6 @@
  * server started before the switch follows it; the runtime serves an archive on its own embedder
  * when another is configured; scaled out, the index gets a new generation of the new size.
  */
-import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -26,7 +25,8 @@ import { wordsOf, type SeedDocument } from '../contract/seed-documents.js';
 import { conceptVector, CONCEPT_DIMENSIONS, startConceptServer, type ConceptServer } from '../helpers/concept-embeddings.js';
 import { memoryCluster } from '../helpers/es-memory-cluster.js';
 import { serveArchive } from '../helpers/http-server.js';
-import { cliPath, tempDir } from '../helpers/paths.js';
+import { tempDir } from '../helpers/paths.js';
+import { reembedCli, type CliRun } from '../helpers/reembed-cli.js';
 
 function doc(filename: string, text: string): SeedDocument {
   return {
@@ -73,25 +73,9 @@ async function archive(docs = DOCS): Promise<string> {
 
 const modelEnv = (model = 'stub-a') => ({ EMBEDDINGS_BASE_URL: stub.baseUrl, EMBEDDINGS_MODEL: model, EMBEDDINGS_PREFIXES: 'none' as const });
 
-interface CliRun {
-  code: number | null;
-  signal: NodeJS.Signals | null;
-  stdout: string;
-  stderr: string;
-}
-
 /** `kwerenda reembed` in a child process (asynchronously: the stub answers from this process). */
 function reembed(dataDir: string, args: string[] = [], env: Record<string, string> = modelEnv(), onSpawn?: (kill: () => void) => void): Promise<CliRun> {
-  const child = spawn(process.execPath, [cliPath, 'reembed', '--data', dataDir, ...args], {
-    env: { ...process.env, KWERENDA_LOG_LEVEL: 'warn', ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let stdout = '';
-  let stderr = '';
-  child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-  child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-  onSpawn?.(() => child.kill('SIGKILL'));
-  return new Promise((resolve) => child.on('close', (code, signal) => resolve({ code, signal, stdout, stderr })));
+  return reembedCli(dataDir, args, env, onSpawn);
 }
 
 const setting = (db: Db, key: string) => db.prepare('SELECT value FROM settings WHERE key = ?').pluck().get(key) as string | undefined;
