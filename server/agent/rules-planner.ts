@@ -13,6 +13,9 @@ import { MAX_STEPS, PlannerError, plainText, zPlan, type Plan, type PlanContext,
 import type { SearchFilters } from '../domain/types.js';
 import { readQuestion } from './question.js';
 
+const DIGIT = /\d/;
+const SPACES = /\s+/;
+
 const MAX_IDENTIFIERS = 4;
 const MAX_CASE_FILTERS = 2;
 
@@ -84,8 +87,11 @@ export function planFromFacts(facts: QuestionFacts, question: string, clerk?: Se
     // A lone type word next to an identifier ("jaka decyzja … WUA-…") says nothing by meaning. An
     // embedding model reads the question as asked: without its small words it loses meaning (on the
     // real-text set with e5-small, paraphrase Recall@10 0.81 → 0.87); the hashing embedder barely
-    // notices (real-text paraphrase nDCG 0.46 either way, synthetic 0.946 → 0.935).
-    if (identifiers.length === 0 || facts.words.length >= 2) add({ type: 'semantic', query: plainText(question), ...filtersOf({}) }, 60);
+    // notices (real-text paraphrase nDCG 0.46 either way, synthetic 0.946 → 0.935). Numbers are left
+    // out: signatures, parcels and dates are looked up exactly, and what a similarity search finds must
+    // not turn on their digits (a parcel nobody has and one only a restricted document has read alike).
+    const meaningText = plainText(question.split(SPACES).filter((t) => !DIGIT.test(t)).join(' '));
+    if ((identifiers.length === 0 || facts.words.length >= 2) && meaningText !== '') add({ type: 'semantic', query: meaningText, ...filtersOf({}) }, 60);
   }
 
   // 6. The rest of the case, when the question is about one.
