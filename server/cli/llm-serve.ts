@@ -8,6 +8,7 @@ import { open } from 'node:fs/promises';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { Command, InvalidArgumentError } from 'commander';
+import { closeOnSignal } from './until-signal.js';
 
 export interface LlmServeOptions {
   model: string;
@@ -74,18 +75,8 @@ export async function llmServe(opts: LlmServeOptions): Promise<number> {
       `Ustaw LLM_BASE_URL na adres z ostatniego wiersza.\n` +
       `http://${host}:${port}/v1\n`,
   );
-  await new Promise<void>((resolve) => {
-    const stop = (): void => {
-      process.off('SIGINT', stop);
-      process.off('SIGTERM', stop);
-      process.stderr.write('Zatrzymywanie serwera modelu…\n');
-      // Closing the connections aborts the generation in progress and empties the queue.
-      server.close(() => resolve());
-      server.closeAllConnections();
-    };
-    process.on('SIGINT', stop);
-    process.on('SIGTERM', stop);
-  });
+  // Closing the connections aborts the generation in progress and empties the queue.
+  await closeOnSignal(server, () => process.stderr.write('Zatrzymywanie serwera modelu…\n'));
   await engine.close();
   return 0;
 }

@@ -5,6 +5,7 @@
 import type { Server } from 'node:http';
 import type { Config } from '../config.js';
 import { createHttpServer, createSearchRuntime } from '../main.js';
+import { closeOnSignal } from './until-signal.js';
 
 export async function serveCommand(config: Readonly<Config>): Promise<number> {
   const runtime = await createSearchRuntime(config);
@@ -25,16 +26,7 @@ export async function serveCommand(config: Readonly<Config>): Promise<number> {
   const addr = server.address();
   const port = typeof addr === 'object' && addr ? addr.port : config.http.port;
   process.stderr.write(`kwerenda: archiwum ${config.dataDir}; API na http://${config.http.host}:${port}\n`);
-  await new Promise<void>((resolve) => {
-    const stop = () => {
-      process.off('SIGINT', stop);
-      process.off('SIGTERM', stop);
-      server.close(() => resolve());
-      server.closeAllConnections();
-    };
-    process.on('SIGINT', stop);
-    process.on('SIGTERM', stop);
-  });
+  await closeOnSignal(server);
   await runtime.close();
   return 0;
 }
