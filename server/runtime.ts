@@ -49,21 +49,25 @@ export interface IngestRuntime extends Runtime {
 export async function createEmbedder(config: Readonly<Config>): Promise<Embedder> {
   const e = config.embeddings;
   if (!e.baseUrl) return new HashingEmbedder();
-  const http = new HttpEmbedder({
-    baseUrl: e.baseUrl,
-    model: e.model,
+  const http = httpEmbedder({ ...e, baseUrl: e.baseUrl, inputType: e.inputType }, config);
+  if (e.dimensions === undefined) await http.probe();
+  return http;
+}
+
+/** An embedding server's client: who and how to prompt from the caller, the key and the request pacing from the configuration. */
+function httpEmbedder(
+  model: { baseUrl: string; model: string; dimensions?: number; queryPrefix: string; passagePrefix: string; inputType: boolean },
+  config: Readonly<Config>,
+): HttpEmbedder {
+  const e = config.embeddings;
+  return new HttpEmbedder({
+    ...model,
     apiKey: e.apiKey,
-    dimensions: e.dimensions,
     timeoutMs: e.timeoutMs,
-    queryPrefix: e.queryPrefix,
-    passagePrefix: e.passagePrefix,
-    inputType: e.inputType,
     batchSize: e.batchSize,
     concurrency: e.concurrency,
     retries: e.retries,
   });
-  if (e.dimensions === undefined) await http.probe();
-  return http;
 }
 
 /** How to rebuild the configured embedder (`dimensions`: its vector size, known once probed). */
@@ -91,20 +95,7 @@ function configuredId(config: Readonly<Config>): string {
 /** An embedder rebuilt from an archive's spec; the API key and the request pacing come from the configuration. */
 export function embedderFromSpec(spec: EmbedderSpec, config: Readonly<Config>): Embedder {
   if (spec.kind === 'hash') return new HashingEmbedder(spec.dimensions);
-  const e = config.embeddings;
-  return new HttpEmbedder({
-    baseUrl: spec.baseUrl,
-    model: spec.model,
-    apiKey: e.apiKey,
-    dimensions: spec.dimensions,
-    timeoutMs: e.timeoutMs,
-    queryPrefix: spec.queryPrefix,
-    passagePrefix: spec.passagePrefix,
-    inputType: spec.inputType,
-    batchSize: e.batchSize,
-    concurrency: e.concurrency,
-    retries: e.retries,
-  });
+  return httpEmbedder(spec, config);
 }
 
 /** A server address for messages and logs: without credentials or a query string. */
