@@ -30,6 +30,14 @@ describe('how far a document stands out by meaning', () => {
     expect(Math.max(...ordinary)).toBeLessThan(0.3);
   });
 
+  it('reads against the archive at large when its background is known, whatever the hits around it', () => {
+    // Over 4 spreads above the archive: full meaning, though the other hits crowd just below it.
+    const m = meaningOf(hits([0.885, 0.884, 0.883]), { mean: 0.82, spread: 0.015 });
+    expect(m.get('d0')).toBe(1);
+    // One spread above the archive: nothing.
+    expect(meaningOf(hits([0.835]), { mean: 0.82, spread: 0.015 }).get('d0')).toBe(0);
+  });
+
   it('takes a document\'s best chunk', () => {
     const m = meaningOf(hits(list(0.82, 0.01, 0.05), (i) => (i === 0 || i === 5 ? 'same' : `d${i}`)));
     expect(m.get('same')).toBeGreaterThan(0.9);
