@@ -59,8 +59,11 @@ export interface ExecuteOptions {
   filters?: SearchFilters;
   /** Whose search it is: every backend call sees only what this viewer may read (so does `notFound`). */
   viewer: Viewer;
-  /** The question vector's similarity to the archive at large (mean, spread), for reading meaning; null when unknown. */
-  background?: (query: Float32Array) => { mean: number; spread: number } | null;
+  /**
+   * Read how documents stand out by meaning (domain/meaning.ts), against the question vector's
+   * similarity to the archive at large (mean, spread; null when unknown). Absent: not read.
+   */
+  meaning?: { background: (query: Float32Array) => { mean: number; spread: number } | null };
   signal?: AbortSignal;
   /** The searcher's role may not see PESEL / identity-card numbers: nothing is found through them (masked-search.ts). */
   hideIdentifiers?: boolean;
@@ -182,8 +185,9 @@ export class PlanExecutor {
         const vec = query === null ? undefined : (await this.opts.embedder.embed([query], 'query'))[0];
         const hits = vec ? await backend.vector(vec, { filters, limit: LIST_DEPTH, viewer: this.opts.viewer }) : [];
         const docs = this.addChunkList(`vec${i}`, hits, ev, 1);
-        const background = vec ? (this.opts.background?.(vec) ?? null) : null;
-        for (const [doc, m] of meaningOf(hits, background)) if (m > (ev.meaning.get(doc) ?? -1)) ev.meaning.set(doc, m);
+        if (vec && this.opts.meaning) {
+          for (const [doc, m] of meaningOf(hits, this.opts.meaning.background(vec))) if (m > (ev.meaning.get(doc) ?? -1)) ev.meaning.set(doc, m);
+        }
         const f = describeFilters(filters);
         return { type: 'semantic', label: `znaczenie: „${step.query}”${f ? ` (${f})` : ''}`, query: step.query, filters, hits: docs.size };
       }

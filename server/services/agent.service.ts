@@ -124,6 +124,7 @@ export class AgentService {
       // A role that may not see PESEL / identity-card numbers finds nothing through them (agent/masked-search.ts).
       const hideIdentifiers = !(this.deps.pesel ?? DEFAULT_PESEL_POLICY).maySee(actor.role);
       const steps = strategy === 'agent' ? withQuestionIdentifiers(planned.plan.steps, facts) : planned.plan.steps;
+      const weight = meaningWeight(this.deps.meaningWeight ?? 'auto', this.deps.embedder.id);
       const evidence = await new PlanExecutor({
         backend: this.deps.backend,
         embedder: this.deps.embedder,
@@ -131,7 +132,8 @@ export class AgentService {
         viewer,
         signal: budget.signal,
         hideIdentifiers,
-        ...(this.deps.background ? { background: this.deps.background } : {}),
+        // Meaning is read only when it counts (not for the hashing embedder by default).
+        ...(weight > 0 ? { meaning: { background: this.deps.background ?? (() => null) } } : {}),
       }).run(steps);
 
       const keys = strategy === 'agent' ? identifierKeysOf(facts, normaliseValue) : [];
@@ -144,7 +146,7 @@ export class AgentService {
         depth: Math.min(50, req.limit * 2),
         identifierKeys: keys,
         hideIdentifiers,
-        meaningWeight: meaningWeight(this.deps.meaningWeight ?? 'auto', this.deps.embedder.id),
+        meaningWeight: weight,
       });
       let degraded = planned.degraded;
       drafts = orderDrafts(drafts);
