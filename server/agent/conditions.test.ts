@@ -23,7 +23,7 @@ describe('conditionsOf', () => {
   it('says yes for a stored type and date that satisfy the question, with the value as evidence', () => {
     const c = conditionsOf(judgment2006, wsa2006);
     expect(c.map((x) => x.met)).toEqual(['yes', 'yes']);
-    expect(c[1]!.evidence?.value).toBe('2006-05-10');
+    expect(c[1]!.citation?.value).toBe('2006-05-10');
     expect(c[1]!.value).toBe('2006');
   });
 

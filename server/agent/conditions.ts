@@ -18,8 +18,16 @@ export interface Condition {
   /** What the question asked, as the clerk reads it ("wyrok WSA", "2006-01-01 – 2006-12-31"). */
   value: string;
   met: Met;
-  /** The stored value that decided `yes` or `no`, with its span when it has one. */
-  evidence?: MetadataHit;
+  /** The span of a page that decided `yes` or `no` (`value`: what the document shows there). */
+  citation?: ConditionCitation;
+}
+
+export type ConditionCitation = NonNullable<ResultCondition['citation']>;
+
+/** A stored metadata value as a citation, when it has its span on a page. */
+export function citationOf(m: MetadataHit | undefined): { citation?: ConditionCitation } {
+  if (!m || m.page === null || m.start === null || m.end === null) return {};
+  return { citation: { value: m.value, page: m.page, start: m.start, end: m.end, quote: m.raw } };
 }
 
 /** Cues of a question that are conditions. */
@@ -58,10 +66,10 @@ function typeCondition(doc: DocumentRecord, asked: readonly string[]): Condition
   const evidence = doc.metadata.find((m) => m.kind === 'docType');
   if (!stored) return { kind: 'docType', value, met: 'unknown' };
   const wants = asked.map((t) => foldForCompare(t));
-  if (wants.some((w) => stored.startsWith(w))) return { kind: 'docType', value, met: 'yes', ...(evidence ? { evidence } : {}) };
+  if (wants.some((w) => stored.startsWith(w))) return { kind: 'docType', value, met: 'yes', ...citationOf(evidence) };
   // The stored type is a less precise form of the one asked ("decyzja" for "decyzja o pozwoleniu na budowę").
-  if (wants.some((w) => w.startsWith(stored))) return { kind: 'docType', value, met: 'unknown', ...(evidence ? { evidence } : {}) };
-  return { kind: 'docType', value, met: 'no', ...(evidence ? { evidence } : {}) };
+  if (wants.some((w) => w.startsWith(stored))) return { kind: 'docType', value, met: 'unknown', ...citationOf(evidence) };
+  return { kind: 'docType', value, met: 'no', ...citationOf(evidence) };
 }
 
 function periodCondition(doc: DocumentRecord, from: string | undefined, to: string | undefined): Condition {
@@ -69,7 +77,7 @@ function periodCondition(doc: DocumentRecord, from: string | undefined, to: stri
   if (!doc.date) return { kind: 'period', value, met: 'unknown' };
   const evidence = doc.metadata.find((m) => m.kind === 'date' && m.extra?.role === 'document' && m.value === doc.date);
   const inside = (!from || doc.date >= from) && (!to || doc.date <= to);
-  return { kind: 'period', value, met: inside ? 'yes' : 'no', ...(evidence ? { evidence } : {}) };
+  return { kind: 'period', value, met: inside ? 'yes' : 'no', ...citationOf(evidence) };
 }
 
 function precinctCondition(doc: DocumentRecord, precincts: readonly string[]): Condition {
@@ -77,11 +85,11 @@ function precinctCondition(doc: DocumentRecord, precincts: readonly string[]): C
   const parcels = doc.metadata.filter((m) => m.kind === 'parcel');
   const named = parcels.filter((m) => m.extra?.obreb);
   const hit = named.find((m) => precincts.some((p) => foldForCompare(m.extra?.obreb ?? '') === foldForCompare(p)));
-  if (hit) return { kind: 'precinct', value, met: 'yes', evidence: hit };
+  if (hit) return { kind: 'precinct', value, met: 'yes', ...citationOf(hit) };
   const mention = doc.metadata.find((m) => precincts.some((p) => foldForCompare(m.raw).includes(foldForCompare(p))));
-  if (mention) return { kind: 'precinct', value, met: 'yes', evidence: mention };
+  if (mention) return { kind: 'precinct', value, met: 'yes', ...citationOf(mention) };
   // Parcels with a precinct, none of them the one asked: the document is about another place.
-  if (named.length > 0) return { kind: 'precinct', value, met: 'no', evidence: named[0]! };
+  if (named.length > 0) return { kind: 'precinct', value, met: 'no', ...citationOf(named[0]) };
   return { kind: 'precinct', value, met: 'unknown' };
 }
 
@@ -90,7 +98,7 @@ function storedCondition(kind: 'issuer' | 'outcome', doc: DocumentRecord, asked:
   const stored = doc.metadata.filter((m) => m.kind === kind);
   if (stored.length === 0) return { kind, value, met: 'unknown' };
   const hit = stored.find((m) => asked.some((a) => agree(a, m.value)));
-  return hit ? { kind, value, met: 'yes', evidence: hit } : { kind, value, met: 'no', evidence: stored[0]! };
+  return hit ? { kind, value, met: 'yes', ...citationOf(hit) } : { kind, value, met: 'no', ...citationOf(stored[0]) };
 }
 
 /** "zaskarżoną decyzję" and "decyzję" are the same object in a ruling's operative part. */

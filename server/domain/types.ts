@@ -190,15 +190,39 @@ export type ResultDocument = Pick<
   outcome?: string;
 };
 
-/** A condition of the question (type, period, place, issuer, outcome) judged against one result. */
-export interface ResultCondition {
-  kind: 'docType' | 'period' | 'precinct' | 'issuer' | 'outcome';
-  /** What the question asked, as the clerk reads it. */
+/**
+ * What a question asks of a document, one condition at a time: an identifier it names, the type of
+ * document, the object built, the matter of the proceeding, a place (precinct, town, a name), the
+ * period, the organ or court, the outcome.
+ */
+export type ConditionKind =
+  | 'caseNumber'
+  | 'parcel'
+  | 'address'
+  | 'investor'
+  | 'docType'
+  | 'object'
+  | 'subject'
+  | 'precinct'
+  | 'town'
+  | 'name'
+  | 'period'
+  | 'issuer'
+  | 'outcome';
+
+/** A condition of the question as planned (shown with the plan). */
+export interface AskedCondition {
+  kind: ConditionKind;
+  /** What the question asked, as the clerk reads it ("dom jednorodzinny", "Oporów", "2006"). */
   value: string;
-  /** `yes` only with the stored value and its span on the page; `no`: the document shows another value; `unknown`: it shows none. */
+}
+
+/** A condition of the question judged against one result. */
+export interface ResultCondition extends AskedCondition {
+  /** `yes` only with a span of the page that shows it; `no`: the document shows another value; `unknown`: it shows none. */
   met: 'yes' | 'no' | 'unknown';
-  /** The stored value that decided, where the page says it: `quote === pageText.slice(start, end)`, verified before sending. */
-  evidence?: { value: string; page: number; start: number; end: number; quote: string };
+  /** The passage that decided (`value`: what the document shows there): `quote === pageText.slice(start, end)`, verified before sending. */
+  citation?: { value: string; page: number; start: number; end: number; quote: string };
 }
 
 export interface SearchResult {

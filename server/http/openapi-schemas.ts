@@ -7,7 +7,7 @@
  * that validate with them.
  */
 import { z } from 'zod';
-import type { Citation, DocumentRecord, NotFound, SearchResult } from '../domain/types.js';
+import type { AskedCondition, Citation, DocumentRecord, NotFound, ResultCondition, SearchResult } from '../domain/types.js';
 import { zSearchFilters } from '../domain/types.js';
 import type { AgentResponse } from '../services/agent.service.js';
 import type { PageView } from '../services/document.service.js';
@@ -51,6 +51,28 @@ export const zResultDocument = z.object({
   outcome: z.string().optional().meta({ description: 'The result of the ruling or decision, when read from it (search results)' }),
 });
 
+const zConditionKind = z.enum(['caseNumber', 'parcel', 'address', 'investor', 'docType', 'object', 'subject', 'precinct', 'town', 'name', 'period', 'issuer', 'outcome']).meta({
+  description:
+    'caseNumber/parcel/address/investor: an identifier named; docType: the type of document; object: what is built; subject: the matter of the proceeding; precinct/town/name: a place or a name; period; issuer: the organ or court; outcome',
+});
+
+export const zAskedCondition = z
+  .object({ kind: zConditionKind, value: z.string().meta({ description: 'what the question asked, as the clerk reads it' }) })
+  .meta({ id: 'AskedCondition' }) satisfies z.ZodType<AskedCondition>;
+
+const zResultCondition = z
+  .object({
+    ...zAskedCondition.shape,
+    met: z.enum(['yes', 'no', 'unknown']).meta({
+      description: 'yes: a span of the page shows it (citation); no: the document shows another value; unknown: it shows none',
+    }),
+    citation: z
+      .object({ value: z.string(), page: z.number().int(), start: z.number().int(), end: z.number().int(), quote: z.string() })
+      .optional()
+      .meta({ description: 'the passage that decided; quote === page text [start, end), verified before sending; value: what the document shows there' }),
+  })
+  .meta({ id: 'ResultCondition' }) satisfies z.ZodType<ResultCondition>;
+
 export const zSearchResult = z
   .object({
     rank: z.number().int().min(1),
@@ -59,21 +81,9 @@ export const zSearchResult = z
     document: zResultDocument,
     citations: z.array(zCitation),
     conditions: z
-      .array(
-        z.object({
-          kind: z.enum(['docType', 'period', 'precinct', 'issuer', 'outcome']),
-          value: z.string().meta({ description: 'what the question asked' }),
-          met: z.enum(['yes', 'no', 'unknown']).meta({
-            description: 'yes: a stored value with its span shows it; no: the document shows another value; unknown: it shows none',
-          }),
-          evidence: z
-            .object({ value: z.string(), page: z.number().int(), start: z.number().int(), end: z.number().int(), quote: z.string() })
-            .optional()
-            .meta({ description: 'the stored value that decided; quote === page text [start, end), verified before sending' }),
-        }),
-      )
+      .array(zResultCondition)
       .optional()
-      .meta({ description: "the question's conditions (type, period, place, issuer, outcome) judged against this document" }),
+      .meta({ description: "the question's conditions judged against this document" }),
   })
   .meta({ id: 'SearchResult' }) satisfies z.ZodType<SearchResult>;
 
@@ -99,6 +109,11 @@ export const zAgentResponse = z
     degraded: z.object({ reason: z.string() }).optional(),
     plan: z.array(zExecutedStep),
     notFound: z.array(zNotFound).optional(),
+    conditions: z.array(zAskedCondition).optional().meta({ description: 'what the question asks of a document, as planned (shown with the plan)' }),
+    partial: z
+      .object({ unmet: z.array(zAskedCondition) })
+      .optional()
+      .meta({ description: 'no result is shown to meet every condition; unmet: the conditions some result does not meet. The results are the closest ones.' }),
     results: z.array(zSearchResult),
   })
   .meta({ id: 'AgentResponse' }) satisfies z.ZodType<AgentResponse>;

@@ -11,7 +11,7 @@ import { PlanExecutor, identifierKey, type ExecutedStep } from '../agent/executo
 import { PlannerError, plainText, type Plan, type Planner, type PlanStep, MAX_STEPS } from '../agent/plan.js';
 import { buildDrafts, identifierKeysOf, questionIdentifiers, type Draft } from '../agent/results.js';
 import { verifyCitations } from '../domain/citations.js';
-import { zSearchFilters, type MetadataHit, type NotFound, type ResultCondition, type SearchFilters, type SearchResult, type Viewer } from '../domain/types.js';
+import { zSearchFilters, type AskedCondition, type MetadataHit, type NotFound, type ResultCondition, type SearchFilters, type SearchResult, type Viewer } from '../domain/types.js';
 import { DomainError } from '../errors.js';
 import type { Logger } from '../log.js';
 import type { SearchBackend } from '../search/backend.js';
@@ -39,6 +39,13 @@ export interface AgentResponse {
   degraded?: { reason: string };
   plan: ExecutedStep[];
   notFound?: NotFound[];
+  /** What the question asks of a document, as planned; absent when it asks nothing beyond its words. */
+  conditions?: AskedCondition[];
+  /**
+   * No result is shown to meet every condition: `unmet` are the conditions some result does not meet
+   * (contradicted or not shown); the results are the closest ones. Absent when there are no results.
+   */
+  partial?: { unmet: AskedCondition[] };
   results: SearchResult[];
 }
 
@@ -306,22 +313,22 @@ export class AgentService {
   }
 
   /**
-   * The draft's conditions as the clerk may see them: evidence only where the stored value still
-   * stands at its span on the page; a `yes` whose evidence does not is shown as `unknown`.
+   * The draft's conditions as the clerk may see them: a citation only where its quote still stands at
+   * its span on the page; a `yes` whose citation does not is shown as `unknown`.
    */
   private async shownConditions(d: Draft, viewer: Viewer, pages: Map<string, Awaited<ReturnType<SearchBackend['page']>>>): Promise<ResultCondition[]> {
     const out: ResultCondition[] = [];
     for (const c of d.conditions) {
-      const e = c.evidence;
-      let evidence: ResultCondition['evidence'];
-      if (e && e.page !== null && e.start !== null && e.end !== null) {
+      const e = c.citation;
+      let citation: ResultCondition['citation'];
+      if (e) {
         const key = `${d.documentId}:${e.page}`;
         if (!pages.has(key)) pages.set(key, await this.deps.backend.page(d.documentId, e.page, viewer));
         const text = pages.get(key)?.text;
-        if (text !== undefined && text.slice(e.start, e.end) === e.raw) evidence = { value: e.value, page: e.page, start: e.start, end: e.end, quote: e.raw };
+        if (text !== undefined && e.quote.length > 0 && text.slice(e.start, e.end) === e.quote) citation = e;
       }
-      const met = c.met === 'yes' && !evidence ? 'unknown' : c.met;
-      out.push({ kind: c.kind, value: c.value, met, ...(evidence ? { evidence } : {}) });
+      const met = c.met === 'yes' && !citation ? 'unknown' : c.met;
+      out.push({ kind: c.kind, value: c.value, met, ...(citation ? { citation } : {}) });
     }
     return out;
   }

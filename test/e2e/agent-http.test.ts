@@ -147,12 +147,12 @@ describe('HTTP API on the ingested sample archive', () => {
     const refusal = r.results.find((x) => x.document.source.sha256 === shaOf('UA-AB_7351_650_2010/decyzja_odmowa.pdf'))!;
     expect(refusal.conditions?.map((c) => [c.kind, c.met])).toEqual([['docType', 'yes'], ['period', 'yes'], ['outcome', 'yes']]);
     for (const c of refusal.conditions ?? []) {
-      const page = (await (await api(`/api/documents/${refusal.document.id}/pages/${c.evidence!.page}`)).json()) as { text: string };
-      expect(page.text.slice(c.evidence!.start, c.evidence!.end)).toBe(c.evidence!.quote);
+      const page = (await (await api(`/api/documents/${refusal.document.id}/pages/${c.citation!.page}`)).json()) as { text: string };
+      expect(page.text.slice(c.citation!.start, c.citation!.end)).toBe(c.citation!.quote);
     }
     // Another year or another type is shown as such, and never above low.
     for (const x of r.results.filter((y) => y.conditions?.some((c) => c.met === 'no'))) expect(x.confidence).toBe('low');
-    expect(r.results.some((x) => x.conditions?.some((c) => c.met === 'no' && c.evidence))).toBe(true);
+    expect(r.results.some((x) => x.conditions?.some((c) => c.met === 'no' && c.citation))).toBe(true);
   });
 
   it('applies filters from the request', async () => {
