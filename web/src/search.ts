@@ -1,15 +1,19 @@
 /**
  * The clerk's search: one question, optional filters, the URL's query string holds both (so a search
- * can be shared and reopened). Shows only what the response holds: the plan's labels, the mode,
- * `degraded`, `notFound`, and the ranked documents with their verified citations.
+ * can be shared and reopened). Shows only what the response holds: the plan's labels and the
+ * question's conditions, the mode, `degraded`, `notFound`, `partial` (said in the status region too,
+ * so a screen reader hears it), and the ranked documents with their verified citations and each
+ * one's conditions met or not.
  */
 import { agentSearch, getDocTypes } from './api.js';
+import { askedConditions, partialNotice, partialSentence, resultConditions } from './conditions.js';
 import { append, focusHeading, h, replace } from './dom.js';
 import { showError } from './errors.js';
 import { marked, matchRanges, termsOf } from './highlight.js';
 import { pl } from './i18n/pl.js';
 import { issuerLabel } from './metadata.js';
 import { pushUrl } from './nav.js';
+import { viewerHref } from './viewer.js';
 import { FILTER_KEYS, type AgentResponse, type DocTypeCount, type FilterKey, type SearchFilters, type SearchResult } from './types.js';
 
 /** The id of the `<datalist>` of document types the archive holds (the type field's suggestions). */
@@ -121,7 +125,7 @@ async function run(params: URLSearchParams, status: HTMLElement, results: HTMLEl
   const key = params.toString();
   inflight?.abort();
   if (cache?.key === key) {
-    showResults(cache.response, results, focusResults);
+    showResults(cache.response, status, results, focusResults);
     return;
   }
   const ctl = new AbortController();
@@ -132,8 +136,7 @@ async function run(params: URLSearchParams, status: HTMLElement, results: HTMLEl
     const response = await agentSearch(params.get('q') ?? '', filtersOf(params), ctl.signal);
     if (ctl.signal.aborted) return;
     cache = { key, response };
-    status.replaceChildren();
-    showResults(response, results, focusResults);
+    showResults(response, status, results, focusResults);
   } catch (err) {
     if (!ctl.signal.aborted) showError(err, status);
   } finally {
@@ -141,19 +144,23 @@ async function run(params: URLSearchParams, status: HTMLElement, results: HTMLEl
   }
 }
 
-function showResults(r: AgentResponse, root: HTMLElement, focus: boolean): void {
+function showResults(r: AgentResponse, status: HTMLElement, root: HTMLElement, focus: boolean): void {
   const heading = h('h2', { id: 'results-h' }, pl.results.heading);
   const summary = h('div', { class: 'summary' },
     h('p', { class: 'count' }, pl.results.count(r.results.length)),
     h('p', { class: 'mode' }, h('span', { class: 'label' }, pl.results.mode), ' ', pl.results.modes[r.mode] ?? r.mode),
     h('div', { class: 'plan' }, h('span', { class: 'label', id: 'plan-h' }, pl.results.searched),
-      h('ul', { 'aria-labelledby': 'plan-h' }, ...r.plan.map((s) => h('li', {}, s.label, ' ', h('span', { class: 'hits' }, pl.results.hits(s.hits)))))));
+      h('ul', { 'aria-labelledby': 'plan-h' }, ...r.plan.map((s) => h('li', {}, s.label, ' ', h('span', { class: 'hits' }, pl.results.hits(s.hits)))))),
+    askedConditions(r));
   if (r.degraded) {
     append(summary, h('p', { class: 'notice degraded' }, h('strong', {}, pl.results.degraded), ' ', pl.results.degradedReason, ' ', r.degraded.reason));
   }
   for (const nf of r.notFound ?? []) {
     append(summary, h('p', { class: 'notice not-found' }, `${pl.results.notFound} ${pl.results.notFoundPrefix[nf.kind] ?? ''}${nf.value}`));
   }
+  append(summary, partialNotice(r));
+  const partial = partialSentence(r);
+  replace(status, partial ? h('p', { class: 'visually-hidden' }, partial) : null);
   const terms = termsOf(r.plan);
   const list = r.results.length
     ? h('ol', { class: 'results' }, ...r.results.map((res) => resultItem(res, terms)))
@@ -190,12 +197,12 @@ function resultItem(res: SearchResult, terms: string[]): HTMLElement {
   const cites = h('ul', { class: 'citations', 'aria-label': pl.results.citations },
     ...res.citations.map((c) => h('li', {},
       h('a', {
-        href: `#/documents/${encodeURIComponent(d.id)}/pages/${c.page}?start=${c.start}&end=${c.end}`,
+        href: viewerHref(d.id, c.page, { start: c.start, end: c.end }),
         class: 'citation',
         title: pl.results.openCitation,
       }, h('span', { class: 'page' }, pl.results.page(c.page)), ' ', h('q', {}, ...marked(c.quote, matchRanges(c.quote, terms)))))));
   return h('li', { class: 'result' },
     h('article', { 'aria-labelledby': titleId },
       h('h3', { id: titleId }, h('span', { class: 'rank' }, h('span', { class: 'visually-hidden' }, `${pl.results.rank} `), `${res.rank}.`), ' ', d.title ?? pl.results.noTitle),
-      meta, facts, cites));
+      meta, facts, resultConditions(res), cites));
 }

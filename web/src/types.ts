@@ -47,12 +47,45 @@ export interface ResultDocument {
   outcome?: string;
 }
 
+/** What a question asks of a document, one condition at a time (server/domain/types.ts `ConditionKind`). */
+export type ConditionKind =
+  | 'caseNumber'
+  | 'parcel'
+  | 'address'
+  | 'investor'
+  | 'docType'
+  | 'object'
+  | 'subject'
+  | 'precinct'
+  | 'town'
+  | 'name'
+  | 'period'
+  | 'issuer'
+  | 'outcome';
+
+/** A condition of the question as planned (shown with the plan). */
+export interface AskedCondition {
+  kind: ConditionKind;
+  /** What the question asked, as the clerk reads it. */
+  value: string;
+}
+
+/** A condition of the question judged against one result. */
+export interface ResultCondition extends AskedCondition {
+  /** `yes` only with a span of the page that shows it; `no`: the document shows another value; `unknown`: it shows none. */
+  met: 'yes' | 'no' | 'unknown';
+  /** The passage that decided (`value`: what the document shows there): the page's text from `start` to `end` is `quote`. */
+  citation?: { value: string; page: number; start: number; end: number; quote: string };
+}
+
 export interface SearchResult {
   rank: number;
   score: number;
   confidence: 'high' | 'medium' | 'low';
   document: ResultDocument;
   citations: Citation[];
+  /** The question's conditions judged against this document (absent when the question set none). */
+  conditions?: ResultCondition[];
 }
 
 export interface PlanStepView {
@@ -71,6 +104,10 @@ export interface AgentResponse {
   degraded?: { reason: string };
   plan: PlanStepView[];
   notFound?: { kind: string; value: string }[];
+  /** What the question asks of a document, as planned. */
+  conditions?: AskedCondition[];
+  /** No result is shown to meet every condition: `unmet` are those some result does not meet; the results are the closest ones. */
+  partial?: { unmet: AskedCondition[] };
   results: SearchResult[];
 }
 
