@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import {
-  citationDistanceRatio, citationValid, judgedRanking, mean, mrrAt, ndcgAt, noAnswerSuccess, notFoundMatches,
-  percentile, recallAt, scoreRanking, substringDistance,
+  citationDistanceRatio, citationValid, judgedRanking, mean, mrrAt, ndcgAt, noAnswerStrict, noAnswerSuccess, notFoundMatches,
+  percentile, recallAt, scoreRanking, substringDistance, unmetMatches,
 } from './metrics.js';
 
 const set = (...xs: string[]) => new Set(xs);
@@ -61,6 +61,29 @@ describe('no-answer scoring', () => {
     expect(noAnswerSuccess({ results: [{}] })).toBe(false); // no confidence: counted as confident
     expect(noAnswerSuccess({ results: [{ confidence: 'low' }], notFound: [] })).toBe(true);
     expect(noAnswerSuccess({ results: [{ confidence: 'high' }], notFound: [] })).toBe(false);
+  });
+
+  it('counts "nothing meets every condition" (partial) as honest, but not strictly', () => {
+    const partial = { unmet: [{ kind: 'precinct', value: 'Oporów' }] };
+    const confident = [{ confidence: 'high' as const }, { confidence: 'medium' as const }];
+    expect(noAnswerSuccess({ results: confident, partial })).toBe(true);
+    expect(noAnswerStrict({ results: confident, partial })).toBe(false);
+    expect(noAnswerSuccess({ results: confident })).toBe(false);
+    expect(noAnswerSuccess({ results: confident, partial: { unmet: [] } })).toBe(true);
+    // Without partial both agree.
+    for (const a of [{ results: [] }, { results: [{ confidence: 'low' as const }] }, { results: confident }]) {
+      expect(noAnswerStrict(a)).toBe(noAnswerSuccess(a));
+    }
+  });
+
+  it('checks that partial names a condition the closest documents miss, by kind', () => {
+    const exp = [{ kind: 'precinct', value: 'obręb Oporów' }, { kind: 'object', value: 'dom jednorodzinny' }];
+    expect(unmetMatches({ unmet: [{ kind: 'precinct', value: 'Oporów' }] }, exp)).toBe(true);
+    expect(unmetMatches({ unmet: [{ kind: 'period', value: '2002' }] }, exp)).toBe(false);
+    expect(unmetMatches(undefined, exp)).toBe(false);
+    // The type of document and its outcome are one condition ("odmowa").
+    expect(unmetMatches({ unmet: [{ kind: 'outcome', value: 'odmowa' }] }, [{ kind: 'docType', value: 'odmowa pozwolenia na budowę' }])).toBe(true);
+    expect(unmetMatches({ unmet: [{ kind: 'docType', value: 'x' }] }, [])).toBe(false);
   });
 
   it('checks that notFound names the expected identifiers, folded', () => {

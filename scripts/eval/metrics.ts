@@ -78,17 +78,48 @@ export function scoreRanking(
 export interface AnswerShape {
   results: readonly { confidence?: 'high' | 'medium' | 'low' }[];
   notFound?: readonly { kind: string; value: string }[];
+  /** Present when no result is shown to meet every condition of the question ("nothing meets everything; the closest are:"). */
+  partial?: { unmet: readonly { kind: string; value: string }[] };
 }
 
 /**
- * A no-answer question is answered well when the answer has no results, says `notFound`, or shows
- * only low-confidence results. A result without a confidence counts as confident (a searcher that
- * cannot say "I am not sure" does not get the benefit of the doubt).
+ * Strictly, a no-answer question is answered well when the answer has no results, says
+ * `notFound`, or shows only low-confidence results. A result without a confidence counts as
+ * confident (a searcher that cannot say "I am not sure" does not get the benefit of the doubt).
  */
-export function noAnswerSuccess(answer: AnswerShape): boolean {
+export function noAnswerStrict(answer: AnswerShape): boolean {
   if (answer.results.length === 0) return true;
   if ((answer.notFound?.length ?? 0) > 0) return true;
   return answer.results.every((r) => r.confidence === 'low');
+}
+
+/**
+ * A no-answer question is answered honestly when it is answered well strictly (`noAnswerStrict`)
+ * or the answer says that nothing meets every condition (`partial`), whatever it shows below that.
+ */
+export function noAnswerSuccess(answer: AnswerShape): boolean {
+  return answer.partial !== undefined || noAnswerStrict(answer);
+}
+
+/**
+ * Condition kinds (server/domain/types.ts ConditionKind) that can carry the same condition: the type
+ * of document, what the proceeding is about and what it decided ("odmowa pozwolenia na budowę").
+ */
+const SAME_CONDITION: Readonly<Record<string, string>> = { docType: 'type', outcome: 'type', subject: 'type' };
+
+/**
+ * Whether `partial.unmet` names a condition the closest documents miss (`expected`: one entry per
+ * condition some document misses while meeting all others), compared by kind: values are worded
+ * differently by every planner ("2002" or "2002–2002", "Oporów" or "obręb Oporów"). The type of a
+ * document and its outcome count as one kind ("odmowa" is either).
+ */
+export function unmetMatches(
+  partial: AnswerShape['partial'],
+  expected: readonly { kind: string; value: string }[],
+): boolean {
+  const family = (k: string) => SAME_CONDITION[k] ?? k;
+  const got = new Set((partial?.unmet ?? []).map((u) => family(u.kind)));
+  return expected.some((e) => got.has(family(e.kind)));
 }
 
 /** Whether `notFound` names every expected identifier (kind equal, value equal after folding). */

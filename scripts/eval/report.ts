@@ -1,6 +1,7 @@
 /**
- * Markdown for an evaluation report: per kind × searcher, overall, the goals of the issue, citation
- * distances, latency, and the questions each searcher missed (question text only, never document text).
+ * Markdown for an evaluation report: per kind × searcher, overall, the goals of the issue, no-answer
+ * questions (honest and strict, near misses on their own), citation distances, latency, and the
+ * questions each searcher missed (question text only, never document text).
  */
 import { QUESTION_KINDS } from './questions.js';
 import type { EvalReport, KindRow, QuestionOutcome, SearcherSummary } from './runner.js';
@@ -45,7 +46,8 @@ function misses(report: EvalReport, name: string, limit: number): string[] {
   const lines = [`**${name}** — ${list.length} question(s) with Recall@${report.k} < 1, a failed no-answer, or an error:`, ''];
   for (const o of list.slice(0, limit)) {
     const what = o.error !== undefined ? `error: ${o.error.slice(0, 120)}`
-      : o.scores ? `R ${f3(o.scores.recall)}, MRR ${f3(o.scores.mrr)}` : 'answered confidently';
+      : o.scores ? `R ${f3(o.scores.recall)}, MRR ${f3(o.scores.mrr)}`
+      : o.noAnswer?.nearMiss ? 'near miss answered confidently' : 'answered confidently';
     lines.push(`- \`${o.id}\` ${cell(o.question)} — ${what}`);
   }
   if (list.length > limit) lines.push(`- … and ${list.length - limit} more`);
@@ -71,12 +73,13 @@ export function formatReport(report: EvalReport, opts: { missesPerSearcher?: num
 
   out.push('## Overall', '');
   out.push(...table(
-    ['searcher', 'n', `Recall@${k}`, `MRR@${k}`, `nDCG@${k}`, 'no-answer ok', 'notFound names it', 'citations valid', 'p50 ms', 'p95 ms', 'errors'],
+    ['searcher', 'n', `Recall@${k}`, `MRR@${k}`, `nDCG@${k}`, 'no-answer ok', 'strict', 'notFound names it', 'citations valid', 'p50 ms', 'p95 ms', 'errors'],
     report.searchers.map((name) => {
       const s: SearcherSummary = report.summary[name]!;
       return [
         name, ...metricCells(s.overall),
-        pct(s.noAnswer.success, s.noAnswer.n), pct(s.noAnswer.notFoundMatched, s.noAnswer.n),
+        pct(s.noAnswer.success, s.noAnswer.n), pct(s.noAnswer.strict, s.noAnswer.n),
+        pct(s.noAnswer.notFoundMatched, s.noAnswer.notFoundExpected),
         `${pct(s.citations.valid, s.citations.total)} of ${s.citations.total}`,
         ms(s.latencyMs.p50), ms(s.latencyMs.p95), String(s.errors),
       ];
@@ -90,7 +93,12 @@ export function formatReport(report: EvalReport, opts: { missesPerSearcher?: num
     for (const name of report.searchers) {
       const s = report.summary[name]!;
       if (kind === 'no-answer') {
-        rows.push([kind, name, String(s.noAnswer.n), '—', '—', '—', `no-answer ok ${pct(s.noAnswer.success, s.noAnswer.n)}`]);
+        const na = s.noAnswer;
+        rows.push([kind, name, String(na.n), '—', '—', '—', `no-answer ok ${pct(na.success, na.n)} (strict ${pct(na.strict, na.n)})`]);
+        if (na.nearMiss.n) {
+          rows.push([`${kind}: near misses`, name, String(na.nearMiss.n), '—', '—', '—',
+            `no-answer ok ${pct(na.nearMiss.success, na.nearMiss.n)} (strict ${pct(na.nearMiss.strict, na.nearMiss.n)})`]);
+        }
       } else {
         rows.push([kind, name, ...metricCells(s.byKind[kind]), '']);
       }
@@ -104,6 +112,29 @@ export function formatReport(report: EvalReport, opts: { missesPerSearcher?: num
     out.push(...table(
       ['searcher', `Recall@${k} ≥ ${GOALS.recall}`, `nDCG@${k} > reference`, 'citations 100 % valid', `no-answer ≥ ${GOALS.noAnswer * 100} %`],
       goals,
+    ), '');
+  }
+
+  if (report.questionCounts['no-answer']) {
+    out.push('## No-answer questions', '');
+    out.push(
+      'Answered honestly: no results, `notFound`, only low-confidence results, or `partial` (nothing shown meets every ' +
+        'condition). Strict: the same without `partial`. Near misses: several conditions, documents meeting all but one ' +
+        'exist; "partial names it": `partial.unmet` names a condition the closest documents miss.',
+      '',
+    );
+    out.push(...table(
+      ['searcher', 'all ok', 'all strict', 'near misses ok', 'near misses strict', 'partial names it', 'other ok', 'other strict', 'notFound names it'],
+      report.searchers.map((name) => {
+        const na = report.summary[name]!.noAnswer;
+        const nm = na.nearMiss;
+        const frac = (x: number, n: number) => `${x} / ${n}`;
+        return [
+          name, frac(na.success, na.n), frac(na.strict, na.n), frac(nm.success, nm.n), frac(nm.strict, nm.n),
+          frac(nm.unmetNamed, nm.n), frac(na.success - nm.success, na.n - nm.n), frac(na.strict - nm.strict, na.n - nm.n),
+          frac(na.notFoundMatched, na.notFoundExpected),
+        ];
+      }),
     ), '');
   }
 

@@ -5,7 +5,8 @@
  */
 import type { GroundTruth, GtFile } from '../../fixtures/ground-truth.js';
 import {
-  citationDistanceRatio, mean, noAnswerSuccess, notFoundMatches, percentile, scoreRanking, type RankScores,
+  citationDistanceRatio, mean, noAnswerStrict, noAnswerSuccess, notFoundMatches, percentile, scoreRanking, unmetMatches,
+  type RankScores,
 } from './metrics.js';
 import { QUESTION_KINDS, type EvalQuestion, type QuestionKind } from './questions.js';
 
@@ -15,6 +16,8 @@ export type EvalConfidence = 'high' | 'medium' | 'low';
 export interface EvalAnswer {
   results: { sha256: string; confidence?: EvalConfidence; citations: { page: number; quote: string }[] }[];
   notFound?: { kind: string; value: string }[];
+  /** Present when no result is shown to meet every condition of the question. */
+  partial?: { unmet: { kind: string; value: string }[] };
 }
 
 /** One way of searching the archive (the reference, keyword-only, vector-only, hybrid + planner …). */
@@ -44,7 +47,20 @@ export interface QuestionOutcome {
   /** SHA-256 as returned (top k), before neutral files are removed. */
   ranking: string[];
   scores: RankScores | null;
-  noAnswer: { success: boolean; notFoundMatched: boolean } | null;
+  /**
+   * For no-answer questions: `success` honest (no results, notFound, only low, or `partial`),
+   * `strict` the same without `partial`; `unmetNamed` whether `partial` names a condition the
+   * closest documents miss (near misses only).
+   */
+  noAnswer: {
+    success: boolean;
+    strict: boolean;
+    /** Whether the question names identifiers (`expectNotFound`), and `notFound` names them all. */
+    expectsNotFound: boolean;
+    notFoundMatched: boolean;
+    nearMiss: boolean;
+    unmetNamed: boolean;
+  } | null;
   citations: { total: number; valid: number; unverifiable: number; ratios: number[] };
   ms: number;
   error?: string;
@@ -58,12 +74,25 @@ export interface KindRow {
   ndcg: number;
 }
 
+/** No-answer questions answered honestly (`success`, `partial` counted) and strictly (without `partial`). */
+export interface NoAnswerRow {
+  n: number;
+  success: number;
+  strict: number;
+}
+
 /** Everything measured for one searcher. */
 export interface SearcherSummary {
   byKind: Partial<Record<QuestionKind, KindRow>>;
   /** Mean over every question with relevant documents (all kinds but no-answer). */
   overall: KindRow;
-  noAnswer: { n: number; success: number; notFoundMatched: number };
+  noAnswer: NoAnswerRow & {
+    /** Questions naming identifiers (`expectNotFound`), and how often `notFound` named them all. */
+    notFoundExpected: number;
+    notFoundMatched: number;
+    /** The near misses among them (`nearMiss` questions), with how often `partial` named the unmet condition. */
+    nearMiss: NoAnswerRow & { unmetNamed: number };
+  };
   citations: { total: number; valid: number; unverifiable: number; ratioP50: number; ratioP95: number; ratioMax: number };
   latencyMs: { p50: number; p95: number };
   errors: number;
@@ -129,7 +158,11 @@ async function answerOne(
     // A searcher that failed did not say "nothing found": it is not credited.
     noAnswer: answerable ? null : {
       success: error === undefined && noAnswerSuccess(answer),
+      strict: error === undefined && noAnswerStrict(answer),
+      expectsNotFound: (q.expectNotFound?.length ?? 0) > 0,
       notFoundMatched: notFoundMatches(answer.notFound, q.expectNotFound ?? []),
+      nearMiss: q.nearMiss === true,
+      unmetNamed: unmetMatches(answer.partial, q.expectUnmet ?? []),
     },
     citations,
     ms,
@@ -154,15 +187,20 @@ export function summarise(outcomes: QuestionOutcome[]): SearcherSummary {
     if (of.length) byKind[kind] = row(of);
   }
   const na = outcomes.map((o) => o.noAnswer).filter((x) => x !== null);
+  const near = na.filter((x) => x.nearMiss);
+  const naRow = (xs: typeof na): NoAnswerRow => ({
+    n: xs.length, success: xs.filter((x) => x.success).length, strict: xs.filter((x) => x.strict).length,
+  });
   const ratios = outcomes.flatMap((o) => o.citations.ratios);
   const sum = (f: (o: QuestionOutcome) => number) => outcomes.reduce((a, o) => a + f(o), 0);
   return {
     byKind,
     overall: row(outcomes),
     noAnswer: {
-      n: na.length,
-      success: na.filter((x) => x.success).length,
+      ...naRow(na),
+      notFoundExpected: na.filter((x) => x.expectsNotFound).length,
       notFoundMatched: na.filter((x) => x.notFoundMatched).length,
+      nearMiss: { ...naRow(near), unmetNamed: near.filter((x) => x.unmetNamed).length },
     },
     citations: {
       total: sum((o) => o.citations.total),
