@@ -94,6 +94,14 @@ export interface QuestionFacts {
   dateFrom?: string;
   dateTo?: string;
   precincts: string[];
+  /** What is built, as thesaurus concept ids with `condition: "object"` ("dom", "stacja-bazowa"). */
+  objects: string[];
+  /** The matter of the proceeding, as concept ids with `condition: "subject"`, when not the type of document sought ("wyroki … w sprawie pozwolenia na budowę"). */
+  subjects: string[];
+  /** Towns named after "w"/"we", as written ("Poznaniu"), when not the seat of a court or organ named. */
+  towns: string[];
+  /** Other proper names the question names (a plan area, a village, an abbreviation the vocabulary does not know). */
+  names: string[];
   /** The question asks for a whole case ("wszystkie pisma w sprawie …"). */
   wholeCase: boolean;
   /** Content words left after identifiers and stop words, in question order. */

@@ -311,3 +311,41 @@ describe('the outcome asked for', () => {
     expect(readQuestion('odmowa pozwolenia na budowę').words).toEqual(['odmowa', 'pozwolenia', 'budowę']);
   });
 });
+
+describe('conditions beyond type and period (issue 20)', () => {
+  const conditions = (q: string) => {
+    const f = readQuestion(q);
+    return { types: f.docTypes, objects: f.objects, subjects: f.subjects, precincts: f.precincts, towns: f.towns, names: f.names };
+  };
+
+  it('reads the object a compound question asks for, in the words clerks use', () => {
+    expect(conditions('pozwolenie na budowę domu jednorodzinnego na Oporowie')).toEqual({
+      types: ['decyzja o pozwoleniu na budowę'], objects: ['dom'], subjects: [], precincts: ['Oporów'], towns: [], names: [],
+    });
+    expect(conditions('odmowa PnB dla domku w 2002 roku').objects).toEqual(['dom']);
+    expect(conditions('warunki zabudowy dla bloku z lat 1999–2001').objects).toEqual(['blok']);
+    expect(conditions('nakaz rozbiórki tablicy reklamowej')).toMatchObject({ objects: ['reklama'], subjects: ['rozbiorka'] });
+  });
+
+  it('reads the matter of the proceeding only when it is not the type of document sought', () => {
+    expect(conditions('wyroki NSA z 2020 r. w sprawie pozwolenia na budowę')).toMatchObject({ types: ['wyrok NSA'], subjects: ['pnb'] });
+    expect(conditions('decyzja o pozwoleniu na budowę').subjects).toEqual([]);
+    expect(conditions('odmowa pozwolenia na budowę').subjects).toEqual([]);
+  });
+
+  it('reads a town after "w"/"we", but not the seat of the court named', () => {
+    expect(conditions('ul. Zgierska w Poznaniu').towns).toEqual(['Poznaniu']);
+    expect(conditions('Pozwolenie na garaż w Zielonej Górze').towns).toEqual(['Zielonej Górze']);
+    expect(conditions('wyroki WSA w Warszawie z 2012 r.').towns).toEqual([]);
+    expect(conditions('wyroki WSA we Wrocławiu w 2012 r.').towns).toEqual([]);
+  });
+
+  it('keeps a proper name nothing else explains as a name, and a person as a party', () => {
+    expect(conditions('wyłożenie projektu planu Żabiniec')).toMatchObject({ names: ['Żabiniec'] });
+    expect(conditions('PnB dla Wody Polskie').names).toEqual(['Wody Polskie']);
+    const f = readQuestion('decyzja dla Jana Kowalskiego w Krakowie');
+    expect(f.investors).toEqual(['Jana Kowalskiego']);
+    expect(f.names).toEqual([]);
+    expect(f.towns).toEqual(['Krakowie']);
+  });
+});

@@ -519,7 +519,7 @@ const PARCEL_WORDS = /^(?:dzialk\p{L}*|dzialce|dzialek|dz|nr|numer\p{L}*|ewidenc
 const DATE_WORDS = /^(?:roku|rok|lat|lata|latach|dnia|dn)$/u;
 
 function emptyFacts(): QuestionFacts {
-  return { caseNumbers: [], parcels: [], addresses: [], investors: [], docTypes: [], issuers: [], outcomes: [], precincts: [], wholeCase: false, words: [] };
+  return { caseNumbers: [], parcels: [], addresses: [], investors: [], docTypes: [], issuers: [], outcomes: [], precincts: [], objects: [], subjects: [], towns: [], names: [], wholeCase: false, words: [] };
 }
 
 /** Identifiers, cues and content words of a clerk's question. Never throws. */
@@ -710,6 +710,7 @@ function read(s: string): QuestionFacts {
 
   facts.wholeCase = WHOLE_CASE.test(fold(s));
   facts.docTypes = docTypesOf(r.words);
+  readConditionWords(r);
   const outcomeWords = readOutcomes(r);
   for (let i = 0; i < tokens.length; i++) {
     const t = tokens[i] as Token;
@@ -722,6 +723,52 @@ function read(s: string): QuestionFacts {
     facts.words.push(t.text);
   }
   return facts;
+}
+
+/**
+ * What else the question asks of a document: the objects and the matter its vocabulary names (a
+ * matter that is the type sought is not asked twice), the towns after "w"/"we" that are not a
+ * court's or organ's seat, and the proper names nothing else explains.
+ */
+function readConditionWords(r: Reading): void {
+  const { facts, tokens, words } = r;
+  const typeConcepts = new Set(facts.docTypes.flatMap((t) => findConcepts(fold(t).split(' ')).map((m) => m.concept.id)));
+  const explained = new Set<number>();
+  for (const m of findConcepts(words)) {
+    for (let i = m.start; i < m.end; i++) explained.add(i);
+    const c = m.concept;
+    if (overlaps({ start: tokens[m.start]!.start, end: tokens[m.end - 1]!.end }, r.used)) continue;
+    if (c.condition === 'object') pushUnique(facts.objects, c.id);
+    if (c.condition === 'subject' && !typeConcepts.has(c.id) && !(c.docType && facts.docTypes.includes(c.docType))) pushUnique(facts.subjects, c.id);
+  }
+  const seats = facts.issuers.map((x) => fold(x));
+  const isSeat = (w: string): boolean => seats.some((x) => x.split(' ').includes(w));
+  const explainedOrPlace = (i: number): boolean => explained.has(i) || r.precinctTokens.has(i) || overlaps(tokens[i]!, r.organSpans);
+  const capital = (i: number): boolean => tokens[i]?.kind === 'word' && /^\p{Lu}/u.test(tokens[i]!.text);
+  for (let i = 0; i < tokens.length; i++) {
+    const t = tokens[i]!;
+    if (!capital(i) || explainedOrPlace(i)) continue;
+    const w = words[i] ?? '';
+    if (STOP_WORDS.has(w) || monthOf(w) !== null) continue;
+    const prev = words[i - 1] ?? '';
+    if ((prev === 'w' || prev === 'we') && t.text.length > 2) {
+      // "w Poznaniu", "w Zielonej Górze" (also after a street: "ul. Zgierska w Poznaniu"): a town,
+      // unless it is the seat of the court or organ named ("WSA w Warszawie").
+      const two = capital(i + 1) && !explainedOrPlace(i + 1);
+      if (!isSeat(w)) pushUnique(facts.towns, two ? `${t.text} ${tokens[i + 1]!.text}` : t.text);
+      if (two) i++;
+      continue;
+    }
+    if (overlaps(t, r.used) || NOT_NAME.test(w)) continue;
+    // A capitalised word inside the question, or an acronym anywhere, that nothing else explains.
+    const acronym = /^\p{Lu}{2,}$/u.test(t.text);
+    if (!((i > 0 || acronym) && t.text.length > 2 && !isFirstName(w))) continue;
+    // Capitalised words in a row are one name ("Wody Polskie").
+    let end = i;
+    while (capital(end + 1) && !explainedOrPlace(end + 1) && !overlaps(tokens[end + 1]!, r.used) && !STOP_WORDS.has(words[end + 1] ?? '')) end++;
+    pushUnique(facts.names, tokens.slice(i, end + 1).map((x) => x.text).join(' '));
+    i = end;
+  }
 }
 
 /** The text with the given spans replaced by spaces (same length). */

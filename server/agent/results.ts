@@ -10,7 +10,7 @@ import type { CitationCandidate, Confidence, DocumentId, DocumentRecord, PageRec
 import type { SearchBackend } from '../search/backend.js';
 import { termFor } from '../search/polish.js';
 import { maskIdentifiers } from '../security/masking.js';
-import { conditionsOf, tally, type Condition } from './conditions.js';
+import { conditionsOf, tally, type Condition, type DocumentText, type IdentifierCue } from './conditions.js';
 import { identifierKey, type Evidence } from './executor.js';
 import type { QuestionFacts } from './plan.js';
 
@@ -123,7 +123,7 @@ export async function buildDrafts(args: {
 
     const evidence = [...chunks, ...candidates.map((c) => ({ ...c, text: c.quote }))];
     const evidenceText = (await Promise.all(evidence.map((span) => matchable(f.id, span)))).join('\n');
-    const conditions = conditionsOf(doc, facts);
+    const conditions = conditionsOf(doc, facts, await readForConditions(doc, candidates, facts, pages), identifierCues(f.id, facts, args.identifierKeys, ev));
     const input: ScoreInput = {
       identifiers: identifierCoverage(f.id, args.identifierKeys, ev),
       conditions: tally(conditions),
@@ -145,6 +145,38 @@ export async function buildDrafts(args: {
     });
   }
   return drafts;
+}
+
+/** First pages a document states its type, matter, object and place on. */
+const PAGES_READ_FOR_CONDITIONS = 3;
+
+/**
+ * The pages a document's conditions are judged on: its first pages and the pages its passages come
+ * from, read only when the question asks something the metadata cannot answer.
+ */
+async function readForConditions(doc: DocumentRecord, candidates: CitationCandidate[], facts: QuestionFacts, pages: PageCache): Promise<DocumentText> {
+  const needed =
+    facts.objects.length + facts.subjects.length + facts.towns.length + facts.names.length + facts.precincts.length + questionIdentifiers(facts).length > 0;
+  if (!needed) return { pages: [], complete: false };
+  const numbers = new Set<number>();
+  for (let p = 1; p <= Math.min(doc.pageCount, PAGES_READ_FOR_CONDITIONS); p++) numbers.add(p);
+  for (const c of candidates) numbers.add(c.page);
+  const read: { page: number; text: string }[] = [];
+  for (const n of [...numbers].sort((a, b) => a - b)) {
+    const p = await pages.get(doc.id, n);
+    if (p) read.push({ page: n, text: p.text });
+  }
+  return { pages: read, complete: doc.pageCount > 0 && read.length >= doc.pageCount };
+}
+
+/** The question's identifiers, each with whether the search found this document naming it and the span that located it. */
+function identifierCues(doc: DocumentId, facts: QuestionFacts, keys: string[], ev: Evidence): IdentifierCue[] {
+  const hits = ev.metaHits.get(doc) ?? [];
+  return questionIdentifiers(facts).map((i, n) => {
+    const found = keys[n] !== undefined && (ev.identifierDocs.get(keys[n]!)?.has(doc) ?? false);
+    const hit = found ? hits.find((m) => m.kind === i.kind || (i.kind === 'caseNumber' && m.kind === 'references')) : undefined;
+    return { kind: i.kind, value: i.precinct ? `${i.value} (obręb ${i.precinct})` : i.value, written: i.value, found, ...(hit ? { hit } : {}) };
+  });
 }
 
 function identifierCoverage(doc: DocumentId, keys: string[], ev: Evidence): Coverage {

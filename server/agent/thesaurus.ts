@@ -12,8 +12,8 @@
  * "a|b" lists whole alternatives where words decline together. Words in capitals are
  * abbreviations and match exactly; other single words also get their inflected forms.
  */
-import { NEGATIONS, STOP_WORDS, dedupeForms, fold, stemKeys, wordForms, type Expander, type Expansion } from '../search/polish.js';
-import type { TermForm } from '../domain/types.js';
+import { NEGATIONS, STOP_WORDS, dedupeForms, fold, stemKeys, tokenize, wordForms, type Expander, type Expansion } from '../search/polish.js';
+import type { QueryTerm, TermForm } from '../domain/types.js';
 import { z } from 'zod';
 import data from './thesaurus.json' with { type: 'json' };
 
@@ -41,6 +41,12 @@ const zConcept = z
     issuer: z.string().min(1).optional(),
     /** The seats (locative phrases, "we Wrocławiu") that complete `issuer`; absent: any capitalised place after "w"/"we"; empty: none. */
     seats: z.array(z.string().regex(/^we? \S/u)).optional(),
+    /**
+     * A question naming the concept asks a condition of the document: `object` (what is built: "dom
+     * jednorodzinny", "stacja bazowa"), `subject` (the matter of the proceeding: "pozwolenie na budowę",
+     * "miejscowy plan") — unless it names the type of document sought (agent/question.ts).
+     */
+    condition: z.enum(['object', 'subject']).optional(),
   })
   .strict();
 export type Concept = z.infer<typeof zConcept>;
@@ -193,10 +199,10 @@ export interface ConceptMatch {
   official: boolean;
 }
 
-/** Concepts named in a list of folded words (stop words included), longest and earliest first, not overlapping. */
-export function findConcepts(words: readonly string[]): ConceptMatch[] {
+/** Concepts named in a list of folded words (stop words included), longest and earliest first, not overlapping; the first `limit` words are read. */
+export function findConcepts(words: readonly string[], limit = 400): ConceptMatch[] {
   // Matching runs over the content words; a match spans the stop words between them.
-  const at = words.slice(0, 400).flatMap((w, i) => (w && (!STOP_WORDS.has(w) || NEGATIONS.has(w)) ? [i] : []));
+  const at = words.slice(0, limit).flatMap((w, i) => (w && (!STOP_WORDS.has(w) || NEGATIONS.has(w)) ? [i] : []));
   const list = at.map((i) => words[i] as string);
   const keys = list.map(keysOf);
   const found: ConceptMatch[] = [];
@@ -228,6 +234,35 @@ export function findConcepts(words: readonly string[]): ConceptMatch[] {
     out.push(m);
   }
   return out.sort((a, b) => a.start - b.start);
+}
+
+/** The concept as a search term: every official way of saying it (what documents write). */
+export function conceptTerm(id: string): QueryTerm | null {
+  const c = COMPILED.find((x) => x.concept.id === id);
+  return c ? { forms: c.forms } : null;
+}
+
+/** A concept by its id. */
+export function conceptById(id: string): Concept | undefined {
+  return CONCEPTS.find((c) => c.id === id);
+}
+
+/** A concept's name as a clerk reads it: the first variant of its first official term that is not an abbreviation. */
+export function conceptLabel(c: Concept): string {
+  const terms = c.terms.flatMap(expandVariants);
+  return (terms.find((t) => !isAbbreviation(t)) ?? terms[0] ?? c.id).replace(/\*$/, '');
+}
+
+/**
+ * Concepts a document's text names by their official terms (colloquial words are how clerks ask, not
+ * how documents write), with their character spans in `text`.
+ */
+export function conceptsInText(text: string): { concept: Concept; start: number; end: number }[] {
+  const tokens = tokenize(text);
+  const words = tokens.map((t) => (t.kind === 'word' ? fold(t.text) : ''));
+  return findConcepts(words, words.length)
+    .filter((m) => m.official)
+    .map((m) => ({ concept: m.concept, start: tokens[m.start]!.start, end: tokens[m.end - 1]!.end }));
 }
 
 /** Query expansion for `keywordQuery` (server/search/polish.ts): a named concept gains every official way of saying it. */

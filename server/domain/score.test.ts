@@ -54,6 +54,16 @@ describe('documentScore', () => {
     expect(met).toBeGreaterThan(silent);
     expect(silent).toBeGreaterThan(contradicted);
   });
+
+  it('does not let a near miss score like an answer: one contradicted condition of four costs more than a quarter', () => {
+    const words = { matched: 3, total: 3 };
+    const answer = documentScore(input({ conditions: { yes: 4, no: 0, unknown: 0 }, words, fusion: 1 }));
+    const nearMiss = documentScore(input({ conditions: { yes: 3, no: 1, unknown: 0 }, words, fusion: 1 }));
+    expect(answer).toBe(1);
+    // An average would give 0.875 (one condition of four, a quarter of the weight); the near miss reads as one.
+    expect(nearMiss).toBeLessThan(0.6);
+    expect(confidenceOf(nearMiss, input({ conditions: { yes: 3, no: 1, unknown: 0 }, words, fusion: 1 }))).toBe('low');
+  });
 });
 
 describe('confidenceOf', () => {

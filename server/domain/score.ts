@@ -6,7 +6,8 @@
  * share of the question's words found in the cited passages — or, when the archive's embedder knows
  * meaning, how far the document stands out by meaning if that is more (a paraphrase shares few words
  * with its answer) — and, with a small weight, the fused rank. A document that answers every
- * identifier and condition scores near 1 whatever the question. Meaning can make a result a medium
+ * identifier and condition scores near 1 whatever the question; each condition it contradicts
+ * scales its score down (a near miss never scores like an answer). Meaning can make a result a medium
  * match, never a strong one: `high` needs the identifiers, conditions and words themselves.
  */
 import type { Confidence } from './types.js';
@@ -41,6 +42,11 @@ export interface ScoreInput {
 const WEIGHTS = { identifiers: 0.5, constraints: 0.25, words: 0.25, fusion: 0.1 } as const;
 /** A condition the document does not show counts half: between met and contradicted. */
 const UNKNOWN_SHARE = 0.5;
+/**
+ * Each condition the document contradicts scales the score by this: an average would let a house
+ * permit in another district score like the one asked for; a near miss must read as one.
+ */
+const CONTRADICTED = 0.6;
 
 function conditionCoverage(c: ConditionCount): Coverage {
   return { matched: c.yes + UNKNOWN_SHARE * c.unknown, total: c.yes + c.no + c.unknown };
@@ -66,7 +72,7 @@ export function documentScore(s: ScoreInput): number {
   weight += WEIGHTS.fusion;
   // Without identifiers, constraints or words (a bare filter or vector hit) the rank alone cannot
   // justify more than a medium score.
-  const score = weight === WEIGHTS.fusion ? 0.5 * clamp01(s.fusion) : sum / weight;
+  const score = (weight === WEIGHTS.fusion ? 0.5 * clamp01(s.fusion) : sum / weight) * CONTRADICTED ** s.conditions.no;
   return Math.round(clamp01(score) * 1000) / 1000;
 }
 

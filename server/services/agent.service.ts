@@ -9,6 +9,7 @@ import { normaliseSignature } from '../../ingest/metadata/index.js';
 import { readQuestion } from '../agent/question.js';
 import { PlanExecutor, identifierKey, type ExecutedStep } from '../agent/executor.js';
 import { PlannerError, plainText, type Plan, type Planner, type PlanStep, MAX_STEPS } from '../agent/plan.js';
+import { askedConditions } from '../agent/conditions.js';
 import { buildDrafts, identifierKeysOf, questionIdentifiers, type Draft } from '../agent/results.js';
 import { verifyCitations } from '../domain/citations.js';
 import { zSearchFilters, type AskedCondition, type MetadataHit, type NotFound, type ResultCondition, type SearchFilters, type SearchResult, type Viewer } from '../domain/types.js';
@@ -174,6 +175,8 @@ export class AgentService {
               .filter((i) => (evidence.identifierDocs.get(identifierKey(i.kind, normaliseValue(i.kind, i.value)))?.size ?? 0) === 0)
               .map((i) => ({ kind: i.kind, value: i.precinct ? `${i.value} (obręb ${i.precinct})` : i.value }))
           : [];
+      const asked = strategy === 'agent' ? askedConditions(facts, questionIdentifiers(facts).map((i) => ({ kind: i.kind, value: i.precinct ? `${i.value} (obręb ${i.precinct})` : i.value }))) : [];
+      const partial = partialAnswer(asked, results);
       const built: AgentResponse = {
         id: this.deps.searches.newId(),
         question: req.question,
@@ -181,6 +184,8 @@ export class AgentService {
         ...(degraded ? { degraded } : {}),
         plan: evidence.steps,
         ...(notFound.length > 0 ? { notFound } : {}),
+        ...(asked.length > 0 ? { conditions: asked } : {}),
+        ...(partial ? { partial } : {}),
         results,
       };
       // Recorded exactly as this caller sees it (identifiers masked for roles that may not see them),
@@ -332,6 +337,17 @@ export class AgentService {
     }
     return out;
   }
+}
+
+/**
+ * When no result is shown to meet every condition: the conditions some result does not meet, in the
+ * question's order (the closest results are then shown as such, never as answers).
+ */
+export function partialAnswer(asked: readonly AskedCondition[], results: readonly SearchResult[]): { unmet: AskedCondition[] } | null {
+  if (asked.length === 0 || results.length === 0) return null;
+  if (results.some((r) => (r.conditions ?? []).length === asked.length && r.conditions!.every((c) => c.met === 'yes'))) return null;
+  const unmet = asked.filter((a) => results.some((r) => !r.conditions?.some((c) => c.kind === a.kind && c.value === a.value && c.met === 'yes')));
+  return { unmet };
 }
 
 /** `{ [kind]: value }` of the kind's first value in page order, or nothing: the result line shows one issuer and one outcome. */

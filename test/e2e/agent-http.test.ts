@@ -145,7 +145,10 @@ describe('HTTP API on the ingested sample archive', () => {
   it('judges the question\'s type and period against each result, with the stored value and its span as evidence', async () => {
     const r = await ask('odmowa pozwolenia na budowę budynku wielorodzinnego 2010');
     const refusal = r.results.find((x) => x.document.source.sha256 === shaOf('UA-AB_7351_650_2010/decyzja_odmowa.pdf'))!;
-    expect(refusal.conditions?.map((c) => [c.kind, c.met])).toEqual([['docType', 'yes'], ['period', 'yes'], ['outcome', 'yes']]);
+    expect(r.conditions?.map((c) => c.kind)).toEqual(['docType', 'object', 'period', 'outcome']);
+    expect(refusal.conditions?.map((c) => [c.kind, c.met])).toEqual([['docType', 'yes'], ['object', 'yes'], ['period', 'yes'], ['outcome', 'yes']]);
+    // The refusal meets everything asked: the answer is not partial.
+    expect(r.partial).toBeUndefined();
     for (const c of refusal.conditions ?? []) {
       const page = (await (await api(`/api/documents/${refusal.document.id}/pages/${c.citation!.page}`)).json()) as { text: string };
       expect(page.text.slice(c.citation!.start, c.citation!.end)).toBe(c.citation!.quote);
@@ -153,6 +156,19 @@ describe('HTTP API on the ingested sample archive', () => {
     // Another year or another type is shown as such, and never above low.
     for (const x of r.results.filter((y) => y.conditions?.some((c) => c.met === 'no'))) expect(x.confidence).toBe('low');
     expect(r.results.some((x) => x.conditions?.some((c) => c.met === 'no' && c.citation))).toBe(true);
+  });
+
+  it('says when no document meets every condition, and shows the closest with what each lacks', async () => {
+    // The archive holds a 2010 refusal for a block of flats, none from 2015.
+    const r = await ask('odmowa pozwolenia na budowę budynku wielorodzinnego 2015');
+    expect(r.results.length).toBeGreaterThan(0);
+    expect(r.partial?.unmet.map((c) => c.kind)).toContain('period');
+    for (const x of r.results) expect(x.confidence).not.toBe('high');
+    const refusal = r.results.find((x) => x.document.source.sha256 === shaOf('UA-AB_7351_650_2010/decyzja_odmowa.pdf'))!;
+    const period = refusal.conditions?.find((c) => c.kind === 'period');
+    expect(period).toMatchObject({ value: '2015', met: 'no' });
+    expect(period?.citation?.value.startsWith('2010-')).toBe(true);
+    expect(refusal.confidence).toBe('low');
   });
 
   it('applies filters from the request', async () => {
