@@ -15,9 +15,15 @@ declare const document: any;
 
 /** The sample archive's one refusal of a building permit is from 2010 (UA-AB/7351/650/2010, 2010-05-11). */
 const REFUSAL_2010 = 'odmowa pozwolenia na budowę budynku wielorodzinnego 2010';
+/** …so no document is a refusal from 2019 (that year it holds a permit, an application and a notice). */
+const REFUSAL_2019 = 'odmowa pozwolenia na budowę 2019';
 
 const WORDS = { yes: 'spełnia', no: 'nie spełnia', unknown: 'dokument o tym nie mówi' } as const;
 const MARKS = { yes: '✓', no: '✗', unknown: '?' } as const;
+const KINDS: Record<string, string> = {
+  caseNumber: 'sygnatura', parcel: 'działka', address: 'adres', investor: 'strona', docType: 'rodzaj dokumentu', object: 'obiekt',
+  subject: 'sprawa', precinct: 'obręb', town: 'miejscowość', name: 'nazwa', period: 'okres', issuer: 'organ', outcome: 'rozstrzygnięcie',
+};
 
 describe('conditions of a compound question in Chromium', () => {
   let hx: Harness;
@@ -104,10 +110,51 @@ describe('conditions of a compound question in Chromium', () => {
     await page.close();
   });
 
-  it('axe-core finds no WCAG 2.1 A/AA violations in the conditions', async () => {
+  it('the plan shows what the question asks; a question a document fully meets has no "nothing meets everything" sentence', async () => {
+    const page = await openAs(hx, hx.clerk);
+    const r = await ask(page, REFUSAL_2010);
+    expect(r.conditions?.map((c) => c.kind)).toEqual(expect.arrayContaining(['docType', 'period']));
+    expect(await page.locator('.asked-conditions li').allTextContents()).toEqual(r.conditions!.map((c) => `${KINDS[c.kind]}: ${c.value}`));
+    expect(await page.locator('.asked-conditions').textContent()).toContain('okres: 2010');
+    expect(r.partial).toBeUndefined();
+    expect(await page.locator('.notice.partial').count()).toBe(0);
+    expect(await page.locator('#search-status').textContent()).toBe('');
+    await page.close();
+  });
+
+  it('when no document meets every condition, one sentence above the closest results says so, and the status region says it too', async () => {
+    const page = await openAs(hx, hx.clerk);
+    const r = await ask(page, REFUSAL_2019);
+    expect(r.results.length).toBeGreaterThan(0);
+    expect(r.partial?.unmet.length).toBeGreaterThan(0);
+    const asked = new Set(r.conditions!.map((c) => `${c.kind}:${c.value}`));
+    for (const c of r.partial!.unmet) expect(asked.has(`${c.kind}:${c.value}`)).toBe(true);
+    const sentence = `Żaden dokument nie spełnia wszystkich warunków: ${r.partial!.unmet.map((c) => c.value).join(' + ')}. Najbliższe wyniki:`;
+    expect(await page.locator('.notice.partial').allTextContents()).toEqual([sentence]);
+    expect(await page.locator('.notice.partial').isVisible()).toBe(true);
+    // Above the results, and in the live region a screen reader announces.
+    expect(await page.evaluate(() => {
+      const note = document.querySelector('.notice.partial');
+      return Boolean(note.compareDocumentPosition(document.querySelector('ol.results')) & 4);
+    })).toBe(true);
+    expect(await page.locator('#search-status').textContent()).toBe(sentence);
+    expect(await page.locator('#search-status').getAttribute('role')).toBe('status');
+    // No result is shown as meeting everything: each says which condition it does not meet, in words.
+    for (let n = 1; n <= r.results.length; n++) {
+      const lines = await linesOf(page, n);
+      expect(lines.some((l) => / — (nie spełnia|dokument o tym nie mówi)/.test(l))).toBe(true);
+    }
+    await shot(page, 'search-partial');
+    await page.close();
+  });
+
+  it('axe-core finds no WCAG 2.1 A/AA violations in the conditions and the "nothing meets everything" sentence', async () => {
     const page = await openAs(hx, hx.clerk, '/', { bypassCSP: true });
     await ask(page, REFUSAL_2010);
     expect(await page.locator('ul.conditions').count()).toBeGreaterThan(0);
+    expect(await axeViolations(page)).toEqual([]);
+    await page.goto(`${hx.base}/?q=${encodeURIComponent(REFUSAL_2019)}`);
+    await page.locator('.notice.partial').waitFor();
     expect(await axeViolations(page)).toEqual([]);
     await page.close();
   });

@@ -17,7 +17,7 @@ const kindLabel = (c: AskedCondition): string => T.kinds[c.kind] ?? c.kind;
 export function askedConditions(r: AgentResponse): HTMLElement | null {
   const asked = r.conditions ?? [];
   if (asked.length === 0) return null;
-  return h('div', { class: 'plan asked-conditions' },
+  return h('div', { class: 'asked-conditions' },
     h('span', { class: 'label', id: 'asked-h' }, T.asked),
     h('ul', { 'aria-labelledby': 'asked-h' }, ...asked.map((c) => h('li', {}, `${kindLabel(c)}: `, h('span', { class: 'cond-value' }, c.value)))));
 }
@@ -31,7 +31,7 @@ export function partialSentence(r: AgentResponse): string | null {
 /** The same sentence as a notice, like the not-found notice. */
 export function partialNotice(r: AgentResponse): HTMLElement | null {
   const text = partialSentence(r);
-  return text ? h('p', { class: 'notice partial', id: 'partial-note' }, text) : null;
+  return text ? h('p', { class: 'notice partial' }, text) : null;
 }
 
 /** One result's conditions, one line each: mark, condition, verdict in words, what the document shows and where. */
