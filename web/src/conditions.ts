@@ -5,6 +5,7 @@
  * shows a value, that value and its page link to the viewer with the span highlighted.
  */
 import { h } from './dom.js';
+import { fold } from './highlight.js';
 import { pl } from './i18n/pl.js';
 import type { AgentResponse, AskedCondition, ResultCondition, SearchResult } from './types.js';
 import { viewerHref } from './viewer.js';
@@ -12,6 +13,7 @@ import { viewerHref } from './viewer.js';
 const T = pl.conditions;
 
 const kindLabel = (c: AskedCondition): string => T.kinds[c.kind] ?? c.kind;
+const sameWords = (a: string, b: string): boolean => fold(a.replace(/\s+/g, ' ').trim()) === fold(b.replace(/\s+/g, ' ').trim());
 
 /** "Warunki pytania: rodzaj dokumentu: decyzja · okres: 2010", or nothing when the question set none. */
 export function askedConditions(r: AgentResponse): HTMLElement | null {
@@ -46,7 +48,9 @@ function conditionItem(documentId: string, c: ResultCondition): HTMLElement {
   const link = (text: string) =>
     h('a', { href: viewerHref(documentId, cite!.page, { start: cite!.start, end: cite!.end }), class: 'condition-link', title: T.open }, text);
   let shown: (Node | string)[] = [];
-  if (cite && c.met === 'yes') shown = [' (', link(`${T.shown[c.kind] ?? T.shownOther}: ${cite.value}, ${T.page(cite.page)}`), ')'];
+  // What the document shows is named only when it says more than the question did ("2010" met by "2010-05-11").
+  if (cite && c.met === 'yes' && sameWords(cite.value, c.value)) shown = [' (', link(T.page(cite.page)), ')'];
+  else if (cite && c.met === 'yes') shown = [' (', link(`${T.shown[c.kind] ?? T.shownOther}: ${cite.value}, ${T.page(cite.page)}`), ')'];
   else if (cite && c.met === 'no') shown = [': ', link(`${cite.value}, ${T.page(cite.page)}`)];
   return h('li', { class: `condition met-${c.met}` },
     h('span', { class: 'cond-mark', 'aria-hidden': 'true' }, T.marks[c.met] ?? '?'), ' ',
