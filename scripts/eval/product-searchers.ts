@@ -46,6 +46,7 @@ function toAnswer(r: AgentResponse): EvalAnswer {
       citations: x.citations.map((c) => ({ page: c.page, quote: c.quote })),
     })),
     ...(r.notFound ? { notFound: r.notFound } : {}),
+    ...(r.partial ? { partial: r.partial } : {}),
   };
 }
 

@@ -168,13 +168,13 @@ export function formatRetrieval(report: EvalReport, questions: readonly RealQues
   }).join(' | ')} |`);
   const na = questions.filter((q) => q.relevant.length === 0);
   const near = new Set(na.filter((q) => q.nearMiss).map((q) => q.id));
-  out.push('', `## No-answer questions (answered honestly: no results, notFound, or only low confidence)`, '',
+  out.push('', `## No-answer questions (answered honestly: no results, notFound, only low confidence, or partial — no result shown to meet every condition; strict, in brackets: without partial)`, '',
     `| searcher | all (${na.length}) | near misses (${near.size}) | unrelated (${na.length - near.size}) |`, '|---|---|---|---|');
   for (const s of report.searchers) {
     const os = report.outcomes.filter((o) => o.searcher === s && o.noAnswer);
     const ok = (pred: (id: string) => boolean) => {
       const of = os.filter((o) => pred(o.id));
-      return `${of.filter((o) => o.noAnswer?.success).length} / ${of.length}`;
+      return `${of.filter((o) => o.noAnswer?.success).length} / ${of.length} (strict ${of.filter((o) => o.noAnswer?.strict).length})`;
     };
     out.push(`| ${s} | ${ok(() => true)} | ${ok((id) => near.has(id))} | ${ok((id) => !near.has(id))} |`);
   }
@@ -182,7 +182,7 @@ export function formatRetrieval(report: EvalReport, questions: readonly RealQues
   if (answers.length) {
     out.push('', `Near misses, what \`${nearMissSearcher}\` returned (top 5 record ids):`, '');
     for (const o of answers) {
-      out.push(`- \`${o.id}\` ${o.question.replace(/\|/g, '\\|')} → ${o.noAnswer?.success ? 'honest' : '**answered**'}: ${o.ranking.slice(0, 5).join(', ') || 'nothing'}`);
+      out.push(`- \`${o.id}\` ${o.question.replace(/\|/g, '\\|')} → ${o.noAnswer?.success ? (o.noAnswer.strict ? 'honest' : 'honest (partial)') : '**answered**'}: ${o.ranking.slice(0, 5).join(', ') || 'nothing'}`);
     }
   }
   return `${out.join('\n')}\n`;
@@ -234,6 +234,7 @@ async function measure(
   searchers['bm25-clean'] = reference.searcher;
   const evalQuestions: EvalQuestion[] = questions.map((q) => ({
     id: q.id, kind: REAL_KINDS[q.kind] ?? 'paraphrase', question: q.question, relevant: q.relevant, neutral: [],
+    ...(q.nearMiss ? { nearMiss: true } : {}), ...(q.note ? { note: q.note } : {}),
   }));
   o.log(`Asking ${evalQuestions.length} questions to ${Object.keys(searchers).join(', ')} …`);
   try {

@@ -101,6 +101,8 @@ describe('conditions read from the text', () => {
     expect(pnb!.citation?.quote).toBe('uchwalenia miejscowego planu zagospodarowania przestrzennego');
     expect(PLAN_RULING.slice(pnb!.citation!.start, pnb!.citation!.end)).toBe(pnb!.citation!.quote);
     expect(judged(none, cues({ subjects: ['mpzp'] }), read(PLAN_RULING))[0]!.met).toBe('yes');
+    // "uchwała planistyczna" asked, "miejscowy plan" stated: the narrower name is the same matter.
+    expect(judged(none, cues({ subjects: ['uchwala-mpzp'] }), read(PLAN_RULING.replace('uchwalenia miejscowego', 'miejscowego')))[0]!.met).toBe('yes');
     // "w przedmiocie nakazu rozbiórki": a permit mentioned in the reasons is not the matter.
     expect(judged(none, cues({ subjects: ['pnb'] }), read(DEMOLITION_RULING))[0]!.met).toBe('no');
     expect(judged(none, cues({ subjects: ['rozbiorka'] }), read(DEMOLITION_RULING))[0]!.met).toBe('yes');
@@ -126,10 +128,13 @@ describe('conditions read from the text', () => {
     expect(judged(none, cues({ towns: ['Poznaniu'] }), read(LODZ_DECISION))[0]).toMatchObject({ kind: 'town', value: 'w Poznaniu', met: 'no', citation: { quote: 'Łódź' } });
     expect(judged(none, cues({ towns: ['Łodzi'] }), read(LODZ_DECISION))[0]!.met).toBe('yes');
     expect(judged(none, cues({ towns: ['Krakowie'] }), read(DEMOLITION_RULING))[0]!.met).toBe('yes');
-    expect(judged(none, cues({ towns: ['Wrocławiu'] }), read(DEMOLITION_RULING))[0]!.met).toBe('no');
     expect(judged(none, cues({ towns: ['Poznaniu'] }), read('Projekt planu wyłożono do publicznego wglądu.'))[0]!.met).toBe('unknown');
-    const court = doc({ metadata: [hit('issuer', 'Wojewódzki Sąd Administracyjny we Wrocławiu')] });
-    expect(judged(court, cues({ towns: ['Wrocławiu'] }), read('WYROK'))[0]!.met).toBe('yes');
+    // A court's seat is not where the matter is: a ruling of the court in Kraków says nothing about Wrocław.
+    expect(judged(none, cues({ towns: ['Wrocławiu'] }), read(DEMOLITION_RULING))[0]!.met).toBe('unknown');
+    // A gmina's office decides for its villages: named in the text, the village is met.
+    const village = 'Michałowice, dnia 3 maja 2021 r.\nWójt Gminy Michałowice zawiadamia o wszczęciu postępowania dla działki przy ul. Sąsiedzkiej w Sokołowie.';
+    expect(judged(none, cues({ towns: ['Sokołowie'] }), read(village))[0]).toMatchObject({ met: 'yes', citation: { quote: 'Sokołowie' } });
+    expect(judged(none, cues({ towns: ['Pleszewie'] }), read(village))[0]).toMatchObject({ met: 'no', citation: { quote: 'Michałowice' } });
   });
 
   it('agrees on a town whatever its case ending', () => {

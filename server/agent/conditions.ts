@@ -13,7 +13,7 @@ import { findTerms, foldSameLength } from '../domain/passages.js';
 import type { AskedCondition, DocumentRecord, MetadataHit, QueryTerm, ResultCondition } from '../domain/types.js';
 import { fold, termFor, tokenize } from '../search/polish.js';
 import type { QuestionFacts } from './plan.js';
-import { conceptById, conceptLabel, conceptTerm, conceptsInText } from './thesaurus.js';
+import { conceptById, conceptKin, conceptLabel, conceptTerm, conceptsInText } from './thesaurus.js';
 
 export type ConditionKind = ResultCondition['kind'];
 export type Met = ResultCondition['met'];
@@ -117,7 +117,11 @@ function precinctCondition(doc: DocumentRecord, precincts: readonly string[], r:
   const mention = doc.metadata.find((m) => precincts.some((p) => foldForCompare(m.raw).includes(foldForCompare(p))));
   if (mention) return { kind: 'precinct', value, met: 'yes', ...citationOf(mention) };
   // Parcels with a precinct, none of them the one asked: the document is about another place.
-  if (named.length > 0) return { kind: 'precinct', value, met: 'no', ...citationOf(named[0]) };
+  const other = named[0];
+  if (other) {
+    const c = citationOf(other).citation;
+    return { kind: 'precinct', value, met: 'no', ...(c ? { citation: { ...c, value: `${other.extra?.obreb ?? ''} (dz. ${other.value})` } } : {}) };
+  }
   for (const p of precincts) {
     const at = r.find(termFor(p));
     if (at) return { kind: 'precinct', value, met: 'yes', citation: at };
@@ -171,10 +175,12 @@ export function conditionsOf(
   const out: Condition[] = identifiers.map((i) => identifierCondition(i, text));
   if (cues.docTypes.length > 0) out.push(typeCondition(doc, cues.docTypes));
   const reading = new Reading(text);
-  for (const id of cues.subjects ?? []) out.push(subjectCondition(doc, id, reading));
+  // Matters the question itself names (as a matter, or in the type it asks for) never contradict one another.
+  const named = new Set([...(cues.subjects ?? []), ...cues.docTypes.flatMap((t) => conceptsInText(t).map((m) => m.concept.id))]);
+  for (const id of cues.subjects ?? []) out.push(subjectCondition(doc, id, reading, named));
   for (const id of cues.objects ?? []) out.push(objectCondition(id, reading));
   if (cues.precincts.length > 0) out.push(precinctCondition(doc, cues.precincts, reading));
-  for (const t of cues.towns ?? []) out.push(townCondition(doc, t, reading));
+  for (const t of cues.towns ?? []) out.push(townCondition(t, reading));
   for (const n of cues.names ?? []) out.push(nameCondition(n, reading));
   if (cues.dateFrom || cues.dateTo) out.push(periodCondition(doc, cues.dateFrom, cues.dateTo));
   if (cues.issuers.length > 0) out.push(storedCondition('issuer', doc, cues.issuers, namesAgree));
@@ -252,13 +258,15 @@ const STATED = /\bw\s+(?:przedmiocie|sprawie)(?!\s+(?:ze skargi|z wniosku|z urze
 
 /**
  * The matter of the proceeding: `yes` where the document states it ("w przedmiocie pozwolenia na
- * budowę") or, when it states none, names it; `no` when it states another matter; its type counts as
- * a statement ("decyzja o warunkach zabudowy").
+ * budowę") or, when it states none, names it; `no` when it states a matter the question does not
+ * name; its type counts as a statement ("decyzja o warunkach zabudowy"). A ruling "w przedmiocie
+ * warunków zabudowy" for a change of use answers "zmiana sposobu użytkowania – warunki zabudowy".
  */
-function subjectCondition(doc: DocumentRecord, id: string, r: Reading): Condition {
+function subjectCondition(doc: DocumentRecord, id: string, r: Reading, asked: ReadonlySet<string>): Condition {
   const value = labelOf(id);
-  const term = conceptTerm(id);
-  if (!term) return { kind: 'subject', value, met: 'unknown' };
+  const own = conceptTerm(id);
+  if (!own) return { kind: 'subject', value, met: 'unknown' };
+  const term: QueryTerm = { forms: [own, ...conceptKin(id).map(conceptTerm)].flatMap((t) => t?.forms ?? []) };
   const windows: { page: number; start: number; end: number }[] = [];
   for (const p of r.text.pages) {
     for (const m of foldSameLength(p.text).matchAll(STATED)) windows.push({ page: p.page, start: m.index, end: m.index + m[0].length });
@@ -268,7 +276,8 @@ function subjectCondition(doc: DocumentRecord, id: string, r: Reading): Conditio
   if (stated) return { kind: 'subject', value, met: 'yes', citation: stated };
   const typeStated = doc.docType ? conceptsInText(doc.docType).some((m) => m.concept.id === id) : false;
   if (typeStated) return { kind: 'subject', value, met: 'yes', ...citationOf(doc.metadata.find((m) => m.kind === 'docType')) };
-  const other = r.named().find((m) => m.condition === 'subject' && m.concept !== id && inWindow(m.page, m.start));
+  const kin = new Set([id, ...conceptKin(id), ...asked]);
+  const other = r.named().find((m) => m.condition === 'subject' && !kin.has(m.concept) && inWindow(m.page, m.start));
   if (other) return { kind: 'subject', value, met: 'no', citation: r.citation(other.page, other.start, other.end) };
   const named = r.find(term);
   if (named) return { kind: 'subject', value, met: 'yes', citation: named };
@@ -305,37 +314,30 @@ export function townsAgree(a: string, b: string): boolean {
   return common >= Math.max(4, Math.min(x.length, y.length) - 1);
 }
 
-/** Where a document says which town it is from: its dateline, the office or council, a court's seat. */
+/** Where a document says which town's office it is from: its dateline, the office or council (not a court: its seat is not where the matter is). */
 const SEAT_OF_OFFICE =
-  /(?:^|\n)\s*(\p{Lu}[\p{L}-]+(?: \p{Lu}[\p{L}-]+)?),\s+(?:dnia|dn\.|\d{1,2}[ .])|(?:Prezydent\p{L}*|Burmistrz\p{L}*|Wójt\p{L}*|Urz[ąę]d\p{L}*|Rad[ayzęą]\p{L}*)\s+(?:Miasta|Miejsk\p{L}*|Gminy|Gminn\p{L}*)?\s*(?:i Gminy\s+)?(?:w |we )?(\p{Lu}[\p{L}-]+)|Sąd\p{L}* Administracyjn\p{L}* we? (\p{Lu}[\p{L}-]+)/gu;
+  /(?:^|\n)\s*(\p{Lu}[\p{L}-]+(?: \p{Lu}[\p{L}-]+)?),\s+(?:dnia|dn\.|\d{1,2}[ .])|(?:Prezydent\p{L}*|Burmistrz\p{L}*|Wójt\p{L}*|Urz[ąę]d\p{L}*|Rad[ayzęą]\p{L}*)\s+(?:Miasta|Miejsk\p{L}*|Gminy|Gminn\p{L}*)?\s*(?:i Gminy\s+)?(?:w |we )?(\p{Lu}[\p{L}-]+)/gu;
 
 const NOT_A_TOWN = /^(?:miasta|miejsk|gminy|gminn|rzeczypospolitej|polskiej|wojewodztwa|wojewodzk|marszalk|ministr|powiatu|powiatow|dziennik|urzad|wydzial|znak|sygn|strona|nadzorcz)/;
 
-function townCondition(doc: DocumentRecord, town: string, r: Reading): Condition {
+function townCondition(town: string, r: Reading): Condition {
   const value = `w ${town}`;
   const asked = town.split(' ')[0]!;
-  const places: ConditionCitation[] = [];
-  for (const p of r.text.pages) {
-    for (const m of p.text.matchAll(SEAT_OF_OFFICE)) {
-      const name = m[1] ?? m[2] ?? m[3];
-      if (!name || NOT_A_TOWN.test(fold(name))) continue;
-      const start = m.index + m[0].lastIndexOf(name);
-      places.push({ value: name, page: p.page, start, end: start + name.length, quote: name });
-    }
-  }
-  for (const m of doc.metadata) {
-    if (m.kind !== 'issuer') continue;
-    const seat = / we? (\p{Lu}[\p{L}-]+)$/u.exec(m.value)?.[1];
-    if (seat && m.page !== null && m.start !== null && m.end !== null) places.push({ value: seat, page: m.page, start: m.start, end: m.end, quote: m.raw });
-  }
-  const here = places.find((p) => townsAgree(p.value, asked));
-  if (here) return { kind: 'town', value, met: 'yes', citation: here };
-  if (places.length > 0) return { kind: 'town', value, met: 'no', citation: places[0]! };
+  // Named anywhere: a village is written in the text of its gmina's documents, and a decision names where it applies.
   for (const p of r.text.pages) {
     for (const t of tokenize(p.text)) {
       if (t.kind === 'word' && /^\p{Lu}/u.test(t.text) && townsAgree(t.text, asked)) {
         return { kind: 'town', value, met: 'yes', citation: { value: t.text, page: p.page, start: t.start, end: t.end, quote: t.text } };
       }
+    }
+  }
+  // Never named, and the document is from another town's office.
+  for (const p of r.text.pages) {
+    for (const m of p.text.matchAll(SEAT_OF_OFFICE)) {
+      const name = m[1] ?? m[2];
+      if (!name || NOT_A_TOWN.test(fold(name))) continue;
+      const start = m.index + m[0].lastIndexOf(name);
+      return { kind: 'town', value, met: 'no', citation: { value: name, page: p.page, start, end: start + name.length, quote: name } };
     }
   }
   return { kind: 'town', value, met: 'unknown' };

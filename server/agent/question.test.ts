@@ -324,7 +324,13 @@ describe('conditions beyond type and period (issue 20)', () => {
     });
     expect(conditions('odmowa PnB dla domku w 2002 roku').objects).toEqual(['dom']);
     expect(conditions('warunki zabudowy dla bloku z lat 1999–2001').objects).toEqual(['blok']);
-    expect(conditions('nakaz rozbiórki tablicy reklamowej')).toMatchObject({ objects: ['reklama'], subjects: ['rozbiorka'] });
+    expect(conditions('nakaz rozbiórki tablicy reklamowej z 2015 r.')).toMatchObject({ objects: ['reklama'], subjects: ['rozbiorka'] });
+  });
+
+  it('asks no object, matter or name of a question that only describes a topic (no type, place, period, organ or identifier)', () => {
+    expect(conditions('kara za mieszkanie w domu przed formalnym zakończeniem budowy')).toMatchObject({ objects: [], subjects: [], names: [] });
+    expect(conditions('program ograniczenia hałasu od dróg na Dolnym Śląsku').names).toEqual([]);
+    expect(conditions('po ilu dniach milczenia urzędu można zacząć roboty bez pozwolenia na budowę').subjects).toEqual([]);
   });
 
   it('reads the matter of the proceeding only when it is not the type of document sought', () => {
@@ -341,7 +347,7 @@ describe('conditions beyond type and period (issue 20)', () => {
   });
 
   it('keeps a proper name nothing else explains as a name, and a person as a party', () => {
-    expect(conditions('wyłożenie projektu planu Żabiniec')).toMatchObject({ names: ['Żabiniec'] });
+    expect(conditions('wyłożenie projektu planu Żabiniec we Wrocławiu')).toMatchObject({ names: ['Żabiniec'], towns: ['Wrocławiu'] });
     expect(conditions('PnB dla Wody Polskie').names).toEqual(['Wody Polskie']);
     const f = readQuestion('decyzja dla Jana Kowalskiego w Krakowie');
     expect(f.investors).toEqual(['Jana Kowalskiego']);

@@ -710,8 +710,8 @@ function read(s: string): QuestionFacts {
 
   facts.wholeCase = WHOLE_CASE.test(fold(s));
   facts.docTypes = docTypesOf(r.words);
-  readConditionWords(r);
   const outcomeWords = readOutcomes(r);
+  readConditionWords(r);
   for (let i = 0; i < tokens.length; i++) {
     const t = tokens[i] as Token;
     const w = r.words[i] || fold(t.text);
@@ -728,7 +728,10 @@ function read(s: string): QuestionFacts {
 /**
  * What else the question asks of a document: the objects and the matter its vocabulary names (a
  * matter that is the type sought is not asked twice), the towns after "w"/"we" that are not a
- * court's or organ's seat, and the proper names nothing else explains.
+ * court's or organ's seat, and the proper names nothing else explains. Objects, matters and names
+ * are conditions only beside a type, a place, a period, an organ, an outcome or an identifier: such a
+ * question lists what it wants ("pozwolenie na budowę domu na Oporowie"); without one it describes a
+ * topic in its own words ("kara za mieszkanie w domu przed odbiorem"), found by words and meaning.
  */
 function readConditionWords(r: Reading): void {
   const { facts, tokens, words } = r;
@@ -768,6 +771,15 @@ function readConditionWords(r: Reading): void {
     while (capital(end + 1) && !explainedOrPlace(end + 1) && !overlaps(tokens[end + 1]!, r.used) && !STOP_WORDS.has(words[end + 1] ?? '')) end++;
     pushUnique(facts.names, tokens.slice(i, end + 1).map((x) => x.text).join(' '));
     i = end;
+  }
+  const listed =
+    facts.caseNumbers.length + facts.parcels.length + facts.addresses.length + facts.investors.length + facts.docTypes.length +
+      facts.precincts.length + facts.towns.length + facts.issuers.length + facts.outcomes.length >
+      0 || facts.dateFrom !== undefined || facts.dateTo !== undefined;
+  if (!listed) {
+    facts.objects = [];
+    facts.subjects = [];
+    facts.names = [];
   }
 }
 

@@ -242,6 +242,21 @@ export function conceptTerm(id: string): QueryTerm | null {
   return c ? { forms: c.forms } : null;
 }
 
+/**
+ * The narrower matters a concept's own name contains: "uchwała w sprawie miejscowego planu" holds
+ * "miejscowy plan" (a ruling stating it is about the plan states it is about such a resolution).
+ */
+export function conceptKin(id: string): string[] {
+  const c = conceptById(id);
+  if (!c) return [];
+  const kin = new Set<string>();
+  for (const v of c.terms.flatMap(expandVariants)) {
+    const rest = fold(v).split(/[^\p{L}\p{N}]+/u).filter(Boolean).slice(1);
+    for (const m of findConcepts(rest)) if (m.concept.id !== id && m.concept.condition === c.condition) kin.add(m.concept.id);
+  }
+  return [...kin];
+}
+
 /** A concept by its id. */
 export function conceptById(id: string): Concept | undefined {
   return CONCEPTS.find((c) => c.id === id);

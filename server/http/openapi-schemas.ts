@@ -113,7 +113,7 @@ export const zAgentResponse = z
     partial: z
       .object({ unmet: z.array(zAskedCondition) })
       .optional()
-      .meta({ description: 'no result is shown to meet every condition; unmet: the conditions some result does not meet. The results are the closest ones.' }),
+      .meta({ description: 'no result is shown to meet every condition; unmet: the conditions the closest results do not meet. The results are the closest ones.' }),
     results: z.array(zSearchResult),
   })
   .meta({ id: 'AgentResponse' }) satisfies z.ZodType<AgentResponse>;

@@ -43,8 +43,8 @@ export interface AgentResponse {
   /** What the question asks of a document, as planned; absent when it asks nothing beyond its words. */
   conditions?: AskedCondition[];
   /**
-   * No result is shown to meet every condition: `unmet` are the conditions some result does not meet
-   * (contradicted or not shown); the results are the closest ones. Absent when there are no results.
+   * No result is shown to meet every condition: `unmet` are the conditions the closest results (those
+   * missing the fewest) do not meet, contradicted or not shown. Absent when there are no results.
    */
   partial?: { unmet: AskedCondition[] };
   results: SearchResult[];
@@ -346,8 +346,13 @@ export class AgentService {
 export function partialAnswer(asked: readonly AskedCondition[], results: readonly SearchResult[]): { unmet: AskedCondition[] } | null {
   if (asked.length === 0 || results.length === 0) return null;
   if (results.some((r) => (r.conditions ?? []).length === asked.length && r.conditions!.every((c) => c.met === 'yes'))) return null;
-  const unmet = asked.filter((a) => results.some((r) => !r.conditions?.some((c) => c.kind === a.kind && c.value === a.value && c.met === 'yes')));
-  return { unmet };
+  const met = (r: SearchResult, a: AskedCondition) => r.conditions?.some((c) => c.kind === a.kind && c.value === a.value && c.met === 'yes') ?? false;
+  // What the closest results lack: those missing the fewest conditions ("a house permit on Leśnica,
+  // a garage permit on Oporów": dom jednorodzinny + Oporów), not every miss of every weaker result.
+  const missing = results.map((r) => asked.filter((a) => !met(r, a)));
+  const fewest = Math.min(...missing.map((m) => m.length));
+  const closest = new Set(missing.filter((m) => m.length === fewest).flat());
+  return { unmet: asked.filter((a) => closest.has(a)) };
 }
 
 /** `{ [kind]: value }` of the kind's first value in page order, or nothing: the result line shows one issuer and one outcome. */

@@ -4,6 +4,7 @@
  * citation linked to its page in the viewer, with verdict buttons per result.
  */
 import { callJson } from './api.js';
+import { askedConditions, partialNotice, resultConditions } from './conditions.js';
 import { append, focusHeading, h, replace } from './dom.js';
 import { showError } from './errors.js';
 import { marked, matchRanges, termsOf } from './highlight.js';
@@ -134,9 +135,11 @@ async function renderDetail(root: HTMLElement, id: string): Promise<void> {
   const summary = h('div', { class: 'summary' },
     h('p', { class: 'mode' }, h('span', { class: 'label' }, pl.results.mode), ' ', pl.results.modes[r.mode] ?? r.mode),
     h('div', { class: 'plan' }, h('span', { class: 'label', id: 'plan-h' }, pl.results.searched),
-      h('ul', { 'aria-labelledby': 'plan-h' }, ...r.plan.map((p) => h('li', {}, p.label, ' ', h('span', { class: 'hits' }, pl.results.hits(p.hits)))))));
+      h('ul', { 'aria-labelledby': 'plan-h' }, ...r.plan.map((p) => h('li', {}, p.label, ' ', h('span', { class: 'hits' }, pl.results.hits(p.hits)))))),
+    askedConditions(r));
   if (r.degraded) append(summary, h('p', { class: 'notice degraded' }, h('strong', {}, pl.results.degraded), ' ', pl.results.degradedReason, ' ', r.degraded.reason));
   for (const nf of r.notFound ?? []) append(summary, h('p', { class: 'notice not-found' }, `${pl.results.notFound} ${pl.results.notFoundPrefix[nf.kind] ?? ''}${nf.value}`));
+  append(summary, partialNotice(r));
   const current = new Map(s.verdicts.map((v) => [v.rank, v]));
   const terms = termsOf(r.plan);
   const list = r.results.length
@@ -160,7 +163,7 @@ function resultItem(searchId: string, res: SearchResult, terms: string[], verdic
   return h('li', { class: 'result' },
     h('article', { 'aria-labelledby': titleId },
       h('h3', { id: titleId }, h('span', { class: 'rank' }, h('span', { class: 'visually-hidden' }, `${pl.results.rank} `), `${res.rank}.`), ' ', d.title ?? pl.results.noTitle),
-      meta, resultFacts(res), cites, verdictControls(searchId, res.rank, verdict)));
+      meta, resultFacts(res), resultConditions(res), cites, verdictControls(searchId, res.rank, verdict)));
 }
 
 function verdictControls(searchId: string, rank: number, initial: Verdict | null): HTMLElement {
