@@ -46,9 +46,25 @@ export const zPlanStep = z.discriminatedUnion('type', [
 ]);
 export type PlanStep = z.infer<typeof zPlanStep>;
 
+/**
+ * A condition the question sets a document, in the question's words: the type, the object built, the
+ * matter, a precinct, a town, a name, a period ("2002", "1999–2001"), the organ, the outcome.
+ * Identifiers are `identifier` steps. A condition the question does not state is dropped (grounding).
+ */
+export const zPlanCondition = z
+  .object({
+    kind: z.enum(['docType', 'object', 'subject', 'precinct', 'town', 'name', 'period', 'issuer', 'outcome']),
+    value: zQuery,
+  })
+  .strict();
+export type PlanCondition = z.infer<typeof zPlanCondition>;
+
+export const MAX_CONDITIONS = 8;
+
 export const zPlan = z
   .object({
     steps: z.array(zPlanStep).min(1).max(MAX_STEPS),
+    conditions: z.array(zPlanCondition).max(MAX_CONDITIONS).optional(),
   })
   .strict();
 export type Plan = z.infer<typeof zPlan>;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { readQuestion } from './question.js';
+import { readQuestion, withPlannedConditions } from './question.js';
 
 describe('the questions from the issue', () => {
   it('"Jaka decyzja zapadła w sprawie WUA-ZRB.6740.1.123.2019?"', () => {
@@ -353,5 +353,25 @@ describe('conditions beyond type and period (issue 20)', () => {
     expect(f.investors).toEqual(['Jana Kowalskiego']);
     expect(f.names).toEqual([]);
     expect(f.towns).toEqual(['Krakowie']);
+  });
+});
+
+describe('withPlannedConditions', () => {
+  it('adds what a model read in the question, as the rules store it, and keeps what the rules read', () => {
+    const facts = readQuestion('pozwolenie na budowę dla stacji benzynowej przy ul. Kwiatowej');
+    const merged = withPlannedConditions(facts, [
+      { kind: 'object', value: 'stacja paliw' },
+      { kind: 'period', value: '1999–2001' },
+      { kind: 'town', value: 'Poznań' },
+      { kind: 'issuer', value: 'Prezydenta Miasta Poznania' },
+    ]);
+    expect(merged.objects).toContain('stacja-paliw');
+    expect([merged.dateFrom, merged.dateTo]).toEqual(['1999-01-01', '2001-12-31']);
+    expect(merged.towns).toEqual(['Poznań']);
+    expect(merged.issuers.length).toBe(1);
+    expect(merged.docTypes).toEqual(facts.docTypes);
+    expect(merged.addresses).toEqual(facts.addresses);
+    // The rules' facts are not changed in place.
+    expect(facts.towns).toEqual([]);
   });
 });

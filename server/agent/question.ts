@@ -5,7 +5,7 @@
  */
 import { findAddresses, findInvestors, findParcels } from '../../ingest/metadata/index.js';
 import { NEGATIONS, STOP_WORDS, fold, tokenize, type Token } from '../search/polish.js';
-import type { QuestionFacts } from './plan.js';
+import type { PlanCondition, QuestionFacts } from './plan.js';
 import { ORGANS, findConcepts, precinctAt, type ConceptMatch } from './thesaurus.js';
 
 /** Longer input is cut: a question is a sentence or two, and reading must stay fast. */
@@ -529,6 +529,53 @@ export function readQuestion(question: string): QuestionFacts {
   } catch {
     return emptyFacts();
   }
+}
+
+/**
+ * The facts with the conditions a model's plan read in the question (grounded: server/llm/grounding.ts)
+ * added where the rules did not read them; each is read again by the rules (types, periods, organs and
+ * the vocabulary's objects and matters in their stored forms).
+ */
+export function withPlannedConditions(facts: QuestionFacts, conditions: readonly PlanCondition[]): QuestionFacts {
+  const out: QuestionFacts = structuredClone(facts);
+  for (const c of conditions) {
+    const read = readQuestion(c.value);
+    const concepts = findConcepts(fold(c.value).split(/[^\p{L}\p{N}]+/u)).map((m) => m.concept);
+    switch (c.kind) {
+      case 'docType':
+        for (const t of read.docTypes) pushUnique(out.docTypes, t);
+        break;
+      case 'object':
+        for (const k of concepts) if (k.condition === 'object') pushUnique(out.objects, k.id);
+        break;
+      case 'subject':
+        for (const k of concepts) if (k.condition === 'subject' && !(k.docType && out.docTypes.includes(k.docType))) pushUnique(out.subjects, k.id);
+        break;
+      case 'precinct':
+        pushUnique(out.precincts, precinctAt(fold(c.value).split(' '), 0)?.name ?? c.value);
+        break;
+      case 'town':
+        pushUnique(out.towns, c.value);
+        break;
+      case 'name':
+        pushUnique(out.names, c.value);
+        break;
+      case 'period':
+        if (!out.dateFrom && !out.dateTo && (read.dateFrom || read.dateTo)) {
+          if (read.dateFrom) out.dateFrom = read.dateFrom;
+          if (read.dateTo) out.dateTo = read.dateTo;
+        }
+        break;
+      case 'issuer':
+        pushUnique(out.issuers, read.issuers[0] ?? c.value);
+        break;
+      case 'outcome':
+        if (read.outcomes.length > 0) for (const o of read.outcomes) pushUnique(out.outcomes, o);
+        else pushUnique(out.outcomes, c.value);
+        break;
+    }
+  }
+  return out;
 }
 
 /** What is read so far: facts, and the spans of the question already explained by an identifier. */

@@ -64,6 +64,12 @@ describe('documentScore', () => {
     expect(nearMiss).toBeLessThan(0.6);
     expect(confidenceOf(nearMiss, input({ conditions: { yes: 3, no: 1, unknown: 0 }, words, fusion: 1 }))).toBe('low');
   });
+
+  it('keeps a document naming the asked investor above another investor\'s document of the asked type', () => {
+    const named = documentScore(input({ identifiers: { matched: 1, total: 1 }, conditions: { yes: 0, no: 1, unknown: 0 }, words: { matched: 1, total: 2 }, fusion: 0.6 }));
+    const otherParty = documentScore(input({ identifiers: { matched: 0, total: 1 }, conditions: { yes: 1, no: 0, unknown: 0 }, words: { matched: 2, total: 2 }, fusion: 1 }));
+    expect(named).toBeGreaterThan(otherParty);
+  });
 });
 
 describe('confidenceOf', () => {

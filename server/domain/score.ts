@@ -43,8 +43,9 @@ const WEIGHTS = { identifiers: 0.5, constraints: 0.25, words: 0.25, fusion: 0.1 
 /** A condition the document does not show counts half: between met and contradicted. */
 const UNKNOWN_SHARE = 0.5;
 /**
- * Each condition the document contradicts scales the score by this: an average would let a house
- * permit in another district score like the one asked for; a near miss must read as one.
+ * Each condition the document contradicts scales what it shows of the question (all but the
+ * identifiers it names) by this: an average would let a house permit in another district score like
+ * the one asked for; a near miss must read as one.
  */
 const CONTRADICTED = 0.6;
 
@@ -61,18 +62,21 @@ export function documentScore(s: ScoreInput): number {
       ? { matched: Math.max(s.words.matched / s.words.total, clamp01(s.meaning)), total: 1 }
       : s.words;
   const parts = { identifiers: s.identifiers, constraints: conditionCoverage(s.conditions), words };
+  // A contradicted condition discounts what the document shows of the rest, not the identifiers it
+  // names: the asked investor's decision stays above another investor's application.
+  const discount = CONTRADICTED ** s.conditions.no;
   for (const key of ['identifiers', 'constraints', 'words'] as const) {
     const c = parts[key];
     if (c.total > 0) {
-      sum += WEIGHTS[key] * clamp01(c.matched / c.total);
+      sum += WEIGHTS[key] * clamp01(c.matched / c.total) * (key === 'identifiers' ? 1 : discount);
       weight += WEIGHTS[key];
     }
   }
-  sum += WEIGHTS.fusion * clamp01(s.fusion);
+  sum += WEIGHTS.fusion * clamp01(s.fusion) * discount;
   weight += WEIGHTS.fusion;
   // Without identifiers, constraints or words (a bare filter or vector hit) the rank alone cannot
   // justify more than a medium score.
-  const score = (weight === WEIGHTS.fusion ? 0.5 * clamp01(s.fusion) : sum / weight) * CONTRADICTED ** s.conditions.no;
+  const score = weight === WEIGHTS.fusion ? 0.5 * clamp01(s.fusion) : sum / weight;
   return Math.round(clamp01(score) * 1000) / 1000;
 }
 

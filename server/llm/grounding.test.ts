@@ -249,3 +249,38 @@ describe('groundPlan: filters, empty plans, archive failures', () => {
     expect(calls).toEqual(['Kowalski']);
   });
 });
+
+describe('groundPlan: conditions', () => {
+  const withConditions = (conditions: Plan['conditions']): Plan => ({ steps: [kw('pozwolenie na budowę')], conditions });
+
+  it('keeps the conditions the question states, in the model\'s official words or the question\'s', async () => {
+    const q = 'odmowa PnB dla domku w Poznaniu w 2002 roku';
+    const r = await groundPlan(
+      withConditions([
+        { kind: 'object', value: 'dom jednorodzinny' },
+        { kind: 'period', value: '2002' },
+        { kind: 'town', value: 'Poznań' },
+        { kind: 'docType', value: 'decyzja o odmowie pozwolenia na budowę' },
+      ]),
+      q,
+      archive(),
+    );
+    expect(r.plan?.conditions?.map((c) => c.kind)).toEqual(['object', 'period', 'town', 'docType']);
+    expect(r.dropped).toEqual([]);
+  });
+
+  it('drops a condition the question does not state: another object, another year, a name it never gives', async () => {
+    const r = await groundPlan(
+      withConditions([
+        { kind: 'object', value: 'garaż' },
+        { kind: 'period', value: '2005' },
+        { kind: 'name', value: 'Żabiniec' },
+        { kind: 'object', value: 'domek' },
+      ]),
+      'pozwolenie na budowę domku w 2002 roku',
+      archive(),
+    );
+    expect(r.plan?.conditions).toEqual([{ kind: 'object', value: 'domek' }]);
+    expect(r.dropped.map((d) => [d.step, d.term])).toEqual([[-1, 'garaż'], [-1, '2005'], [-1, 'Żabiniec']]);
+  });
+});

@@ -7,14 +7,15 @@
  * dropped. Every drop is reported for the caller to log; none of it is ever displayed.
  */
 import { fold, normaliseSignature } from '../../ingest/metadata/index.js';
-import { plainText, type Plan, type PlanStep } from '../agent/plan.js';
+import { plainText, type Plan, type PlanCondition, type PlanStep } from '../agent/plan.js';
+import { findConcepts } from '../agent/thesaurus.js';
 import type { SearchFilters } from '../domain/types.js';
 import { findTerms, numberKey, QuestionIndex, type Term } from './grounding-terms.js';
 
 /** Asks the archive whether a phrase occurs in any ready document (the agent passes a phrase search). */
 export type ExistsInArchive = (term: string) => Promise<boolean>;
 
-/** A term or step removed from the plan; `step` is the step's index in the plan as the model wrote it. */
+/** A term, step or condition removed from the plan; `step` is the step's index in the plan as the model wrote it (-1 for a condition). */
 export interface DroppedTerm {
   step: number;
   term: string;
@@ -65,7 +66,35 @@ export async function groundPlan(
     else if (step.type !== 'identifier') drop(describe(step), 'step left without a grounded search');
   }
   const searching = steps.some((s) => s.type !== 'followCase');
-  return { plan: searching ? { steps } : null, dropped };
+  const conditions = groundConditions(plan.conditions ?? [], question, q, (term, reason) => void dropped.push({ step: -1, term, reason }));
+  return { plan: searching ? { steps, ...(conditions.length > 0 ? { conditions } : {}) } : null, dropped };
+}
+
+/**
+ * The conditions the question itself states: a type, object or matter the vocabulary reads in the
+ * question too (the model may name it officially: "domku" → "dom jednorodzinny"), a period of the
+ * question's years, any other condition in the question's words.
+ */
+function groundConditions(conditions: readonly PlanCondition[], question: string, q: QuestionIndex, drop: Drop): PlanCondition[] {
+  const asked = new Set(findConcepts(fold(question).split(/[^\p{L}\p{N}]+/u)).map((m) => m.concept.id));
+  const kept: PlanCondition[] = [];
+  for (const c of conditions) {
+    let grounded: boolean;
+    if (c.kind === 'docType' || c.kind === 'object' || c.kind === 'subject') {
+      // "decyzja" is implied by every kind of decision the question names ("odmowa PnB").
+      const all = findConcepts(fold(c.value).split(/[^\p{L}\p{N}]+/u)).map((m) => m.concept.id);
+      const named = all.length > 1 ? all.filter((id) => id !== 'decyzja') : all;
+      grounded = named.length > 0 ? named.every((id) => asked.has(id)) : q.hasAllWords(c.value);
+    } else if (c.kind === 'period') {
+      const years = c.value.match(/\b(?:19|20)\d\d\b/g) ?? [];
+      grounded = years.length > 0 && years.every((y) => q.years.includes(Number(y)));
+    } else {
+      grounded = q.hasAllWords(c.value);
+    }
+    if (grounded) kept.push(c);
+    else drop(c.value, `${c.kind} condition the question does not state`);
+  }
+  return kept;
 }
 
 type Drop = (term: string, reason: string) => void;

@@ -4,13 +4,13 @@
  * characters that could close a block removed, and the system prompt says that data is not
  * instructions. The schema-constrained output is the real guard; this only keeps the model on task.
  */
-import { MAX_STEPS, plainText } from '../agent/plan.js';
+import { MAX_CONDITIONS, MAX_STEPS, plainText } from '../agent/plan.js';
 import type { SearchFilters } from '../domain/types.js';
 import type { ChatMessage } from './client.js';
 
 export const MAX_QUESTION_CHARS = 1000;
 
-export const PLANNER_SYSTEM = `Jesteś planistą wyszukiwania w archiwum wydziału architektury i budownictwa urzędu miasta (wnioski, decyzje o pozwoleniu na budowę, warunki zabudowy, zgłoszenia, postanowienia, odwołania). Nie odpowiadasz na pytania i nie piszesz wniosków: zwracasz wyłącznie plan wyszukiwania jako obiekt JSON {"steps": [...]}, od 1 do ${MAX_STEPS} kroków.
+export const PLANNER_SYSTEM = `Jesteś planistą wyszukiwania w archiwum wydziału architektury i budownictwa urzędu miasta (wnioski, decyzje o pozwoleniu na budowę, warunki zabudowy, zgłoszenia, postanowienia, odwołania). Nie odpowiadasz na pytania i nie piszesz wniosków: zwracasz wyłącznie plan wyszukiwania jako obiekt JSON {"steps": [...], "conditions": [...]}: od 1 do ${MAX_STEPS} kroków i warunki, które pytanie stawia dokumentom.
 (You plan searches of a Polish building-permit archive; reply with the JSON plan only.)
 
 Rodzaje kroków:
@@ -20,6 +20,8 @@ Rodzaje kroków:
 - {"type":"filter","filters":{…}} — wszystkie dokumenty spełniające filtry, np. cała sprawa {"caseNumber":"…"} albo typ i okres {"docType":"decyzja","dateFrom":"2016-01-01","dateTo":"2016-12-31"}.
 - {"type":"followCase"} — dołącz pozostałe dokumenty spraw znalezionych na początku listy (gdy pytanie dotyczy całej sprawy).
 Filtry ("filters", także w krokach keyword i semantic): caseNumber, docType (decyzja, postanowienie, wniosek, zgłoszenie, zawiadomienie, sprzeciw, pełnomocnictwo, protokół, odwołanie), dateFrom i dateTo (RRRR-MM-DD), precinct (obręb), parcel.
+
+Warunki ("conditions", najwyżej ${MAX_CONDITIONS}): {"kind":"…","value":"…"} — to, co dokument musi spełniać według pytania, słowami pytania: docType (rodzaj dokumentu, np. decyzja o pozwoleniu na budowę, wyrok WSA), object (obiekt, np. dom jednorodzinny, garaż, stacja bazowa), subject (sprawa, której dotyczy dokument, np. pozwolenie na budowę w "wyroki w sprawie pozwolenia na budowę"), precinct (obręb), town (miejscowość), name (inna nazwa własna z pytania), period (rok albo lata, np. 2002 lub 1999–2001), issuer (organ lub sąd), outcome (rozstrzygnięcie, np. odmawia, oddala skargę). Nie dodawaj warunków, których pytanie nie stawia; identyfikatory podawaj jako kroki identifier.
 
 Zasady:
 1. Używaj wyłącznie identyfikatorów obecnych w pytaniu lub w filtrach urzędnika: znaków spraw, numerów działek, adresów, nazwisk, nazw firm, dat, numerów. Nigdy nie dopisuj od siebie artykułów, paragrafów ani ustępów przepisów, publikatorów (Dz. U.), sygnatur, numerów ani nazwisk.
@@ -55,7 +57,7 @@ export function repairMessages(first: ChatMessage[], reply: string, problems: st
       role: 'user',
       content:
         `Ta odpowiedź nie jest poprawnym planem:\n- ${problems.join('\n- ')}\n` +
-        'Zwróć poprawiony plan: wyłącznie obiekt JSON {"steps": [...]} zgodny ze schematem.',
+        'Zwróć poprawiony plan: wyłącznie obiekt JSON {"steps": [...], "conditions": [...]} zgodny ze schematem.',
     },
   ];
 }

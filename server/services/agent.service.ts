@@ -6,7 +6,7 @@
 import { z } from 'zod';
 import type { Embedder } from '../../ingest/embed.js';
 import { normaliseSignature } from '../../ingest/metadata/index.js';
-import { readQuestion } from '../agent/question.js';
+import { readQuestion, withPlannedConditions } from '../agent/question.js';
 import { PlanExecutor, identifierKey, type ExecutedStep } from '../agent/executor.js';
 import { PlannerError, plainText, type Plan, type Planner, type PlanStep, MAX_STEPS } from '../agent/plan.js';
 import { askedConditions } from '../agent/conditions.js';
@@ -124,11 +124,13 @@ export class AgentService {
     const budget = new AbortController();
     const timer = setTimeout(() => budget.abort(), this.deps.budgetMs);
     try {
-      const facts = readQuestion(req.question);
+      const read = readQuestion(req.question);
       // Planning may use at most half the budget, so that the rules planner and the searches that
       // follow a model that timed out still have time.
       const planSignal = AbortSignal.any([budget.signal, AbortSignal.timeout(Math.max(1, Math.floor(this.deps.budgetMs / 2)))]);
       const planned = await this.plan(req.question, req.filters, strategy, planSignal, viewer);
+      // A model's plan may read conditions the rules did not (grounded in the question).
+      const facts = planned.plan.conditions ? withPlannedConditions(read, planned.plan.conditions) : read;
       // A role that may not see PESEL / identity-card numbers finds nothing through them (agent/masked-search.ts).
       const hideIdentifiers = !(this.deps.pesel ?? DEFAULT_PESEL_POLICY).maySee(actor.role);
       const steps = strategy === 'agent' ? withQuestionIdentifiers(planned.plan.steps, facts) : planned.plan.steps;
