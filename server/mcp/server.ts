@@ -61,6 +61,10 @@ const SEARCH_DESCRIPTION =
   'Search the city building-permit archive (questions in Polish, e.g. "decyzja w sprawie WUA-ZRB.6740.1.123.2019" or ' +
   '"co wydano dla działki 45/7 obręb Oporów"). Returns ranked documents with citations, the search plan that was run ' +
   "(show it as what was searched) and notFound: identifiers from the question that no document mentions. " +
+  'conditions lists what the question asks of a document (type, object, matter, place, period, organ, outcome, identifiers); each ' +
+  'result says of each condition whether the document meets it (met: yes, with the citation that shows it), shows another value ' +
+  '(no) or says nothing of it (unknown). When partial is present, no document meets every condition: say so first, name ' +
+  'partial.unmet, and present the results only as the closest documents, never as an answer. ' +
   QUOTING_RULE;
 
 const DOCUMENT_DESCRIPTION =

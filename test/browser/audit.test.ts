@@ -41,6 +41,7 @@ describe('supervisor: past searches and verdicts in Chromium', () => {
   });
 
   const open = (who: Account, hash: string, bypassCSP = false): Promise<Page> => openAs(hx, who, `/${hash}`, { bypassCSP });
+
   const focusedText = (page: Page) => page.evaluate(() => document.activeElement?.textContent ?? null);
 
   it('keyboard only: list, open the stored search, mark a verdict, open a citation on its page', async () => {
@@ -145,5 +146,23 @@ describe('supervisor: past searches and verdicts in Chromium', () => {
     await page.locator('ol.results').waitFor();
     expect(await axeViolations(page)).toEqual([]);
     await page.close();
+  });
+
+  // Last: its search would change the counts the tests above read.
+  it('a stored search shows the supervisor what the clerk was told: nothing meets every condition, and what each result lacks', async () => {
+    // The sample archive's only refusal for a block of flats is from 2010.
+    const res = await fetch(`${base}/api/agent/search`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${clerk.token}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ question: 'odmowa pozwolenia na budowę budynku wielorodzinnego 2015' }),
+    });
+    const partial = (await res.json()) as AgentResponse;
+    expect(partial.partial).toBeDefined();
+    const page = await open(supervisor, `#/audit/${partial.id}`);
+    await page.locator('ol.results').waitFor();
+    expect(await page.locator('p.notice.partial').textContent()).toMatch(/^Żaden dokument nie spełnia wszystkich warunków: .*2015.*\. Najbliższe wyniki:$/);
+    const perResult = await page.locator('ol.results > li').evaluateAll((items: any[]) => items.map((li) => li.querySelectorAll('ul.conditions li').length));
+    expect(perResult).toEqual(partial.results.map((x) => x.conditions?.length ?? 0));
+    expect(await page.locator('ol.results ul.conditions li.met-no').count()).toBeGreaterThan(0);
   });
 });

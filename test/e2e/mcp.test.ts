@@ -152,6 +152,18 @@ describe('MCP server (SDK client, streamable HTTP and stdio)', () => {
     expect(pageViews.n).toBeGreaterThan(0);
   });
 
+  it('search_archive says when no document meets every condition, as POST /api/agent/search does, with each result\'s conditions', async () => {
+    // The sample archive's only refusal for a block of flats is from 2010.
+    const question = 'odmowa pozwolenia na budowę budynku wielorodzinnego 2015';
+    const client = await connectHttp(clerk);
+    const r = (await call(client, 'search_archive', { question })).structuredContent as unknown as AgentResponse;
+    expect(r.conditions?.map((c) => c.kind)).toEqual(['docType', 'object', 'period', 'outcome']);
+    expect(r.partial?.unmet.map((c) => c.kind)).toContain('period');
+    expect(r.results.every((x) => (x.conditions ?? []).length === r.conditions!.length)).toBe(true);
+    const http = (await (await fetch(`${base}/api/agent/search`, { method: 'POST', headers: { authorization: `Bearer ${clerk}`, 'content-type': 'application/json' }, body: JSON.stringify({ question }) })).json()) as AgentResponse;
+    expect(r.partial).toEqual(http.partial);
+  });
+
   it('answers at /mcp and at /api/mcp alike: the same tools, the same search', async () => {
     const root = await connectHttp(clerk, '/mcp');
     const api = await connectHttp(clerk, '/api/mcp');
