@@ -36,7 +36,7 @@ export const VIEWPORT = { width: 1280, height: 800 };
 export const artifactsDir = path.join(repoRoot, 'dist', 'test-artifacts', 'browser');
 export const docsShotsDir = path.join(repoRoot, 'docs', 'screenshots');
 /** The screens docs/UI.md shows, by screenshot name. */
-export const DOC_SHOTS = ['sign-in', 'search-results', 'viewer', 'search-paraphrase', 'ingest-batch', 'audit-list', 'audit-search', 'events', 'users', 'webhooks', 'forbidden'];
+export const DOC_SHOTS = ['sign-in', 'search-results', 'viewer', 'search-paraphrase', 'search-partial', 'ingest-batch', 'audit-list', 'audit-search', 'events', 'users', 'webhooks', 'forbidden'];
 const axePath = path.join(repoRoot, 'node_modules', 'axe-core', 'axe.min.js');
 
 /** A user who can sign in with a password (and call the API with the token). */
