@@ -124,6 +124,14 @@ describe('conditions read from the text', () => {
     expect(judged(none, cues({ objects: ['stacja-bazowa'] }), read(PLAN_RULING))[0]!.met).toBe('unknown');
   });
 
+  it('reads what is done apart from what is built: an add-on storey is not a change of use, a house names no works', () => {
+    const storey = 'DECYZJA NR 240/2015 o warunkach zabudowy dla inwestycji polegającej na nadbudowie budynku mieszkalnego wielorodzinnego.';
+    expect(judged(none, cues({ objects: ['zmiana-uzytkowania'] }), read(storey))[0]).toMatchObject({ kind: 'object', value: 'zmiana sposobu użytkowania', met: 'no', citation: { quote: 'nadbudowie' } });
+    expect(judged(none, cues({ objects: ['blok'] }), read(storey))[0]!.met).toBe('yes');
+    // The house permit names a building and no works: an extension is not shown, nor contradicted.
+    expect(judged(none, cues({ objects: ['rozbudowa'] }), read(HOUSE_PERMIT))[0]!.met).toBe('unknown');
+  });
+
   it('places a document in a town by its dateline, office or court, and not by a town it merely mentions', () => {
     expect(judged(none, cues({ towns: ['Poznaniu'] }), read(LODZ_DECISION))[0]).toMatchObject({ kind: 'town', value: 'w Poznaniu', met: 'no', citation: { quote: 'Łódź' } });
     expect(judged(none, cues({ towns: ['Łodzi'] }), read(LODZ_DECISION))[0]!.met).toBe('yes');

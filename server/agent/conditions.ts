@@ -284,14 +284,18 @@ function subjectCondition(doc: DocumentRecord, id: string, r: Reading, asked: Re
   return { kind: 'subject', value, met: 'unknown' };
 }
 
-/** What is built: `yes` where the document names it, `no` when it names other objects and never this one. */
+/**
+ * What is built or done: `yes` where the document names it, `no` when it names others of its class and
+ * never this one (a garage for a house; a new building for an extension), `unknown` when it names none.
+ */
 function objectCondition(id: string, r: Reading): Condition {
   const value = labelOf(id);
   const term = conceptTerm(id);
+  const condition = conceptById(id)?.condition;
   if (!term) return { kind: 'object', value, met: 'unknown' };
   const named = r.find(term);
   if (named) return { kind: 'object', value, met: 'yes', citation: named };
-  const other = r.named().find((m) => m.condition === 'object' && m.concept !== id);
+  const other = r.named().find((m) => m.condition === condition && m.concept !== id);
   if (other) return { kind: 'object', value, met: 'no', citation: r.citation(other.page, other.start, other.end) };
   return { kind: 'object', value, met: 'unknown' };
 }

@@ -110,7 +110,7 @@ export interface QuestionFacts {
   dateFrom?: string;
   dateTo?: string;
   precincts: string[];
-  /** What is built, as thesaurus concept ids with `condition: "object"` ("dom", "stacja-bazowa"). */
+  /** What is built or done, as thesaurus concept ids with `condition: "object"` or `"works"` ("dom", "stacja-bazowa", "rozbudowa"). */
   objects: string[];
   /** The matter of the proceeding, as concept ids with `condition: "subject"`, when not the type of document sought ("wyroki … w sprawie pozwolenia na budowę"). */
   subjects: string[];

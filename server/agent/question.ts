@@ -546,7 +546,7 @@ export function withPlannedConditions(facts: QuestionFacts, conditions: readonly
         for (const t of read.docTypes) pushUnique(out.docTypes, t);
         break;
       case 'object':
-        for (const k of concepts) if (k.condition === 'object') pushUnique(out.objects, k.id);
+        for (const k of concepts) if (k.condition === 'object' || k.condition === 'works') pushUnique(out.objects, k.id);
         break;
       case 'subject':
         for (const k of concepts) if (k.condition === 'subject' && !(k.docType && out.docTypes.includes(k.docType))) pushUnique(out.subjects, k.id);
@@ -788,7 +788,7 @@ function readConditionWords(r: Reading): void {
     for (let i = m.start; i < m.end; i++) explained.add(i);
     const c = m.concept;
     if (overlaps({ start: tokens[m.start]!.start, end: tokens[m.end - 1]!.end }, r.used)) continue;
-    if (c.condition === 'object') pushUnique(facts.objects, c.id);
+    if (c.condition === 'object' || c.condition === 'works') pushUnique(facts.objects, c.id);
     if (c.condition === 'subject' && !typeConcepts.has(c.id) && !(c.docType && facts.docTypes.includes(c.docType))) pushUnique(facts.subjects, c.id);
   }
   const seats = facts.issuers.map((x) => fold(x));

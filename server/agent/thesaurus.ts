@@ -43,10 +43,11 @@ const zConcept = z
     seats: z.array(z.string().regex(/^we? \S/u)).optional(),
     /**
      * A question naming the concept asks a condition of the document: `object` (what is built: "dom
-     * jednorodzinny", "stacja bazowa"), `subject` (the matter of the proceeding: "pozwolenie na budowę",
-     * "miejscowy plan") — unless it names the type of document sought (agent/question.ts).
+     * jednorodzinny", "stacja bazowa"), `works` (what is done to it: "rozbudowa", "zmiana sposobu
+     * użytkowania"; shown as part of the object), `subject` (the matter of the proceeding: "pozwolenie
+     * na budowę", "miejscowy plan") — unless it names the type of document sought (agent/question.ts).
      */
-    condition: z.enum(['object', 'subject']).optional(),
+    condition: z.enum(['object', 'works', 'subject']).optional(),
   })
   .strict();
 export type Concept = z.infer<typeof zConcept>;
