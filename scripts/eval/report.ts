@@ -131,7 +131,7 @@ export function formatReport(report: EvalReport, opts: { missesPerSearcher?: num
         const frac = (x: number, n: number) => `${x} / ${n}`;
         return [
           name, frac(na.success, na.n), frac(na.strict, na.n), frac(nm.success, nm.n), frac(nm.strict, nm.n),
-          frac(nm.unmetNamed, nm.n), frac(na.success - nm.success, na.n - nm.n), frac(na.strict - nm.strict, na.n - nm.n),
+          nm.unmetExpected > 0 ? frac(nm.unmetNamed, nm.unmetExpected) : '—', frac(na.success - nm.success, na.n - nm.n), frac(na.strict - nm.strict, na.n - nm.n),
           frac(na.notFoundMatched, na.notFoundExpected),
         ];
       }),

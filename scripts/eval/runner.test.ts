@@ -60,7 +60,7 @@ describe('runEval', () => {
     expect(perfect.overall).toEqual({ n: 2, recall: 1, mrr: 1, ndcg: 1 });
     expect(perfect.noAnswer).toEqual({
       n: 3, success: 3, strict: 2, notFoundExpected: 1, notFoundMatched: 1,
-      nearMiss: { n: 2, success: 2, strict: 1, unmetNamed: 1 },
+      nearMiss: { n: 2, success: 2, strict: 1, unmetExpected: 2, unmetNamed: 1 },
     });
     expect(perfect.citations).toMatchObject({ total: 4, valid: 4, unverifiable: 0 });
 
@@ -71,7 +71,7 @@ describe('runEval', () => {
     expect(poor.overall.recall).toBe(0.25);
     expect(poor.noAnswer).toEqual({
       n: 3, success: 1, strict: 0, notFoundExpected: 1, notFoundMatched: 0,
-      nearMiss: { n: 2, success: 1, strict: 0, unmetNamed: 0 },
+      nearMiss: { n: 2, success: 1, strict: 0, unmetExpected: 2, unmetNamed: 0 },
     });
     // 4 + 2 citations: X, Y-with-A's-text (wrong page), A, unknown file, and the two of q3.
     expect(poor.citations).toMatchObject({ total: 6, valid: 4, unverifiable: 1 });

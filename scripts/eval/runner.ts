@@ -59,6 +59,7 @@ export interface QuestionOutcome {
     expectsNotFound: boolean;
     notFoundMatched: boolean;
     nearMiss: boolean;
+    expectsUnmet: boolean;
     unmetNamed: boolean;
   } | null;
   citations: { total: number; valid: number; unverifiable: number; ratios: number[] };
@@ -91,7 +92,7 @@ export interface SearcherSummary {
     notFoundExpected: number;
     notFoundMatched: number;
     /** The near misses among them (`nearMiss` questions), with how often `partial` named the unmet condition. */
-    nearMiss: NoAnswerRow & { unmetNamed: number };
+    nearMiss: NoAnswerRow & { unmetExpected: number; unmetNamed: number };
   };
   citations: { total: number; valid: number; unverifiable: number; ratioP50: number; ratioP95: number; ratioMax: number };
   latencyMs: { p50: number; p95: number };
@@ -162,6 +163,7 @@ async function answerOne(
       expectsNotFound: (q.expectNotFound?.length ?? 0) > 0,
       notFoundMatched: notFoundMatches(answer.notFound, q.expectNotFound ?? []),
       nearMiss: q.nearMiss === true,
+      expectsUnmet: (q.expectUnmet?.length ?? 0) > 0,
       unmetNamed: unmetMatches(answer.partial, q.expectUnmet ?? []),
     },
     citations,
@@ -200,7 +202,7 @@ export function summarise(outcomes: QuestionOutcome[]): SearcherSummary {
       ...naRow(na),
       notFoundExpected: na.filter((x) => x.expectsNotFound).length,
       notFoundMatched: na.filter((x) => x.notFoundMatched).length,
-      nearMiss: { ...naRow(near), unmetNamed: near.filter((x) => x.unmetNamed).length },
+      nearMiss: { ...naRow(near), unmetExpected: near.filter((x) => x.expectsUnmet).length, unmetNamed: near.filter((x) => x.unmetNamed).length },
     },
     citations: {
       total: sum((o) => o.citations.total),
