@@ -295,10 +295,12 @@ export class AgentService {
       }
       const doc = d.document;
       const conditions = await this.shownConditions(d, viewer, pages);
+      // High means every condition is shown met: one whose citation did not verify is not.
+      const confidence = d.confidence === 'high' && conditions.some((c) => c.met !== 'yes') ? 'medium' : d.confidence;
       results.push({
         rank: results.length + 1,
         score: d.score,
-        confidence: d.confidence,
+        confidence,
         document: {
           id: doc.id,
           title: doc.title,

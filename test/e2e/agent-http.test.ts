@@ -158,6 +158,23 @@ describe('HTTP API on the ingested sample archive', () => {
     expect(r.results.some((x) => x.conditions?.some((c) => c.met === 'no' && c.citation))).toBe(true);
   });
 
+  it('shows a met condition whose citation no longer stands on its page as not shown, and its result is not high', async () => {
+    const question = 'odmowa pozwolenia na budowę budynku wielorodzinnego 2010';
+    const isRefusal = (x: { document: { source: { sha256: string } } }) => x.document.source.sha256 === shaOf('UA-AB_7351_650_2010/decyzja_odmowa.pdf');
+    const before = (await ask(question)).results.find(isRefusal)!;
+    expect(before.confidence).toBe('high');
+    const row = rt.db.prepare("SELECT id, raw FROM metadata WHERE document_id = ? AND kind = 'docType'").get(Number(before.document.id)) as { id: number; raw: string };
+    rt.db.prepare('UPDATE metadata SET raw = ? WHERE id = ?').run(`${row.raw} (zmienione)`, row.id);
+    try {
+      const after = (await ask(question)).results.find(isRefusal)!;
+      expect(after.conditions?.find((c) => c.kind === 'docType')).toMatchObject({ met: 'unknown' });
+      expect(after.conditions?.find((c) => c.kind === 'docType')?.citation).toBeUndefined();
+      expect(after.confidence).toBe('medium');
+    } finally {
+      rt.db.prepare('UPDATE metadata SET raw = ? WHERE id = ?').run(row.raw, row.id);
+    }
+  });
+
   it('says when no document meets every condition, and shows the closest with what each lacks', async () => {
     // The archive holds a 2010 refusal for a block of flats, none from 2015.
     const r = await ask('odmowa pozwolenia na budowę budynku wielorodzinnego 2015');
