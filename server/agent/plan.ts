@@ -59,7 +59,7 @@ export const zPlanCondition = z
   .strict();
 export type PlanCondition = z.infer<typeof zPlanCondition>;
 
-export const MAX_CONDITIONS = 8;
+export const MAX_CONDITIONS = 6;
 
 export const zPlan = z
   .object({

@@ -14,6 +14,10 @@ import { plannerMessages, repairMessages } from './prompts.js';
 export interface LlmPlannerOptions {
   /** Time for the whole planning, repair included. */
   timeoutMs: number;
+  /**
+   * Room for a whole plan: eight steps and six conditions in JSON run to about 1,000 tokens when a
+   * small model fills every field (Gemma 3 270M: 973); a reply cut at the limit is not JSON.
+   */
   maxTokens?: number;
   /** Told how each model reply fared: valid at once, valid after the repair, or invalid twice (for the eval's counts). */
   observe?: (outcome: 'valid' | 'repaired' | 'invalid') => void;
@@ -61,7 +65,7 @@ export class LlmPlanner implements Planner {
       schemaName: 'search_plan',
       jsonSchema: planJsonSchema(),
       signal,
-      maxTokens: this.opts.maxTokens ?? 800,
+      maxTokens: this.opts.maxTokens ?? 1100,
     });
   }
 }
