@@ -20,12 +20,21 @@ export async function searchCommand(config: Readonly<Config>, question: string, 
   }
 }
 
+/** Condition kinds as a clerk reads them (the web UI says the same). */
+const KIND: Record<string, string> = {
+  caseNumber: 'sygnatura', parcel: 'działka', address: 'adres', investor: 'strona', docType: 'rodzaj dokumentu', object: 'obiekt',
+  subject: 'sprawa', precinct: 'obręb', town: 'miejscowość', name: 'nazwa', period: 'okres', issuer: 'organ', outcome: 'rozstrzygnięcie',
+};
+const MET: Record<string, string> = { yes: '✓ spełnia', no: '✗ nie spełnia', unknown: '? dokument o tym nie mówi' };
+
 export function formatResponse(res: AgentResponse): string {
   const out: string[] = [];
   out.push(`Szukano (${res.mode === 'llm' ? 'model' : res.mode === 'rules' ? 'reguły' : res.mode}):`);
   for (const s of res.plan) out.push(`  • ${s.label} — ${s.hits} dok.`);
+  if (res.conditions?.length) out.push(`Warunki pytania: ${res.conditions.map((c) => `${KIND[c.kind] ?? c.kind}: ${c.value}`).join(' · ')}`);
   if (res.degraded) out.push(`Uwaga: ${res.degraded.reason}; odpowiedział planista regułowy.`);
   for (const n of res.notFound ?? []) out.push(`Żaden dokument w archiwum nie wymienia: ${n.value}`);
+  if (res.partial) out.push(`Żaden dokument nie spełnia wszystkich warunków: ${res.partial.unmet.map((c) => c.value).join(' + ')}. Najbliższe wyniki:`);
   if (res.results.length === 0) out.push('Brak wyników.');
   for (const r of res.results) {
     const d = r.document;
@@ -33,6 +42,10 @@ export function formatResponse(res: AgentResponse): string {
     out.push('');
     out.push(`${r.rank}. ${head}  [${r.confidence}, ${r.score.toFixed(2)}]`);
     out.push(`   plik: ${d.source.filename} (dokument ${d.id}, stron: ${d.pageCount})`);
+    for (const c of r.conditions ?? []) {
+      const shown = c.citation ? ` (${c.citation.value.replace(/\s+/g, ' ')}, s. ${c.citation.page})` : '';
+      out.push(`   ${MET[c.met] ?? c.met}: ${KIND[c.kind] ?? c.kind} ${c.value}${shown}`);
+    }
     for (const c of r.citations) out.push(`   s. ${c.page}: „${c.quote.replace(/\s+/g, ' ')}”`);
   }
   out.push(`\nid wyszukiwania: ${res.id}`);

@@ -78,6 +78,12 @@ describe('kwerenda users, serve and search', () => {
     expect(text.status).toBe(0);
     expect(text.stdout).toContain('Szukano');
     expect(text.stdout).toContain(res.results[0]!.citations[0]!.quote.replace(/\s+/g, ' '));
+    // A question no document meets in full says so, and shows what each closest document lacks.
+    const near = cli('search', 'odmowa pozwolenia na budowę budynku wielorodzinnego 2015', '--data', dataDir);
+    expect(near.status).toBe(0);
+    expect(near.stdout).toMatch(/^Warunki pytania: rodzaj dokumentu: .* · okres: 2015/m);
+    expect(near.stdout).toMatch(/^Żaden dokument nie spełnia wszystkich warunków: .*2015.*\. Najbliższe wyniki:$/m);
+    expect(near.stdout).toMatch(/^ {3}✗ nie spełnia: okres 2015 \(2010-05-11, s\. 1\)$/m);
     const empty = cli('search', '   ', '--data', dataDir);
     expect(empty.status).toBe(2);
     expect(empty.stderr).toContain('pytanie');
