@@ -25,13 +25,21 @@ export interface Condition {
   met: Met;
   /** The span of a page that decided `yes` or `no` (`value`: what the document shows there). */
   citation?: ConditionCitation;
+  /** The value given at ingest (folder, command line, EZD) that decided `yes` where no page shows it. */
+  recorded?: NonNullable<ResultCondition['recorded']>;
 }
 
 export type ConditionCitation = NonNullable<ResultCondition['citation']>;
 
-/** A stored metadata value as a citation, when it has its span on a page. */
-export function citationOf(m: MetadataHit | undefined): { citation?: ConditionCitation } {
-  if (!m || m.page === null || m.start === null || m.end === null) return {};
+/**
+ * A stored metadata value as the evidence of a condition: a citation when it has its span on a page,
+ * the archive's record when it was given at ingest (folder, command line, EZD), nothing otherwise.
+ */
+export function citationOf(m: MetadataHit | undefined): { citation?: ConditionCitation; recorded?: Condition['recorded'] } {
+  if (!m) return {};
+  if (m.page === null || m.start === null || m.end === null) {
+    return m.origin === 'folder' || m.origin === 'cli' || m.origin === 'dms' ? { recorded: { value: m.value, origin: m.origin } } : {};
+  }
   return { citation: { value: m.value, page: m.page, start: m.start, end: m.end, quote: m.raw } };
 }
 
@@ -223,7 +231,7 @@ class Reading {
 function identifierCondition(i: IdentifierCue, text: DocumentText): Condition {
   if (!i.found) return { kind: i.kind, value: i.value, met: 'no' };
   const fromMeta = citationOf(i.hit);
-  if (fromMeta.citation) return { kind: i.kind, value: i.value, met: 'yes', ...fromMeta };
+  if (fromMeta.citation || fromMeta.recorded) return { kind: i.kind, value: i.value, met: 'yes', ...fromMeta };
   const at = findLoosely(text, i.written);
   return { kind: i.kind, value: i.value, met: 'yes', ...(at ? { citation: at } : {}) };
 }
@@ -236,7 +244,7 @@ function identifierCondition(i: IdentifierCue, text: DocumentText): Condition {
 function findLoosely(text: DocumentText, value: string): ConditionCitation | null {
   const chars = [...foldSameLength(value)].filter((c) => /[\p{L}\p{N}]/u.test(c));
   if (chars.length === 0) return null;
-  const exact = new RegExp(chars.map((c) => c.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('[^\\p{L}\\p{N}]{0,2}'), 'u');
+  const exact = new RegExp(chars.join('[^\\p{L}\\p{N}]{0,2}'), 'u');
   const longest = value.split(/[^\p{L}\p{N}]+/u).filter((w) => /\p{L}/u.test(w)).sort((a, b) => b.length - a.length)[0];
   const stem = longest && longest.length >= 4 ? foldSameLength(longest).slice(0, Math.min(5, longest.length - 1)) : null;
   const word = stem ? new RegExp(`(?<![\\p{L}\\p{N}])${stem}\\p{L}*`, 'u') : null;
@@ -320,7 +328,7 @@ export function townsAgree(a: string, b: string): boolean {
 
 /** Where a document says which town's office it is from: its dateline, the office or council (not a court: its seat is not where the matter is). */
 const SEAT_OF_OFFICE =
-  /(?:^|\n)\s*(\p{Lu}[\p{L}-]+(?: \p{Lu}[\p{L}-]+)?),\s+(?:dnia|dn\.|\d{1,2}[ .])|(?:Prezydent\p{L}*|Burmistrz\p{L}*|Wójt\p{L}*|Urz[ąę]d\p{L}*|Rad[ayzęą]\p{L}*)\s+(?:Miasta|Miejsk\p{L}*|Gminy|Gminn\p{L}*)?\s*(?:i Gminy\s+)?(?:w |we )?(\p{Lu}[\p{L}-]+)/gu;
+  /^[ \t]*(\p{Lu}[\p{L}-]{1,30}(?: \p{Lu}[\p{L}-]{1,30})?),[ \t]+(?:dnia|dn\.|\d{1,2}[ .])|(?<!\p{L})(?:Prezydent|Burmistrz|Wójt|Urz[ąę]d|Rad[ayzęą])\p{L}{0,4}\s+(?:(?:Miasta|Miejsk\p{L}{0,3}|Gminy|Gminn\p{L}{0,3})\s+)?(?:i Gminy\s+)?(?:we? )?(\p{Lu}[\p{L}-]{1,30})/gmu;
 
 const NOT_A_TOWN = /^(?:miasta|miejsk|gminy|gminn|rzeczypospolitej|polskiej|wojewodztwa|wojewodzk|marszalk|ministr|powiatu|powiatow|dziennik|urzad|wydzial|znak|sygn|strona|nadzorcz)/;
 

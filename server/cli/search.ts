@@ -26,6 +26,7 @@ const KIND: Record<string, string> = {
   subject: 'sprawa', precinct: 'obręb', town: 'miejscowość', name: 'nazwa', period: 'okres', issuer: 'organ', outcome: 'rozstrzygnięcie',
 };
 const MET: Record<string, string> = { yes: '✓ spełnia', no: '✗ nie spełnia', unknown: '? dokument o tym nie mówi' };
+const RECORDED: Record<string, string> = { dms: 'z systemu EZD', cli: 'podane przy przyjęciu', folder: 'z nazwy folderu' };
 
 export function formatResponse(res: AgentResponse): string {
   const out: string[] = [];
@@ -43,7 +44,11 @@ export function formatResponse(res: AgentResponse): string {
     out.push(`${r.rank}. ${head}  [${r.confidence}, ${r.score.toFixed(2)}]`);
     out.push(`   plik: ${d.source.filename} (dokument ${d.id}, stron: ${d.pageCount})`);
     for (const c of r.conditions ?? []) {
-      const shown = c.citation ? ` (${c.citation.value.replace(/\s+/g, ' ')}, s. ${c.citation.page})` : '';
+      const shown = c.citation
+        ? ` (${c.citation.value.replace(/\s+/g, ' ')}, s. ${c.citation.page})`
+        : c.recorded
+          ? ` (${RECORDED[c.recorded.origin] ?? c.recorded.origin}: ${c.recorded.value})`
+          : '';
       out.push(`   ${MET[c.met] ?? c.met}: ${KIND[c.kind] ?? c.kind} ${c.value}${shown}`);
     }
     for (const c of r.citations) out.push(`   s. ${c.page}: „${c.quote.replace(/\s+/g, ' ')}”`);

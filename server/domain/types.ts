@@ -223,6 +223,11 @@ export interface ResultCondition extends AskedCondition {
   met: 'yes' | 'no' | 'unknown';
   /** The passage that decided (`value`: what the document shows there): `quote === pageText.slice(start, end)`, verified before sending. */
   citation?: { value: string; page: number; start: number; end: number; quote: string };
+  /**
+   * A `yes` from the archive's record rather than a page: the value given at ingest by the folder name,
+   * the command line or the document management system (EZD), which no page span shows.
+   */
+  recorded?: { value: string; origin: 'folder' | 'cli' | 'dms' };
 }
 
 export interface SearchResult {

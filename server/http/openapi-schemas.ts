@@ -70,6 +70,10 @@ const zResultCondition = z
       .object({ value: z.string(), page: z.number().int(), start: z.number().int(), end: z.number().int(), quote: z.string() })
       .optional()
       .meta({ description: 'the passage that decided; quote === page text [start, end), verified before sending; value: what the document shows there' }),
+    recorded: z
+      .object({ value: z.string(), origin: z.enum(['folder', 'cli', 'dms']) })
+      .optional()
+      .meta({ description: 'a yes from the value given at ingest (folder name, command line, document management system) that no page span shows' }),
   })
   .meta({ id: 'ResultCondition' }) satisfies z.ZodType<ResultCondition>;
 

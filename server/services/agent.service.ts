@@ -323,7 +323,7 @@ export class AgentService {
 
   /**
    * The draft's conditions as the clerk may see them: a citation only where its quote still stands at
-   * its span on the page; a `yes` whose citation does not is shown as `unknown`.
+   * its span on the page; a `yes` with neither such a citation nor the archive's record is shown as `unknown`.
    */
   private async shownConditions(d: Draft, viewer: Viewer, pages: Map<string, Awaited<ReturnType<SearchBackend['page']>>>): Promise<ResultCondition[]> {
     const out: ResultCondition[] = [];
@@ -336,8 +336,9 @@ export class AgentService {
         const text = pages.get(key)?.text;
         if (text !== undefined && e.quote.length > 0 && text.slice(e.start, e.end) === e.quote) citation = e;
       }
-      const met = c.met === 'yes' && !citation ? 'unknown' : c.met;
-      out.push({ kind: c.kind, value: c.value, met, ...(citation ? { citation } : {}) });
+      const recorded = c.met === 'yes' && !citation ? c.recorded : undefined;
+      const met = c.met === 'yes' && !citation && !recorded ? 'unknown' : c.met;
+      out.push({ kind: c.kind, value: c.value, met, ...(citation ? { citation } : {}), ...(recorded ? { recorded } : {}) });
     }
     return out;
   }

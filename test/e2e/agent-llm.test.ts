@@ -44,7 +44,7 @@ function offeredIds(r: RecordedRequest): string[] {
   return schema?.properties?.order?.items?.enum ?? [];
 }
 
-const RESPONSE_KEYS = ['id', 'question', 'mode', 'degraded', 'plan', 'notFound', 'results'];
+const RESPONSE_KEYS = ['id', 'question', 'mode', 'degraded', 'plan', 'notFound', 'conditions', 'partial', 'results'];
 const RESULT_KEYS = ['rank', 'score', 'confidence', 'document', 'citations', 'conditions'];
 
 /**

@@ -127,6 +127,8 @@ describe('import from the document management system (--dms)', () => {
     expect(r.notFound).toBeUndefined();
     const top = r.results[0]!;
     expect(top.confidence).toBe('high');
+    // The signature is met by what EZD recorded, which no page shows: said so, not shown as a page citation.
+    expect(top.conditions?.find((c) => c.kind === 'caseNumber')).toMatchObject({ met: 'yes', recorded: { value: DMS_CASE, origin: 'dms' } });
     expect(top.document).toMatchObject({
       source: { filename: 'dok_0001.pdf' },
       caseNumber: DMS_CASE,

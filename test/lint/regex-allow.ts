@@ -87,4 +87,14 @@ export const DYNAMIC_SITES: AllowedSite[] = [
     argument: "patterns.join('|')",
     reason: 'an alternation of query term forms: escaped literal words (no blanks) joined by \\s+, so every repetition is unambiguous',
   },
+  {
+    file: 'server/agent/conditions.ts',
+    argument: "chars.join('[^\\\\p{L}\\\\p{N}]{0,2}')",
+    reason: 'letters and digits only (filtered), joined by at most two characters that are neither: each repetition is bounded and cannot match what follows it',
+  },
+  {
+    file: 'server/agent/conditions.ts',
+    argument: '`(?<![\\\\p{L}\\\\p{N}])${stem}\\\\p{L}*`',
+    reason: 'a literal stem of letters and digits (split on everything else) and one trailing letter run: linear',
+  },
 ];

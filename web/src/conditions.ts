@@ -52,6 +52,7 @@ function conditionItem(documentId: string, c: ResultCondition): HTMLElement {
   if (cite && c.met === 'yes' && sameWords(cite.value, c.value)) shown = [' (', link(T.page(cite.page)), ')'];
   else if (cite && c.met === 'yes') shown = [' (', link(`${T.shown[c.kind] ?? T.shownOther}: ${cite.value}, ${T.page(cite.page)}`), ')'];
   else if (cite && c.met === 'no') shown = [': ', link(`${cite.value}, ${T.page(cite.page)}`)];
+  else if (c.recorded && c.met === 'yes') shown = [` (${T.recorded[c.recorded.origin] ?? c.recorded.origin}: ${c.recorded.value})`];
   return h('li', { class: `condition met-${c.met}` },
     h('span', { class: 'cond-mark', 'aria-hidden': 'true' }, T.marks[c.met] ?? '?'), ' ',
     `${kindLabel(c)} `, h('span', { class: 'cond-value' }, c.value), ' — ',

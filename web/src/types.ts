@@ -76,6 +76,7 @@ export interface ResultCondition extends AskedCondition {
   met: 'yes' | 'no' | 'unknown';
   /** The passage that decided (`value`: what the document shows there): the page's text from `start` to `end` is `quote`. */
   citation?: { value: string; page: number; start: number; end: number; quote: string };
+  recorded?: { value: string; origin: 'folder' | 'cli' | 'dms' };
 }
 
 export interface SearchResult {

@@ -108,6 +108,8 @@ export const pl = {
     /** What the document shows, named where a plain word fits (a period is met by a date). */
     shown: { period: 'data', docType: 'rodzaj', issuer: 'organ', outcome: 'rozstrzygnięcie' } as Record<string, string>,
     shownOther: 'w dokumencie',
+    /** A condition met by the value given at ingest, which no page shows. */
+    recorded: { dms: 'z systemu EZD', cli: 'podane przy przyjęciu', folder: 'z nazwy folderu' } as Record<string, string>,
     met: { yes: 'spełnia', no: 'nie spełnia', unknown: 'dokument o tym nie mówi' } as Record<string, string>,
     marks: { yes: '✓', no: '✗', unknown: '?' } as Record<string, string>,
     page: (n: number) => `str. ${n}`,
