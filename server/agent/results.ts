@@ -171,7 +171,8 @@ async function readForConditions(doc: DocumentRecord, candidates: CitationCandid
 
 /** The question's identifiers, each with whether the search found this document naming it and the span that located it. */
 function identifierCues(doc: DocumentId, facts: QuestionFacts, keys: string[], ev: Evidence): IdentifierCue[] {
-  const hits = ev.metaHits.get(doc) ?? [];
+  // A span on a page first: the text shows the identifier; the folder or EZD record only when no page does.
+  const hits = [...(ev.metaHits.get(doc) ?? [])].sort((a, b) => Number(a.page === null) - Number(b.page === null));
   return questionIdentifiers(facts).map((i, n) => {
     const found = keys[n] !== undefined && (ev.identifierDocs.get(keys[n]!)?.has(doc) ?? false);
     const hit = found ? hits.find((m) => m.kind === i.kind || (i.kind === 'caseNumber' && m.kind === 'references')) : undefined;
