@@ -197,12 +197,20 @@ export function conditionsOf(
 }
 
 /** The pages read, and what is found in them once. */
+interface NamedConcept {
+  page: number;
+  concept: string;
+  condition?: string;
+  start: number;
+  end: number;
+}
+
 class Reading {
-  private concepts: { page: number; concept: string; condition?: string; start: number; end: number }[] | null = null;
+  private concepts: NamedConcept[] | null = null;
   constructor(readonly text: DocumentText) {}
 
   /** Concepts the pages name by their official terms, in page order. */
-  named(): { page: number; concept: string; condition?: string; start: number; end: number }[] {
+  named(): NamedConcept[] {
     this.concepts ??= this.text.pages.flatMap((p) =>
       conceptsInText(p.text).map((m) => ({ page: p.page, concept: m.concept.id, ...(m.concept.condition ? { condition: m.concept.condition } : {}), start: m.start, end: m.end })),
     );
@@ -274,7 +282,8 @@ function subjectCondition(doc: DocumentRecord, id: string, r: Reading, asked: Re
   const value = labelOf(id);
   const own = conceptTerm(id);
   if (!own) return { kind: 'subject', value, met: 'unknown' };
-  const term: QueryTerm = { forms: [own, ...conceptKin(id).map(conceptTerm)].flatMap((t) => t?.forms ?? []) };
+  const kin = conceptKin(id);
+  const term: QueryTerm = { forms: [own, ...kin.map(conceptTerm)].flatMap((t) => t?.forms ?? []) };
   const windows: { page: number; start: number; end: number }[] = [];
   for (const p of r.text.pages) {
     for (const m of foldSameLength(p.text).matchAll(STATED)) windows.push({ page: p.page, start: m.index, end: m.index + m[0].length });
@@ -284,8 +293,8 @@ function subjectCondition(doc: DocumentRecord, id: string, r: Reading, asked: Re
   if (stated) return { kind: 'subject', value, met: 'yes', citation: stated };
   const typeStated = doc.docType ? conceptsInText(doc.docType).some((m) => m.concept.id === id) : false;
   if (typeStated) return { kind: 'subject', value, met: 'yes', ...citationOf(doc.metadata.find((m) => m.kind === 'docType')) };
-  const kin = new Set([id, ...conceptKin(id), ...asked]);
-  const other = r.named().find((m) => m.condition === 'subject' && !kin.has(m.concept) && inWindow(m.page, m.start));
+  const agreeing = new Set([id, ...kin, ...asked]);
+  const other = r.named().find((m) => m.condition === 'subject' && !agreeing.has(m.concept) && inWindow(m.page, m.start));
   if (other) return { kind: 'subject', value, met: 'no', citation: r.citation(other.page, other.start, other.end) };
   const named = r.find(term);
   if (named) return { kind: 'subject', value, met: 'yes', citation: named };

@@ -123,7 +123,8 @@ export async function buildDrafts(args: {
 
     const evidence = [...chunks, ...candidates.map((c) => ({ ...c, text: c.quote }))];
     const evidenceText = (await Promise.all(evidence.map((span) => matchable(f.id, span)))).join('\n');
-    const conditions = conditionsOf(doc, facts, await readForConditions(doc, candidates, facts, pages), identifierCues(f.id, facts, args.identifierKeys, ev));
+    const ids = identifierCues(f.id, facts, args.identifierKeys, ev);
+    const conditions = conditionsOf(doc, facts, await readForConditions(doc, candidates, facts, ids, pages), ids);
     const input: ScoreInput = {
       identifiers: identifierCoverage(f.id, args.identifierKeys, ev),
       conditions: tally(conditions),
@@ -152,11 +153,19 @@ const PAGES_READ_FOR_CONDITIONS = 3;
 
 /**
  * The pages a document's conditions are judged on: its first pages and the pages its passages come
- * from, read only when the question asks something the metadata cannot answer.
+ * from, read only when the question asks something the metadata cannot answer (an identifier the
+ * search found without a span on a page is looked for in them).
  */
-async function readForConditions(doc: DocumentRecord, candidates: CitationCandidate[], facts: QuestionFacts, pages: PageCache): Promise<DocumentText> {
+async function readForConditions(
+  doc: DocumentRecord,
+  candidates: CitationCandidate[],
+  facts: QuestionFacts,
+  ids: readonly IdentifierCue[],
+  pages: PageCache,
+): Promise<DocumentText> {
   const needed =
-    facts.objects.length + facts.subjects.length + facts.towns.length + facts.names.length + facts.precincts.length + questionIdentifiers(facts).length > 0;
+    facts.objects.length + facts.subjects.length + facts.towns.length + facts.names.length + facts.precincts.length > 0 ||
+    ids.some((i) => i.found && (i.hit?.page ?? null) === null);
   if (!needed) return { pages: [], complete: false };
   const numbers = new Set<number>();
   for (let p = 1; p <= Math.min(doc.pageCount, PAGES_READ_FOR_CONDITIONS); p++) numbers.add(p);

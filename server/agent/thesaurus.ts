@@ -247,16 +247,23 @@ export function conceptTerm(id: string): QueryTerm | null {
  * The narrower matters a concept's own name contains: "uchwała w sprawie miejscowego planu" holds
  * "miejscowy plan" (a ruling stating it is about the plan states it is about such a resolution).
  */
-export function conceptKin(id: string): string[] {
-  const c = conceptById(id);
-  if (!c) return [];
-  const kin = new Set<string>();
-  for (const v of c.terms.flatMap(expandVariants)) {
-    const rest = fold(v).split(/[^\p{L}\p{N}]+/u).filter(Boolean).slice(1);
-    for (const m of findConcepts(rest)) if (m.concept.id !== id && m.concept.condition === c.condition) kin.add(m.concept.id);
+export function conceptKin(id: string): readonly string[] {
+  let kin = KIN.get(id);
+  if (!kin) {
+    const c = conceptById(id);
+    const found = new Set<string>();
+    for (const v of c?.terms.flatMap(expandVariants) ?? []) {
+      const rest = fold(v).split(/[^\p{L}\p{N}]+/u).filter(Boolean).slice(1);
+      for (const m of findConcepts(rest)) if (m.concept.id !== id && m.concept.condition === c?.condition) found.add(m.concept.id);
+    }
+    kin = [...found];
+    KIN.set(id, kin);
   }
-  return [...kin];
+  return kin;
 }
+
+/** conceptKin's answers, read once per concept (the vocabulary does not change while running). */
+const KIN = new Map<string, readonly string[]>();
 
 /** A concept by its id. */
 export function conceptById(id: string): Concept | undefined {
